@@ -113,6 +113,30 @@ class Article:
     doc: Any = field(default=None, repr=False, compare=False)
 
 
+@dataclass
+class Quote:
+    """A direct quote in one text, with who said it and the cue that says so.
+
+    ``start``/``end`` cover the quoted words without the quotation marks;
+    ``parts`` lists the pieces when an attribution splits the quote
+    ("I'm not going to," he said, "pull the trigger").  ``speaker`` is the
+    resolved name (a pronoun resolved to the nearest compatible person),
+    ``speaker_start``/``speaker_end`` the words in the text that name or refer
+    to the speaker, ``cue_start``/``cue_end`` the cue ("said", "told", ":").
+    Offsets of -1 mean "not found".
+    """
+
+    start: int
+    end: int
+    text: str
+    parts: list[tuple[int, int]] = field(default_factory=list)
+    speaker: str | None = None
+    speaker_start: int = -1
+    speaker_end: int = -1
+    cue_start: int = -1
+    cue_end: int = -1
+
+
 @dataclass(frozen=True)
 class Evidence:
     """Words in an article that support a finding."""
