@@ -59,13 +59,17 @@ def embed(texts: list[str], batch_size: int = 64) -> np.ndarray:
     with _lock:
         missing = list(dict.fromkeys(t for t in texts if t not in _EMBED_CACHE))
         if missing:
-            vectors = _encoder().encode(
-                missing,
-                batch_size=batch_size,
-                normalize_embeddings=True,
-                convert_to_numpy=True,
-                show_progress_bar=False,
-            ).astype(np.float32)
+            vectors = (
+                _encoder()
+                .encode(
+                    missing,
+                    batch_size=batch_size,
+                    normalize_embeddings=True,
+                    convert_to_numpy=True,
+                    show_progress_bar=False,
+                )
+                .astype(np.float32)
+            )
             if len(_EMBED_CACHE) + len(missing) > _EMBED_CACHE_MAX:
                 _EMBED_CACHE.clear()
             _EMBED_CACHE.update(zip(missing, vectors, strict=True))

@@ -88,7 +88,9 @@ def analyse_story(articles: list[Article], progress: Progress | None = None) -> 
     annotate([a for a in articles if a.doc is None])
     result = StoryAnalysis(story)
     findings: list[Finding] = []
-    result.findings = sorted(findings, key=lambda f: (story.article_ids.index(f.article_id), f.start))
+    result.findings = sorted(
+        findings, key=lambda f: (story.article_ids.index(f.article_id), f.start)
+    )
     return result
 
 
