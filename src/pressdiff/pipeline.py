@@ -7,10 +7,11 @@ their own.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from pressdiff import claims, consensus, quotes, reuse
 from pressdiff.annotate import annotate
 from pressdiff.clean import clean
 from pressdiff.ingest import read_inputs
@@ -18,7 +19,8 @@ from pressdiff.model import Article, Finding, Rejection, Story
 
 SCHEMA_VERSION = "1.0"
 
-Progress = Callable[[str], None]
+# progress(stage, done, total): the shells turn this into a progress bar.
+Progress = Callable[[str, int, int], None]
 
 
 @dataclass
@@ -48,6 +50,23 @@ class Report:
     schema_version: str = SCHEMA_VERSION
 
 
+def iter_clean(paths: Iterable[str]) -> Iterator[tuple[Article, None] | tuple[None, Rejection]]:
+    """Stream inputs as cleaned articles or rejections, one at a time.
+
+    Streaming keeps ``pressdiff ingest`` flat in memory on large batches and
+    lets each article be committed as soon as it is read.
+    """
+    for item in read_inputs(paths):
+        if isinstance(item, Rejection):
+            yield None, item
+            continue
+        article = clean(item)
+        if not article.text.strip():
+            yield None, Rejection(item.source, "no article text left after cleaning")
+        else:
+            yield article, None
+
+
 def load(paths: Iterable[str]) -> tuple[list[Article], list[Rejection]]:
     """Read and clean every input; duplicates (same cleaned text) are kept once.
 
@@ -55,22 +74,16 @@ def load(paths: Iterable[str]) -> tuple[list[Article], list[Rejection]]:
     """
     articles: list[Article] = []
     rejected: list[Rejection] = []
-    seen: set[str] = set()
-    for item in read_inputs(paths):
-        if isinstance(item, Rejection):
-            rejected.append(item)
-            continue
-        article = clean(item)
-        if article is None or not article.text.strip():
-            rejected.append(Rejection(item.source, "no article text left after cleaning"))
-            continue
-        if article.id in seen:
-            rejected.append(
-                Rejection(item.source, f"duplicate of an article already read (id {article.id})")
-            )
-            continue
-        seen.add(article.id)
-        articles.append(article)
+    seen: dict[str, str] = {}
+    for article, rejection in iter_clean(paths):
+        if rejection is not None:
+            rejected.append(rejection)
+        elif article.id in seen:
+            reason = f"same text as {seen[article.id]} (article {article.id})"
+            rejected.append(Rejection(article.source, reason))
+        else:
+            seen[article.id] = article.source
+            articles.append(article)
     return articles, rejected
 
 
@@ -81,16 +94,35 @@ def story_id(article_ids: Iterable[str]) -> str:
 
 
 def analyse_story(articles: list[Article], progress: Progress | None = None) -> StoryAnalysis:
-    """Annotate the story's articles and run every analysis on them."""
-    say = progress or (lambda _msg: None)
+    """Annotate the story's articles and run every analysis on them, in order.
+
+    The order is the data flow of docs/architecture.md: claims use the quote
+    spans (reported speech) and the spun copies found by reuse; consensus
+    reads the claims.
+    """
+    say = progress or (lambda _stage, _done, _total: None)
+    total = 5
     story = Story(story_id(a.id for a in articles), [a.id for a in articles])
-    say("annotating")
-    annotate([a for a in articles if a.doc is None])
     result = StoryAnalysis(story)
-    findings: list[Finding] = []
-    result.findings = sorted(
-        findings, key=lambda f: (story.article_ids.index(f.article_id), f.start)
-    )
+    say("annotating", 0, total)
+    annotate([a for a in articles if a.doc is None])
+    say("finding reuse", 1, total)
+    result.reuse = reuse.analyse(articles)
+    say("lining up quotes", 2, total)
+    result.quotes = quotes.analyse(articles)
+    say("checking claims", 3, total)
+    result.claims = claims.analyse(articles, reuse=result.reuse, quotes=result.quotes)
+    say("weighing consensus", 4, total)
+    result.consensus = consensus.analyse(articles, claims=result.claims, reuse=result.reuse)
+    say("done", total, total)
+    order = {article_id: i for i, article_id in enumerate(story.article_ids)}
+    findings = [
+        *result.reuse.findings,
+        *result.quotes.findings,
+        *result.claims.findings,
+        *result.consensus.findings,
+    ]
+    result.findings = sorted(findings, key=lambda f: (order[f.article_id], f.start, f.kind))
     return result
 
 
