@@ -74,3 +74,9 @@ def embed(texts: list[str], batch_size: int = 64) -> np.ndarray:
                 _EMBED_CACHE.clear()
             _EMBED_CACHE.update(zip(missing, vectors, strict=True))
         return np.stack([_EMBED_CACHE[t] for t in texts])
+
+
+def clear_caches() -> None:
+    """Forget cached embeddings (models stay loaded); benchmarks use it for honest warm runs."""
+    with _lock:
+        _EMBED_CACHE.clear()
