@@ -74,8 +74,9 @@ TITLE_MIN_WORDS = 3
 # (spaCy's English stop-word list).  Measured: FNC-1's English bodies run at
 # 27-62 % (median 47 %), the example story's at 47-53 %; FNC-1's two French
 # bodies at 1-2 %, and French, German and Spanish news paragraphs at 2-6 %
-# (only shared words such as "a", "me", "die" count).  Below
-# LANGUAGE_MIN_WORDS words the share says too little to reject anything.
+# (only shared words such as "a", "me", "die" count).  Text mostly in another
+# script (FNC-1 has one Chinese body) fails the Latin-letter check first.
+# Below LANGUAGE_MIN_WORDS words the share says too little to reject anything.
 ENGLISH_MIN_SHARE = 0.15
 LANGUAGE_MIN_WORDS = 30
 
@@ -137,7 +138,7 @@ def _read_file(p: Path, source: str, kind: Kind | None, max_bytes: int) -> Itera
     try:
         size = p.stat().st_size
         if size > max_bytes:
-            yield Rejection(source, f"too large: {_mb(size)}, the limit is {_mb(max_bytes)}")
+            yield Rejection(source, f"too large: {_size(size)}, the limit is {_size(max_bytes)}")
             return
         data = p.read_bytes()
     except OSError as e:
@@ -153,7 +154,7 @@ def _read_stdin(max_bytes: int) -> Iterator[Item]:
     else:  # a text stream without bytes underneath (an embedding host, a test)
         data = sys.stdin.read(max_bytes + 1).encode("utf-8")
     if len(data) > max_bytes:
-        yield Rejection(STDIN_SOURCE, f"too large: more than {_mb(max_bytes)}")
+        yield Rejection(STDIN_SOURCE, f"too large: more than {_size(max_bytes)}")
         return
     yield from _parse(data, STDIN_SOURCE, None, fallback_outlet="stdin")
 
@@ -211,13 +212,13 @@ def _fetch(url: str, timeout: float, max_bytes: int) -> tuple[bytes, str, str]:
             raise _Unreadable(f"HTTP {response.status_code} {response.reason_phrase}".rstrip())
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > max_bytes:
-            raise _Unreadable(f"too large: {_mb(int(declared))}, the limit is {_mb(max_bytes)}")
+            raise _Unreadable(f"too large: {_size(int(declared))}, the limit is {_size(max_bytes)}")
         chunks: list[bytes] = []
         received = 0
         for chunk in response.iter_bytes():
             received += len(chunk)
             if received > max_bytes:
-                raise _Unreadable(f"too large: more than {_mb(max_bytes)}")
+                raise _Unreadable(f"too large: more than {_size(max_bytes)}")
             if time.monotonic() > deadline:
                 raise httpx.ReadTimeout("download exceeded the time limit")
             chunks.append(chunk)
@@ -440,5 +441,7 @@ def _site(url: str) -> str | None:
     return host.removeprefix("www.") if host else None
 
 
-def _mb(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f} MB"
+def _size(n: int) -> str:
+    if n >= 1024 * 1024:
+        return f"{n / 1024 / 1024:.1f} MB"
+    return f"{n / 1024:.1f} kB" if n >= 1024 else f"{n} bytes"

@@ -1,0 +1,347 @@
+"""Reading every input kind, and one clear Rejection per bad input, on real text."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import socket
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from pressdiff.ingest import detect_title, read_inputs
+from pressdiff.model import RawDocument, Rejection
+
+DATA = Path(__file__).parent / "data"
+FNC1_BODIES = Path(__file__).resolve().parents[2] / "shared" / "data" / "fnc1" / "train_bodies.csv"
+HARBOUR_HTML = (DATA / "harbour.html").read_bytes()
+
+
+def read(*paths: str | Path, **kw: float) -> list[RawDocument | Rejection]:
+    return list(read_inputs([str(p) for p in paths], **kw))
+
+
+def only_rejection(items: list[RawDocument | Rejection]) -> Rejection:
+    assert len(items) == 1, items
+    assert isinstance(items[0], Rejection), items[0]
+    return items[0]
+
+
+# --- plain text ---------------------------------------------------------------
+
+
+def test_folder_of_text_files_reads_each_file_whole_in_sorted_order(example_paths):
+    docs = read(example_paths[0].parent)
+    assert [d.source for d in docs] == [str(p) for p in example_paths]
+    for doc, path in zip(docs, example_paths, strict=True):
+        assert isinstance(doc, RawDocument)
+        assert doc.text == path.read_text(encoding="utf-8")  # nothing cut: the cleaner needs it all
+        assert doc.outlet == path.stem
+        assert doc.url is None and doc.published is None
+
+
+def test_title_is_a_headline_like_first_line_only(example_paths):
+    texts = [p.read_text(encoding="utf-8") for p in example_paths]
+    assert detect_title(texts[1]) == (
+        "Alec Baldwin Says He Didn't Pull The Trigger During The Tragic Accident On 'Rust' Set "
+        "Which Killed Halyna Hutchins"
+    )
+    assert detect_title(texts[0]) is None  # a lead paragraph, not a headline
+    assert detect_title(texts[2]) is None  # "US News" is a section label
+    assert detect_title(texts[4]) is None  # a first sentence ending in a full stop
+
+
+def test_hidden_files_and_folders_are_skipped(tmp_path, example_paths):
+    (tmp_path / ".cache").mkdir()
+    (tmp_path / ".cache" / "a.txt").write_text(example_paths[0].read_text())
+    (tmp_path / ".b.txt").write_text(example_paths[1].read_text())
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "c.txt").write_text(example_paths[2].read_text())
+    assert [d.source for d in read(tmp_path)] == [str(tmp_path / "sub" / "c.txt")]
+
+
+def test_windows_newlines_and_byte_order_mark_are_normalised(tmp_path, example_paths):
+    text = example_paths[3].read_text(encoding="utf-8")
+    path = tmp_path / "windows.txt"
+    path.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
+    [doc] = read(path)
+    assert doc.text == text
+
+
+# --- HTML -----------------------------------------------------------------------
+
+
+def test_html_page_gives_main_text_and_metadata():
+    [doc] = read(DATA / "harbour.html")
+    assert isinstance(doc, RawDocument)
+    assert doc.title == "Storm closes harbour for three days"
+    assert doc.published == "2024-03-05"
+    assert doc.outlet == "Coastal Herald"
+    assert "harbour master Ruth Calder told reporters" in doc.text
+    assert "Home" not in doc.text and "Copyright" not in doc.text  # page furniture is gone
+
+
+# --- JSON Lines -------------------------------------------------------------------
+
+
+def test_jsonl_broken_lines_are_rejected_one_each_and_the_rest_read(tmp_path, example_paths):
+    texts = [p.read_text(encoding="utf-8") for p in example_paths]
+    lines = [
+        json.dumps({"id": "a1", "text": texts[0], "outlet": "The Hill", "published": "2021-12-02"}),
+        '{"id": "a2", "text": "cut off in the mid',
+        json.dumps({"text": texts[1], "url": "https://www.cinemablend.com/news/baldwin"}),
+        "",
+        json.dumps({"id": "a4", "title": "no body"}),
+        json.dumps({"id": 5, "text": texts[2]}),
+        json.dumps(["not", "an", "object"]),
+    ]
+    path = tmp_path / "batch.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    items = read(path)
+    assert [(i.source, type(i).__name__) for i in items] == [
+        (f"{path}:1", "RawDocument"),
+        (f"{path}:2", "Rejection"),
+        (f"{path}:3", "RawDocument"),
+        (f"{path}:5", "Rejection"),
+        (f"{path}:6", "RawDocument"),
+        (f"{path}:7", "Rejection"),
+    ]
+    first, broken, second, no_text, third, not_object = items
+    assert (first.id, first.outlet, first.published, first.text) == (
+        "a1",
+        "The Hill",
+        "2021-12-02",
+        texts[0],
+    )
+    assert second.outlet == "cinemablend.com"  # no outlet field: the URL's site
+    assert third.outlet == "batch" and third.id == "5"  # neither: the file name
+    assert broken.reason.startswith("invalid JSON: Unterminated string")
+    assert no_text.reason == 'missing or empty "text" field'
+    assert not_object.reason == "expected a JSON object, got list"
+
+
+# --- bad input ----------------------------------------------------------------------
+
+
+def test_nonexistent_path(tmp_path):
+    missing = tmp_path / "nowhere.txt"
+    assert only_rejection(read(missing)) == Rejection(str(missing), "no such file or folder")
+
+
+def test_empty_and_whitespace_only_files(tmp_path):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "blank.txt").write_text("\n  \n\t\n")
+    items = read(tmp_path / "empty.txt", tmp_path / "blank.txt")
+    assert [i.reason for i in items] == ["empty file", "empty file (only whitespace)"]
+
+
+def test_binary_file_is_rejected(tmp_path, example_paths):
+    path = tmp_path / "article.txt"
+    path.write_bytes(gzip.compress(example_paths[0].read_bytes()))
+    assert "binary file" in only_rejection(read(path)).reason
+
+
+def test_invalid_utf8_says_where(tmp_path, example_paths):
+    # A real-world case: the article saved as Windows-1252.
+    text = example_paths[2].read_text(encoding="utf-8")
+    path = tmp_path / "cp1252.txt"
+    path.write_bytes(text.encode("cp1252"))
+    first_bad = min(i for i, c in enumerate(text) if ord(c) > 127)
+    line = text.count("\n", 0, first_bad) + 1
+    column = first_bad - (text.rfind("\n", 0, first_bad) + 1) + 1
+    reason = only_rejection(read(path)).reason
+    assert reason.startswith(f"invalid UTF-8: byte 0x{text[first_bad].encode('cp1252')[0]:02x}")
+    assert f"at line {line}, column {column}" in reason
+
+
+def test_50_mb_html_page_is_rejected_by_size_before_reading(tmp_path):
+    path = tmp_path / "huge.html"
+    paragraph = b"<p>" + b"The harbour stayed closed for a third day. " * 20 + b"</p>\n"
+    with path.open("wb") as f:
+        f.write(b"<!DOCTYPE html><html><body>")
+        while f.tell() < 50 * 1024 * 1024:
+            f.write(paragraph)
+        f.write(b"</body></html>")
+    started = time.perf_counter()
+    reason = only_rejection(read(path)).reason
+    assert reason.startswith("too large: 50.0 MB, the limit is 20.0 MB")
+    assert time.perf_counter() - started < 1.0  # stat only, no parsing
+
+
+@pytest.mark.parametrize("name", ["french.txt", "german.txt", "spanish.txt"])
+def test_non_english_article_is_rejected(name):
+    assert only_rejection(read(DATA / name)).reason.startswith("not English")
+
+
+def test_language_check_rejects_only_the_non_english_fnc1_bodies(tmp_path, example_paths):
+    """All 1,683 FNC-1 bodies as JSON Lines: exactly the three non-English ones are rejected.
+
+    1686 and 2515 are French articles; 624 is a Chinese "page no longer exists" notice.
+    """
+    csv.field_size_limit(sys.maxsize)
+    with FNC1_BODIES.open(encoding="utf-8", newline="") as f:
+        bodies = [(row["Body_ID"], row["articleBody"]) for row in csv.DictReader(f)]
+    path = tmp_path / "fnc1.jsonl"
+    path.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in bodies))
+    items = read(path)
+    rejected = {
+        bodies[int(i.source.rsplit(":", 1)[1]) - 1][0] for i in items if isinstance(i, Rejection)
+    }
+    assert rejected == {"624", "1686", "2515"}
+    assert sum(isinstance(i, RawDocument) for i in items) == len(bodies) - 3
+    assert all(isinstance(d, RawDocument) for d in read(*example_paths))
+
+
+def test_folder_with_no_readable_files(tmp_path, example_paths):
+    (tmp_path / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (tmp_path / ".notes.txt").write_text(example_paths[0].read_text())
+    reason = only_rejection(read(tmp_path)).reason
+    assert reason.startswith("folder has no readable files")
+    assert only_rejection(read(tmp_path / "photo.png")).reason.startswith("binary file")
+
+
+def test_bad_inputs_do_not_stop_the_batch(tmp_path, example_paths):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    items = read(tmp_path / "missing.txt", tmp_path / "empty.txt", example_paths[0], DATA)
+    read_ok = [isinstance(i, RawDocument) for i in items]
+    # missing, empty, the article, then the data folder: french, german, harbour, spanish
+    assert read_ok == [False, False, True, False, False, True, False]
+
+
+# --- standard input ----------------------------------------------------------------------
+
+
+def test_stdin_bytes(monkeypatch, example_paths):
+    raw = example_paths[1].read_bytes()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(raw), encoding="utf-8"))
+    [doc] = read("-")
+    assert doc.source == "<stdin>" and doc.outlet == "stdin"
+    assert doc.text == raw.decode("utf-8") and doc.title is not None
+
+
+def test_stdin_html_and_jsonl_are_sniffed(monkeypatch, example_paths):
+    monkeypatch.setattr(sys, "stdin", io.StringIO(HARBOUR_HTML.decode("utf-8")))
+    [doc] = read("-")
+    assert doc.outlet == "Coastal Herald"
+    line = json.dumps({"text": example_paths[0].read_text(), "outlet": "The Hill"})
+    monkeypatch.setattr(sys, "stdin", io.StringIO(line + "\n"))
+    [doc] = read("-")
+    assert (doc.source, doc.outlet) == ("<stdin>:1", "The Hill")
+
+
+def test_empty_stdin(monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"")))
+    assert only_rejection(read("-")) == Rejection("<stdin>", "empty file")
+
+
+# --- URLs ------------------------------------------------------------------------------
+
+
+class _Handler(BaseHTTPRequestHandler):
+    article = b""
+
+    def do_GET(self) -> None:
+        routes = {
+            "/news/storm.html": (200, "text/html; charset=utf-8", HARBOUR_HTML),
+            "/plain": (200, "text/plain; charset=utf-8", self.article),
+            "/photo.jpg": (200, "image/jpeg", b"\xff\xd8\xff\xe0" + bytes(200)),
+        }
+        if self.path == "/old-link":
+            self.send_response(301)
+            self.send_header("Location", "/news/storm.html")
+            self.end_headers()
+        elif self.path == "/slow":
+            time.sleep(1.5)
+            self._send(200, "text/plain", self.article)
+        elif self.path == "/unsized":  # no Content-Length: the body ends when the socket closes
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.end_headers()
+            self.wfile.write(self.article)
+        elif self.path in routes:
+            self._send(*routes[self.path])
+        else:
+            self._send(404, "text/plain", b"not here")
+
+    def _send(self, status: int, content_type: str, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+        # else: the client gave up (timeout, size limit), as those tests intend
+
+
+@pytest.fixture(scope="module")
+def server(example_paths) -> Iterator[str]:
+    _Handler.article = example_paths[2].read_bytes()
+    httpd = _Server(("127.0.0.1", 0), _Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_url_html_page_with_redirect(server):
+    [doc] = read(f"{server}/old-link")
+    assert isinstance(doc, RawDocument)
+    assert doc.source == f"{server}/old-link"  # as given
+    assert doc.url == f"{server}/news/storm.html"  # where the article actually is
+    assert doc.outlet == "Coastal Herald" and doc.published == "2024-03-05"
+    assert "breakwater" in doc.text
+
+
+def test_url_plain_text_outlet_is_the_site(server, example_paths):
+    [doc] = read(f"{server}/plain")
+    assert doc.text == example_paths[2].read_text(encoding="utf-8")
+    assert doc.outlet == "127.0.0.1"
+
+
+def test_url_404(server):
+    assert only_rejection(read(f"{server}/gone")).reason == "HTTP 404 Not Found"
+
+
+def test_url_timeout(server):
+    started = time.perf_counter()
+    reason = only_rejection(read(f"{server}/slow", timeout=0.3)).reason
+    assert reason == "timed out after 0.3 s"
+    assert time.perf_counter() - started < 1.2
+
+
+def test_url_size_limit_with_and_without_content_length(server):
+    assert only_rejection(read(f"{server}/plain", max_bytes=1000)).reason.startswith("too large")
+    reason = only_rejection(read(f"{server}/unsized", max_bytes=1000)).reason
+    assert reason == "too large: more than 1000 bytes"
+
+
+def test_url_unsupported_content_type(server):
+    reason = only_rejection(read(f"{server}/photo.jpg")).reason
+    assert reason == "unsupported content type image/jpeg"
+
+
+def test_url_connection_refused():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    # Nothing listens on the port any more.
+    reason = only_rejection(read(f"http://127.0.0.1:{port}/article")).reason
+    assert reason.startswith("could not connect")
