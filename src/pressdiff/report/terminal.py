@@ -1,0 +1,83 @@
+"""The terminal summary: what a user sees first, in a few screen lines.
+
+Input text goes into :class:`rich.text.Text` objects, never into markup
+strings, so brackets in a title cannot be taken for rich styling.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from pressdiff.report.views import (
+    all_findings,
+    articles_by_id,
+    finding_counts,
+    kind_label,
+    top_findings,
+    word_count,
+)
+
+if TYPE_CHECKING:
+    from pressdiff.pipeline import Report
+
+TOP_FINDINGS = 5
+_SNIPPET = 90
+
+
+def _snippet(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= _SNIPPET else flat[: _SNIPPET - 1] + "…"
+
+
+def render_terminal(report: Report, console: Console) -> None:
+    """Print an articles table, the most confident findings and the rejection count."""
+    by_id = articles_by_id(report)
+    per_article = finding_counts(report)
+
+    table = Table(
+        title=f"pressdiff: {len(report.articles)} articles in {len(report.stories)} "
+        f"{'story' if len(report.stories) == 1 else 'stories'}",
+        title_justify="left",
+    )
+    table.add_column("Outlet", style="bold")
+    table.add_column("Title", overflow="fold", ratio=1)
+    table.add_column("Words", justify="right")
+    table.add_column("Removed", justify="right")
+    table.add_column("Findings", justify="right")
+    for article in report.articles:
+        found = per_article.get(article.id, 0)
+        table.add_row(
+            Text(article.outlet),
+            Text(article.title or "—"),
+            str(word_count(article.text)),
+            str(len(article.removed)),
+            Text(str(found), style="bold red" if found else "dim"),
+        )
+    console.print(table)
+
+    findings = all_findings(report)
+    if findings:
+        shown = top_findings(report, TOP_FINDINGS)
+        console.print(Text(f"Top findings ({len(shown)} of {len(findings)})", style="bold"))
+        for finding in shown:
+            article = by_id.get(finding.article_id)
+            line = Text("  ")
+            line.append(kind_label(finding.kind), style="bold yellow")
+            line.append(f"  {article.outlet if article else finding.article_id}", style="cyan")
+            line.append(f"  {finding.confidence:.2f}", style="dim")
+            line.append(f"\n    “{_snippet(finding.text)}”")
+            line.append(f"\n    {_snippet(finding.explanation)}", style="dim")
+            console.print(line)
+    else:
+        console.print(Text("No findings.", style="dim"))
+    if report.rejected:
+        console.print(
+            Text(
+                f"{len(report.rejected)} input(s) rejected (listed above and in the report).",
+                style="yellow",
+            )
+        )
