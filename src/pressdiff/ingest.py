@@ -29,6 +29,7 @@ so a 50 MB page costs nothing.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
@@ -342,11 +343,23 @@ def english_share(text: str) -> tuple[float, int]:
 
 @cache
 def _stop_words() -> frozenset[str]:
-    # spaCy's English stop-word list (326 function words); imported lazily so
-    # a run that rejects everything never pays for importing spaCy.
-    from spacy.lang.en.stop_words import STOP_WORDS
+    """spaCy's English stop-word list (326 function words and contractions).
 
-    return frozenset(STOP_WORDS)
+    The list is a plain-data module, loaded here by file location: importing
+    it as ``spacy.lang.en.stop_words`` would import spaCy itself, seconds
+    that a run which reads and stores articles without parsing them (``pressdiff
+    ingest``) would pay for nothing.
+    """
+    package = importlib.util.find_spec("spacy")
+    if package is None or not package.submodule_search_locations:
+        raise ImportError("spaCy is not installed")
+    path = Path(package.submodule_search_locations[0], "lang", "en", "stop_words.py")
+    spec = importlib.util.spec_from_file_location("_spacy_en_stop_words", path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load spaCy's English stop words from {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return frozenset(module.STOP_WORDS)
 
 
 def _check_language(doc: RawDocument) -> Item:
