@@ -143,9 +143,20 @@ def test_empty_and_whitespace_only_files(tmp_path):
 
 
 def test_binary_file_is_rejected(tmp_path, example_paths):
-    path = tmp_path / "article.txt"
-    path.write_bytes(gzip.compress(example_paths[0].read_bytes()))
-    assert "binary file" in only_rejection(read(path)).reason
+    compressed = gzip.compress(example_paths[0].read_bytes())
+    (tmp_path / "a.txt").write_bytes(compressed)
+    (tmp_path / "b.txt").write_bytes(compressed.replace(b"\x00", b""))
+    nul, controls = read(tmp_path / "a.txt", tmp_path / "b.txt")
+    assert nul.reason == "binary file (contains NUL bytes), not text"
+    assert controls.reason.startswith("binary file (") and "control characters" in controls.reason
+
+
+def test_utf16_with_byte_order_mark_is_read(tmp_path, example_paths):
+    text = example_paths[1].read_text(encoding="utf-8")
+    path = tmp_path / "notepad.txt"
+    path.write_bytes(text.encode("utf-16"))  # Python writes the byte-order mark
+    [doc] = read(path)
+    assert doc.text == text
 
 
 def test_invalid_utf8_says_where(tmp_path, example_paths):

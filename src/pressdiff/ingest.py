@@ -29,6 +29,7 @@ so a 50 MB page costs nothing.
 
 from __future__ import annotations
 
+import codecs
 import importlib.util
 import json
 import os
@@ -80,8 +81,11 @@ TITLE_MIN_WORDS = 3
 # Below LANGUAGE_MIN_WORDS words the share says too little to reject anything.
 ENGLISH_MIN_SHARE = 0.15
 LANGUAGE_MIN_WORDS = 30
+LANGUAGE_SAMPLE_CHARS = 20_000
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+_CONTROL_BYTES = bytes(b for b in [*range(32), 127] if b not in b"\t\n\r\f\v")
+_NON_LATIN_LETTER = re.compile(r"[^\W\d_\x00-\u024f]")
 _HTML_START = re.compile(r"\s*(?:<!doctype\s+html|<html|<head|<body|<!--)", re.IGNORECASE)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.IGNORECASE)
 _SENTENCE_END = ".:;,"
@@ -332,15 +336,6 @@ def detect_title(text: str) -> str | None:
     return first
 
 
-def english_share(text: str) -> tuple[float, int]:
-    """Share of word tokens that are English stop words, and the number of words."""
-    words = [w.lower().replace("’", "'") for w in _WORD.findall(text)]
-    if not words:
-        return 0.0, 0
-    stop = _stop_words()
-    return sum(w in stop for w in words) / len(words), len(words)
-
-
 @cache
 def _stop_words() -> frozenset[str]:
     """spaCy's English stop-word list (326 function words and contractions).
@@ -363,26 +358,27 @@ def _stop_words() -> frozenset[str]:
 
 
 def _check_language(doc: RawDocument) -> Item:
-    """``doc`` itself when it reads as English, else a Rejection saying why not."""
-    latin = _latin_share(doc.text)
-    if latin < 0.5:
-        return Rejection(doc.source, f"not English: only {latin:.0%} of its letters are Latin")
-    share, words = english_share(doc.text)
-    if words >= LANGUAGE_MIN_WORDS and share < ENGLISH_MIN_SHARE:
+    """``doc`` itself when it reads as English (or is too short to tell), else a Rejection.
+
+    Only the first LANGUAGE_SAMPLE_CHARS characters are judged: a few
+    thousand words settle the question, and the cost stays bounded.
+    """
+    sample = doc.text[:LANGUAGE_SAMPLE_CHARS]
+    words = _WORD.findall(sample.lower().replace("’", "'"))
+    letters = sum(map(len, words))
+    if letters and len(_NON_LATIN_LETTER.findall(sample)) > letters / 2:
+        return Rejection(doc.source, "not English: most of its letters are not Latin script")
+    if len(words) < LANGUAGE_MIN_WORDS:
+        return doc
+    stop = _stop_words()
+    share = sum(w in stop for w in words) / len(words)
+    if share < ENGLISH_MIN_SHARE:
         return Rejection(
             doc.source,
-            f"not English: {share:.0%} of its {words} words are common English words "
+            f"not English: {share:.0%} of its {len(words)} words are common English words "
             f"(English text has at least {ENGLISH_MIN_SHARE:.0%})",
         )
     return doc
-
-
-def _latin_share(text: str) -> float:
-    """Share of letters in Latin script (ASCII and the Latin-1/Extended blocks)."""
-    letters = [c for c in text if c.isalpha()]
-    if not letters:
-        return 1.0
-    return sum(c < "\u0250" for c in letters) / len(letters)
 
 
 class _Unreadable(Exception):
@@ -401,12 +397,18 @@ def _decode(data: bytes, charset: str | None) -> str:
     """
     if not data:
         raise _Unreadable("empty file")
-    head = data[:65536]
-    if b"\x00" in head:
-        raise _Unreadable("binary file (contains NUL bytes), not text")
-    controls = sum(b < 32 and b not in b"\t\n\r\f\v" for b in head) + head.count(0x7F)
-    if controls > 0.05 * len(head):
-        raise _Unreadable(f"binary file ({controls / len(head):.0%} control characters), not text")
+    if charset is None and data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        charset = "utf-16"  # unambiguous by its byte-order mark
+    # UTF-16 text is half NUL bytes, so the byte-level binary test only fits
+    # the one-byte-based encodings.
+    if not (charset or "").lower().startswith(("utf-16", "utf16")):
+        head = data[:65536]
+        if b"\x00" in head:
+            raise _Unreadable("binary file (contains NUL bytes), not text")
+        controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
+        if controls > 0.05 * len(head):
+            share = controls / len(head)
+            raise _Unreadable(f"binary file ({share:.0%} control characters), not text")
     encoding = (charset or "utf-8").lower()
     if encoding in ("utf-8", "utf8"):
         encoding = "utf-8-sig"
