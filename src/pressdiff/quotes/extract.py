@@ -1,0 +1,333 @@
+"""Direct quotes in one parsed text, with the speaker and the cue that names them.
+
+The quoted stretches come from the marks (:mod:`.marks`); the attribution
+comes from the dependency parse, because the cue is grammatically the verb
+that governs the quote: in “…,” Baldwin said and Baldwin said, “…” alike,
+the quote's own verb hangs under "said".  Walking up from the quote to the
+first speech verb outside it finds the cue on either side of the quote and
+for partial quotes embedded in a sentence (he has “no idea” how …).  When
+the sentence has no cue, the speaker is carried over from the quote just
+before (a quote continued in the next paragraph) or taken from a cue in the
+sentence before ("Baldwin explained what happened.").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from pressdiff.model import Quote
+from pressdiff.quotes.marks import Span as Quoted
+from pressdiff.quotes.marks import find_quoted
+from pressdiff.quotes.people import People
+
+# Verbs that introduce reported speech (lemmas).
+SPEECH_VERBS = frozenset(
+    """
+    accuse acknowledge add admit agree allege announce answer argue ask assert attack bemoan
+    blast boast brand call caution chant characterize charge cite claim comment complain concede
+    conclude concur condemn confirm contend continue counter criticize cry declare decry demand
+    deny describe disagree dismiss dub echo emphasize estimate explain hail inquire insist
+    interject joke label lambaste lament maintain mention mock mutter note observe opine pledge
+    point post praise predict proclaim promise query question quip quote read recall recount
+    remark repeat reply report respond retort reveal ridicule say scoff scream shout sing slam
+    snap state stress suggest tell testify threaten tout tweet urge vow warn whisper wonder
+    write yell
+    """.split()  # noqa: SIM905 (a word list reads better than 110 quoted strings)
+)
+_SUBJECT_DEPS = ("nsubj", "nsubjpass")
+_MAX_CARRY_GAP = 400  # chars between two quotes for the second to inherit the speaker
+_SPLIT_GAP = 60  # longest attribution between two halves of a split quote
+_WORDS = re.compile(r"\w+(?:['’]\w+)*")
+
+
+@dataclass
+class _Attribution:
+    speaker: Span | None
+    cue: tuple[int, int]
+
+
+def _char_mask(doc: Doc, quoted: list[Quoted]) -> list[bool]:
+    """For each token: does it lie inside a quote?"""
+    inside = [False] * len(doc)
+    for q in quoted:
+        for a, b in q.parts:
+            span = doc.char_span(a, b, alignment_mode="expand")
+            if span is not None:
+                for i in range(span.start, span.end):
+                    inside[i] = True
+    return inside
+
+
+def _quote_tokens(doc: Doc, q: Quoted) -> list[Token]:
+    toks: list[Token] = []
+    for a, b in q.parts:
+        span = doc.char_span(a, b, alignment_mode="expand")
+        if span is not None:
+            toks.extend(span)
+    return toks
+
+
+def _subject(verb: Token) -> Span | None:
+    """The speaker phrase of a cue verb: its subject, the agent of a passive,
+    or the subject of the verb it hangs from ("…," he said, adding …)."""
+    for child in verb.children:
+        if child.dep_ in _SUBJECT_DEPS and child.lower_ not in ("it", "that", "which", "this"):
+            return _phrase(child)
+    if any(c.dep_ == "nsubjpass" for c in verb.children):
+        for child in verb.children:
+            if child.dep_ == "agent":
+                pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+                if pobj is not None:
+                    return _phrase(pobj)
+    if verb.dep_ in ("conj", "advcl", "xcomp", "acl") and verb.head is not verb:
+        return _subject(verb.head)
+    return None
+
+
+def _phrase(tok: Token) -> Span:
+    """The words naming a speaker: a named entity whole, else the noun with its
+    determiners, adjectives and compounds ("another source", "the actor")."""
+    doc = tok.doc
+    if tok.ent_type_:
+        ent = next((e for e in doc.ents if e.start <= tok.i < e.end), None)
+        if ent is not None:
+            return ent
+    start = tok.i
+    for left in reversed(list(tok.lefts)):
+        if left.i == start - 1 and left.dep_ in ("det", "amod", "compound", "poss", "nmod"):
+            start = left.i
+        else:
+            break
+    return doc[start : tok.i + 1]
+
+
+def _according_to(tok: Token) -> Span | None:
+    if tok.lower_ == "according":
+        to = next((c for c in tok.children if c.lower_ == "to"), None)
+        if to is not None:
+            pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
+            if pobj is not None:
+                return _phrase(pobj)
+    return None
+
+
+def _cue_of(tok: Token) -> _Attribution | None:
+    """An attribution if ``tok`` is a cue outside the quote."""
+    if tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in SPEECH_VERBS:
+        return _Attribution(_subject(tok), (tok.idx, tok.idx + len(tok.text)))
+    speaker = _according_to(tok)
+    if speaker is not None:
+        return _Attribution(speaker, (tok.idx, tok.idx + len("according to")))
+    return None
+
+
+def _governing_cue(toks: list[Token], inside: list[bool]) -> _Attribution | None:
+    """Walk up the parse from the quote to the nearest cue outside it."""
+    seen: set[int] = set()
+    best: tuple[int, _Attribution] | None = None
+    for tok in toks:
+        if not inside[tok.head.i] or tok.head is tok:
+            node, depth = tok.head, 0
+            while node.i not in seen and depth < 6:
+                seen.add(node.i)
+                if not inside[node.i]:
+                    found = _cue_of(node)
+                    if found is not None and found.speaker is not None:
+                        if best is None or depth < best[0]:
+                            best = (depth, found)
+                        break
+                    for child in node.children:
+                        if child.lower_ == "according" and not inside[child.i]:
+                            found = _cue_of(child)
+                            if found is not None:
+                                best = best or (depth, found)
+                if node.head is node:
+                    break
+                node, depth = node.head, depth + 1
+    return best[1] if best else None
+
+
+def _nearby_cue(doc: Doc, toks: list[Token], inside: list[bool]) -> _Attribution | None:
+    """A cue in the sentences the quote touches when the parse does not link them
+    (parsers often split “…,” he said. into two sentences)."""
+    first, last = toks[0], toks[-1]
+    window = list(doc[max(0, first.i - 12) : first.i]) + list(doc[last.i + 1 : last.i + 10])
+    best: tuple[int, _Attribution] | None = None
+    for tok in window:
+        if inside[tok.i] or "\n" in tok.text:
+            continue
+        found = _cue_of(tok)
+        if found is None or found.speaker is None:
+            continue
+        # A cue separated from the quote by a sentence end belongs to another sentence.
+        lo, hi = sorted((tok.i, first.i if tok.i < first.i else last.i))
+        between = doc[lo + 1 : hi]
+        if any(t.text in (".", "!", "?") and not inside[t.i] for t in between):
+            continue
+        if any("\n" in t.text for t in between):
+            continue
+        dist = abs(tok.i - (first.i if tok.i < first.i else last.i))
+        if best is None or dist < best[0]:
+            best = (dist, found)
+    return best[1] if best else None
+
+
+def _colon_speaker(doc: Doc, toks: list[Token], inside: list[bool]) -> _Attribution | None:
+    """A colon introducing the quote: "Baldwin: “…”", "Stated Stone: “…”",
+    "as Pollak observed, the winner was the stage itself: “…”"."""
+    i = toks[0].i - 1
+    while i >= 0 and (doc[i].is_space or doc[i].text in "“\"‘'"):
+        i -= 1
+    if i < 1 or doc[i].text != ":" or inside[i - 1]:
+        return None
+    colon = doc[i]
+    clause: list[Token] = []
+    j = i - 1
+    while j >= 0 and len(clause) < 40 and not inside[j]:
+        if doc[j].text in (".", "!", "?") or "\n\n" in doc[j].text:
+            break
+        clause.append(doc[j])
+        j -= 1
+    for tok in clause:  # nearest first
+        found = _cue_of(tok)
+        if found is not None:
+            if found.speaker is None:  # inverted: "Stated Stone:"
+                after = [t for t in doc[tok.i + 1 : i] if t.pos_ == "PROPN"]
+                found.speaker = _phrase(after[-1]) if after else None
+            if found.speaker is not None:
+                return found
+    before = doc[i - 1]
+    if before.pos_ in ("PROPN", "NOUN"):
+        return _Attribution(_phrase(before), (colon.idx, colon.idx + 1))
+    return None
+
+
+def _clause_subject(toks: list[Token], inside: list[bool]) -> _Attribution | None:
+    """For a partial quote inside a sentence ("Rubio bemoaned a climate in which
+    people “literally hate each other”"), the subject of the sentence's main verb."""
+    root = toks[0].sent.root
+    if inside[root.i] or root.pos_ not in ("VERB", "AUX"):
+        return None
+    speaker = _subject(root)
+    if speaker is None or any(inside[t.i] for t in speaker):
+        return None
+    if speaker.root.pos_ not in ("PROPN", "NOUN", "PRON"):
+        return None
+    return _Attribution(speaker, (root.idx, root.idx + len(root.text)))
+
+
+def _sentence_before_cue(doc: Doc, toks: list[Token], inside: list[bool]) -> _Attribution | None:
+    """A cue in the sentence just before a quote that stands alone."""
+    sent = toks[0].sent
+    own = [t for t in sent if not inside[t.i] and not t.is_punct and not t.is_space]
+    if own or sent.start == 0:
+        return None
+    prev = doc[sent.start - 1].sent
+    for tok in prev:
+        if not inside[tok.i]:
+            found = _cue_of(tok)
+            if found is not None and found.speaker is not None:
+                return found
+    return None
+
+
+def _merge_split(doc: Doc, quoted: list[Quoted]) -> list[Quoted]:
+    """Join the halves of a quote split by an attribution, or only by a space:
+    “I'm not going to,” he said, “pull the trigger”."""
+    text = doc.text
+    merged: list[Quoted] = []
+    for q in quoted:
+        prev = merged[-1] if merged else None
+        if prev is not None and not prev.single and not q.single:
+            gap = text[prev.end : q.start]
+            gap_span = doc.char_span(prev.end + 1, q.start - 1, alignment_mode="contract")
+            is_cue = gap_span is not None and any(
+                t.lemma_.lower() in SPEECH_VERBS for t in gap_span
+            )
+            if (
+                len(gap) <= _SPLIT_GAP
+                and "\n" not in gap
+                and text[prev.end - 1] in ",.!?…—-"
+                and (not gap.strip(" \"“”'‘’") or is_cue)
+            ):
+                prev.parts.extend(q.parts)
+                continue
+        merged.append(Quoted(list(q.parts), q.single))
+    return merged
+
+
+def quote_text(text: str, parts: list[tuple[int, int]]) -> str:
+    return " ".join(text[a:b] for a, b in parts)
+
+
+def extract_doc(doc: Doc, people: People) -> list[Quote]:
+    """The direct quotes of a parsed text, attributed and resolved with ``people``."""
+    text = doc.text
+    quoted = _merge_split(doc, find_quoted(text))
+    inside = _char_mask(doc, quoted)
+    quotes: list[Quote] = []
+    prev: Quote | None = None
+    for q in quoted:
+        toks = _quote_tokens(doc, q)
+        if not toks:
+            continue
+        attribution = (
+            _governing_cue(toks, inside)
+            or _nearby_cue(doc, toks, inside)
+            or _colon_speaker(doc, toks, inside)
+        )
+        words = _WORDS.findall(quote_text(text, q.parts))
+        standalone = _stands_alone(doc, toks, inside)
+        if attribution is None and standalone:
+            attribution = _sentence_before_cue(doc, toks, inside)
+        if attribution is None and not standalone and len(words) >= 3:
+            # Only for real phrases: a lone scare-quoted word has no speaker.
+            attribution = _clause_subject(toks, inside)
+        quote = Quote(start=q.start, end=q.end, text=quote_text(text, q.parts), parts=list(q.parts))
+        if attribution is not None:
+            quote.cue_start, quote.cue_end = attribution.cue
+            if attribution.speaker is not None:
+                sp = attribution.speaker
+                quote.speaker_start, quote.speaker_end = sp.start_char, sp.end_char
+                quote.speaker = people.resolve(sp, inside)
+        elif standalone and prev is not None and q.start - prev.end <= _MAX_CARRY_GAP:
+            # A quote that continues the previous speaker's words.
+            quote.speaker = prev.speaker
+            quote.speaker_start, quote.speaker_end = prev.speaker_start, prev.speaker_end
+        if _is_title(words, standalone) or (
+            quote.speaker is None and not _looks_like_speech(words, standalone, q.single)
+        ):
+            continue  # a title, a scare-quoted word or a nickname, not reported speech
+        quotes.append(quote)
+        prev = quote
+    return quotes
+
+
+def _stands_alone(doc: Doc, toks: list[Token], inside: list[bool]) -> bool:
+    """True when the quote's sentence has no words of its own outside the marks."""
+    sents = {toks[0].sent.start, toks[-1].sent.start}
+    for start in sents:
+        sent = doc[start].sent
+        if any(not inside[t.i] and t.is_alpha for t in sent):
+            return False
+    return True
+
+
+def _is_title(words: list[str], standalone: bool) -> bool:
+    """A capitalised name in marks (the “Rust” film set, a headline “Not Fit To Serve”)
+    is a title, not speech."""
+    if standalone:
+        return False
+    long_words = [w for w in words if len(w) > 3] or words
+    capitalised = all(w[0].isupper() or w[0].isdigit() for w in long_words)
+    return capitalised and (len(words) <= 3 or len(long_words) >= 2)
+
+
+def _looks_like_speech(words: list[str], standalone: bool, single: bool) -> bool:
+    """An unattributed quoted stretch counts as a quote only if it reads like speech."""
+    if single:
+        return False
+    return standalone or len(words) >= 4

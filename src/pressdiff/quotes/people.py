@@ -1,0 +1,168 @@
+"""Who is who in a story: full names, roles and pronoun gender of the people mentioned.
+
+Quote attribution names a speaker the way the sentence does ("Baldwin",
+"he", "the actor").  To compare speakers across outlets those references
+must become one name, and the story's other articles often say what one
+article leaves out: one outlet writes "ABC anchor George Stephanopoulos",
+another only "the anchor".  :class:`People` gathers that knowledge from every
+article of a story (or from one text when used outside a story).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+from spacy.tokens import Doc, Span, Token
+
+MALE = frozenset({"he", "him", "his", "himself"})
+FEMALE = frozenset({"she", "her", "hers", "herself"})
+PERSONAL_PRONOUNS = MALE | FEMALE | {"they", "them", "i", "we", "you"}
+# Honorifics only tell gender; they are never part of the name we report.
+_HONORIFIC_GENDER = {"mr": MALE, "mrs": FEMALE, "ms": FEMALE, "miss": FEMALE}
+
+
+def _person_ents(doc: Doc) -> list[Span]:
+    return [e for e in doc.ents if e.label_ == "PERSON" and any(t.is_alpha for t in e)]
+
+
+def _clean_name(ent: Span) -> str:
+    words = [
+        t.text for t in ent if not (t.is_punct or t.text.lower().rstrip(".") in _HONORIFIC_GENDER)
+    ]
+    name = " ".join(words)
+    return name.removesuffix("'s").removesuffix("’s").strip()
+
+
+class People:
+    """Name, role and gender knowledge collected from one or more parsed texts."""
+
+    def __init__(self, docs: Iterable[Doc]) -> None:
+        self._full_names: dict[str, Counter[str]] = defaultdict(Counter)
+        self._roles: dict[str, Counter[str]] = defaultdict(Counter)
+        self._gender: dict[str, Counter[str]] = defaultdict(Counter)
+        for doc in docs:
+            self._learn(doc)
+
+    def _learn(self, doc: Doc) -> None:
+        ents = _person_ents(doc)
+        for ent in ents:
+            name = _clean_name(ent)
+            if not name:
+                continue
+            words = name.split()
+            self._full_names[words[-1].lower()][name] += len(words)
+            self._learn_roles(ent, name)
+            honorific = ent.doc[ent.start - 1].text.lower().rstrip(".") if ent.start else ""
+            if honorific in _HONORIFIC_GENDER:
+                self._gender[name]["m" if _HONORIFIC_GENDER[honorific] is MALE else "f"] += 3
+        for sent in doc.sents:
+            people = {self.full_name(_clean_name(e)) for e in ents if e.sent == sent}
+            if len(people) != 1:
+                continue
+            (person,) = people
+            for tok in sent:
+                low = tok.lower_
+                if low in MALE:
+                    self._gender[person]["m"] += 1
+                elif low in FEMALE:
+                    self._gender[person]["f"] += 1
+
+    def _learn_roles(self, ent: Span, name: str) -> None:
+        """Role nouns written next to a name: "anchor George Stephanopoulos",
+        "Joel Souza, the film's director"."""
+        doc = ent.doc
+        i = ent.start - 1
+        while i >= 0 and doc[i].pos_ in ("NOUN", "PROPN") and doc[i].ent_type_ != "PERSON":
+            if doc[i].pos_ == "NOUN":
+                self._roles[doc[i].lemma_.lower()][name] += 1
+            i -= 1
+        for tok in ent.root.children:
+            if tok.dep_ == "appos" and tok.pos_ == "NOUN":
+                self._roles[tok.lemma_.lower()][name] += 1
+        if ent.root.dep_ == "appos" and ent.root.head.pos_ == "NOUN":
+            self._roles[ent.root.head.lemma_.lower()][name] += 1
+
+    def full_name(self, name: str) -> str:
+        """The fullest form of ``name`` the story uses ("Baldwin" -> "Alec Baldwin")."""
+        words = name.split()
+        if not words:
+            return name
+        candidates = self._full_names.get(words[-1].lower())
+        if not candidates:
+            return name
+        fitting = [(n, c) for n, c in candidates.items() if set(words) <= set(n.split())]
+        if not fitting:
+            return name
+        return max(fitting, key=lambda nc: (nc[1], len(nc[0])))[0]
+
+    def by_role(self, role_lemma: str) -> str | None:
+        """The person the story calls by this role ("anchor"), if only one stands out."""
+        counts = self._roles.get(role_lemma.lower())
+        if not counts:
+            return None
+        (best, n), *rest = [*counts.most_common(2), ("", 0)]
+        return self.full_name(best) if n > rest[0][1] else None
+
+    def compatible(self, name: str, pronoun: str) -> bool:
+        """False only when what we know of ``name``'s pronouns contradicts ``pronoun``."""
+        low = pronoun.lower()
+        votes = self._gender.get(self.full_name(name))
+        if not votes or low not in MALE | FEMALE:
+            return True
+        want, other = ("m", "f") if low in MALE else ("f", "m")
+        return votes[want] >= votes[other]
+
+    def resolve(self, speaker: Span, inside_quote: list[bool]) -> str:
+        """The name a speaker reference stands for.
+
+        Names become their fullest form; a pronoun or a role ("the actor")
+        becomes the nearest earlier compatible person mention outside quotes.
+        """
+        doc = speaker.doc
+        root = speaker.root
+        ent = _person_entity(root)
+        if ent is not None:
+            return self.full_name(_clean_name(ent))
+        low = root.lower_
+        if root.pos_ == "PRON" and low in PERSONAL_PRONOUNS:
+            if low in ("i", "we", "you", "they", "them"):
+                return root.text
+            found = self._nearest_person(doc, speaker.start, low, inside_quote)
+            return found or root.text
+        if root.pos_ == "NOUN" and any(t.dep_ == "det" and t.lower_ == "the" for t in root.lefts):
+            named = self.by_role(root.lemma_)
+            if named:
+                return named
+            found = self._nearest_person(doc, speaker.start, "", inside_quote)
+            if found and root.lemma_.lower() in self._roles:
+                return found
+        return speaker.text
+
+    def _nearest_person(
+        self, doc: Doc, before: int, pronoun: str, inside: list[bool]
+    ) -> str | None:
+        """The nearest earlier compatible person; a sentence subject within the last
+        three sentences wins over a nearer mention in an object position, since a
+        pronoun subject usually continues the previous subject."""
+        candidates = [
+            e for e in reversed(_person_ents(doc)) if e.end <= before and not inside[e.start]
+        ]
+        names = [(e, self.full_name(_clean_name(e))) for e in candidates]
+        names = [(e, n) for e, n in names if not pronoun or self.compatible(n, pronoun)]
+        if not names:
+            return None
+        sent_starts = sorted({s.start for s in doc.sents if s.start < before}, reverse=True)
+        horizon = sent_starts[min(3, len(sent_starts) - 1)] if sent_starts else 0
+        for ent, name in names:
+            if ent.start < horizon:
+                break
+            if ent.root.dep_ in ("nsubj", "nsubjpass"):
+                return name
+        return names[0][1]
+
+
+def _person_entity(tok: Token) -> Span | None:
+    if tok.ent_type_ != "PERSON":
+        return None
+    return next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
