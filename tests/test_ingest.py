@@ -127,6 +127,22 @@ def test_jsonl_broken_lines_are_rejected_one_each_and_the_rest_read(tmp_path, ex
     assert not_object.reason == "expected a JSON object, got list"
 
 
+def test_jsonl_file_is_capped_per_line_not_as_a_whole(tmp_path, example_paths):
+    """A batch file may exceed the size limit; an oversized or undecodable line is one Rejection."""
+    texts = [p.read_text(encoding="utf-8") for p in example_paths]
+    lines = [json.dumps({"text": t}, ensure_ascii=False).encode() for t in texts]
+    lines[1] = json.dumps({"text": texts[2]}, ensure_ascii=False).encode("cp1252")
+    path = tmp_path / "batch.jsonl"
+    path.write_bytes(b"\n".join(lines))
+    assert path.stat().st_size > 4000 > max(len(line) for line in lines[:4])
+    items = read(path, max_bytes=4000)
+    assert [isinstance(i, RawDocument) for i in items] == [True, False, True, True, False]
+    column = json.dumps({"text": texts[2]}, ensure_ascii=False).index("‘") + 1
+    assert items[1] == Rejection(f"{path}:2", f"invalid UTF-8: byte 0x91 at column {column}")
+    assert items[4] == Rejection(f"{path}:5", "line too large: more than 3.9 kB")
+    assert (items[0].text, items[2].text, items[3].text) == (texts[0], texts[2], texts[3])
+
+
 # --- bad input ----------------------------------------------------------------------
 
 
@@ -139,7 +155,7 @@ def test_empty_and_whitespace_only_files(tmp_path):
     (tmp_path / "empty.txt").write_bytes(b"")
     (tmp_path / "blank.txt").write_text("\n  \n\t\n")
     items = read(tmp_path / "empty.txt", tmp_path / "blank.txt")
-    assert [i.reason for i in items] == ["empty file", "empty file (only whitespace)"]
+    assert [i.reason for i in items] == ["empty (0 bytes)", "empty (only whitespace)"]
 
 
 def test_binary_file_is_rejected(tmp_path, example_paths):
@@ -249,7 +265,9 @@ def test_stdin_html_and_jsonl_are_sniffed(monkeypatch, example_paths):
 
 def test_empty_stdin(monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"")))
-    assert only_rejection(read("-")) == Rejection("<stdin>", "empty file")
+    assert only_rejection(read("-")) == Rejection("<stdin>", "empty (0 bytes)")
+    monkeypatch.setattr(sys, "stdin", None)  # as under pythonw, or a closed descriptor 0
+    assert only_rejection(read("-")) == Rejection("<stdin>", "no standard input to read")
 
 
 # --- URLs ------------------------------------------------------------------------------

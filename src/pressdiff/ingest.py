@@ -39,7 +39,7 @@ import time
 from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import BinaryIO, Literal
 from urllib.parse import urlsplit
 
 import httpx
@@ -140,6 +140,9 @@ def _folder_files(folder: Path) -> Iterator[Path]:
 
 
 def _read_file(p: Path, source: str, kind: Kind | None, max_bytes: int) -> Iterator[Item]:
+    if kind == "jsonl":
+        yield from _read_jsonl_file(p, source, max_bytes)
+        return
     try:
         size = p.stat().st_size
         if size > max_bytes:
@@ -152,7 +155,40 @@ def _read_file(p: Path, source: str, kind: Kind | None, max_bytes: int) -> Itera
     yield from _parse(data, source, kind, fallback_outlet=p.stem)
 
 
+def _read_jsonl_file(p: Path, source: str, max_bytes: int) -> Iterator[Item]:
+    """Stream a JSON Lines file: a batch may hold any number of articles, so
+    the size cap applies to each line, and a bad line costs only that line."""
+    try:
+        with p.open("rb") as f:
+            head = f.read(65536)
+            problem = "empty (0 bytes)" if not head else _binary_problem(head)
+            if problem:
+                yield Rejection(source, problem)
+                return
+            f.seek(0)
+            yield from _read_jsonl(_capped_lines(f, max_bytes), source, p.stem)
+    except OSError as e:
+        yield Rejection(source, f"cannot read: {e.strerror or e}")
+
+
+def _capped_lines(f: BinaryIO, max_bytes: int) -> Iterator[str | _Unreadable]:
+    """Decoded lines of ``f``, or why a line cannot be read (too long, not UTF-8)."""
+    while raw := f.readline(max_bytes + 1):
+        if len(raw) > max_bytes and not raw.endswith(b"\n"):
+            while (rest := f.readline(max_bytes + 1)) and not rest.endswith(b"\n"):
+                pass  # skip the rest of the oversized line without holding it
+            yield _Unreadable(f"line too large: more than {_size(max_bytes)}")
+            continue
+        try:
+            yield raw.decode("utf-8").removeprefix("\ufeff").rstrip("\r\n")
+        except UnicodeDecodeError as e:
+            yield _Unreadable(f"invalid UTF-8: byte 0x{raw[e.start]:02x} at column {e.start + 1}")
+
+
 def _read_stdin(max_bytes: int) -> Iterator[Item]:
+    if sys.stdin is None or sys.stdin.closed:
+        yield Rejection(STDIN_SOURCE, "no standard input to read")
+        return
     stream = getattr(sys.stdin, "buffer", None)
     if stream is not None:
         data = stream.read(max_bytes + 1)
@@ -250,7 +286,7 @@ def _parse(
         return
     kind = kind or _sniff(text)
     if kind == "jsonl":
-        yield from _read_jsonl(text, source, fallback_outlet)
+        yield from _read_jsonl(text.split("\n"), source, fallback_outlet)
         return
     if kind == "html":
         doc = _read_html(text, source, url, fallback_outlet)
@@ -277,12 +313,20 @@ def _read_html(html: str, source: str, url: str | None, fallback_outlet: str) ->
 _JSONL_FIELDS = ("id", "title", "url", "outlet", "published")
 
 
-def _read_jsonl(text: str, source: str, fallback_outlet: str) -> Iterator[Item]:
+def _read_jsonl(
+    lines: Iterable[str | _Unreadable], source: str, fallback_outlet: str
+) -> Iterator[Item]:
     """One document per non-blank line; each broken line is one Rejection."""
-    for lineno, line in enumerate(text.split("\n"), start=1):
+    read_any = False
+    for lineno, line in enumerate(lines, start=1):
+        where = f"{source}:{lineno}"
+        if isinstance(line, _Unreadable):
+            read_any = True
+            yield Rejection(where, line.reason)
+            continue
         if not line.strip():
             continue
-        where = f"{source}:{lineno}"
+        read_any = True
         try:
             record = json.loads(line)
         except json.JSONDecodeError as e:
@@ -314,6 +358,8 @@ def _read_jsonl(text: str, source: str, fallback_outlet: str) -> Iterator[Item]:
                 id=fields["id"],
             )
         )
+    if not read_any:
+        yield Rejection(source, "empty (only whitespace)")
 
 
 # --- checks -----------------------------------------------------------------
@@ -389,6 +435,17 @@ class _Unreadable(Exception):
         self.reason = reason
 
 
+def _binary_problem(data: bytes) -> str | None:
+    """Why ``data`` is not text (NUL bytes, over 5 % control characters), or None."""
+    head = data[:65536]
+    if b"\x00" in head:
+        return "binary file (contains NUL bytes), not text"
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
+    if controls > 0.05 * len(head):
+        return f"binary file ({controls / len(head):.0%} control characters), not text"
+    return None
+
+
 def _decode(data: bytes, charset: str | None) -> str:
     """Text with ``\\n`` newlines, or :class:`_Unreadable` saying why there is none.
 
@@ -396,19 +453,14 @@ def _decode(data: bytes, charset: str | None) -> str:
     characters) before decoding, and says where invalid UTF-8 is.
     """
     if not data:
-        raise _Unreadable("empty file")
+        raise _Unreadable("empty (0 bytes)")
     if charset is None and data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         charset = "utf-16"  # unambiguous by its byte-order mark
     # UTF-16 text is half NUL bytes, so the byte-level binary test only fits
     # the one-byte-based encodings.
-    if not (charset or "").lower().startswith(("utf-16", "utf16")):
-        head = data[:65536]
-        if b"\x00" in head:
-            raise _Unreadable("binary file (contains NUL bytes), not text")
-        controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
-        if controls > 0.05 * len(head):
-            share = controls / len(head)
-            raise _Unreadable(f"binary file ({share:.0%} control characters), not text")
+    problem = None if (charset or "").lower().startswith("utf-16") else _binary_problem(data)
+    if problem:
+        raise _Unreadable(problem)
     encoding = (charset or "utf-8").lower()
     if encoding in ("utf-8", "utf8"):
         encoding = "utf-8-sig"
@@ -425,7 +477,7 @@ def _decode(data: bytes, charset: str | None) -> str:
             f"(byte offset {e.start})"
         ) from None
     if not text.strip():
-        raise _Unreadable("empty file (only whitespace)")
+        raise _Unreadable("empty (only whitespace)")
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
