@@ -1,0 +1,628 @@
+"""Structured facts: the (entity, attribute, value) triples that rewrites most often get wrong.
+
+A careless or machine rewrite keeps the gist of a sentence and breaks one slot: the victim
+becomes the "head electrician", the TV interview a "radio interview", the injured director
+"killed", the actor "married to" the woman he shot.  Comparing whole sentences misses these
+when the broken sentence has no close twin elsewhere; comparing slots catches them anywhere
+in the story.  So each claim yields facts about *story-level entities*: names are resolved to
+one canonical form across all articles ("Baldwin" -> "Alec Baldwin", "Halyna" -> "Halyna
+Hutchins") and possessive pronouns to the person the article is talking about, so that
+"His wife, Hilaria Baldwin" in one outlet and "Baldwin was then married to Hutchins" in
+another fill the same (Alec Baldwin, spouse) slot.
+
+Attributes and what makes two values conflict (see :func:`conflicts`):
+
+* ``role``: a job from :data:`ROLES`; synonyms share a value ("director of photography" is
+  "cinematographer"); a person may hold several compatible roles (actor and producer).
+* ``age``: an integer; ``spouse``, ``child``: a canonical person name.
+* ``outcome``: ``killed`` or ``injured`` (released from hospital counts as injured).
+* ``medium``: of an interview or broadcast (``tv``, ``radio``, ``podcast``, ``phone``, ``print``).
+* ``weapon``: ``toy`` conflicts with a real or prop gun; a handgun with a long gun.
+* ``count``, ``date``, ``negation``: recorded for display and pairwise checks; they are not
+  compared across the story, because two sentences rarely count the same thing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from rapidfuzz import fuzz
+
+from pressdiff.model import Article
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span, Token
+
+    from pressdiff.claims.extract import Claim
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A slot filled by one claim; ``start``/``end`` cover the words that state the value."""
+
+    article_id: str
+    claim_id: str
+    entity: str
+    attribute: str
+    value: str
+    start: int
+    end: int
+    text: str
+
+
+# Role phrase -> canonical role.  Longer phrases win ("director of photography" is not
+# "director"), so matching tries the longest phrase first.
+ROLES: dict[str, str] = {
+    "director of photography": "cinematographer",
+    "cinematographer": "cinematographer",
+    "cameraman": "cinematographer",
+    "assistant director": "assistant director",
+    "first assistant director": "assistant director",
+    "director": "director",
+    "head electrician": "electrician",
+    "chief electrician": "electrician",
+    "electrician": "electrician",
+    "gaffer": "electrician",
+    "script supervisor": "script supervisor",
+    "armorer": "armorer",
+    "armourer": "armorer",
+    "producer": "producer",
+    "executive producer": "producer",
+    "actor": "actor",
+    "actress": "actor",
+    "star": "actor",
+    "anchor": "anchor",
+    "presenter": "anchor",
+    "sheriff": "sheriff",
+    "spokesman": "spokesperson",
+    "spokeswoman": "spokesperson",
+    "spokesperson": "spokesperson",
+    "lawyer": "lawyer",
+    "attorney": "lawyer",
+    "prosecutor": "prosecutor",
+    "senator": "senator",
+    "governor": "governor",
+    "president": "president",
+    "vice president": "vice president",
+    "prime minister": "prime minister",
+    "minister": "minister",
+    "mayor": "mayor",
+    "ceo": "chief executive",
+    "chief executive": "chief executive",
+    "chairman": "chairman",
+    "coach": "coach",
+    "manager": "manager",
+    "doctor": "doctor",
+    "nurse": "nurse",
+    "teacher": "teacher",
+    "student": "student",
+    "singer": "singer",
+    "rapper": "singer",
+    "journalist": "journalist",
+    "reporter": "journalist",
+    "photographer": "photographer",
+    "police officer": "police officer",
+    "officer": "police officer",
+    "soldier": "soldier",
+    "pilot": "pilot",
+    "captain": "captain",
+    "screenwriter": "writer",
+    "writer": "writer",
+    "author": "writer",
+    "editor": "editor",
+}
+_MAX_ROLE_WORDS = max(len(r.split()) for r in ROLES)
+# Roles one person commonly holds together; any other two different roles conflict.
+COMPATIBLE_ROLES = [
+    {"actor", "producer", "director", "writer", "singer"},
+    {"president", "chairman", "chief executive"},
+    {"police officer", "sheriff"},
+    {"journalist", "anchor", "editor", "writer", "photographer"},
+]
+SPOUSE_WORDS = {"wife", "husband", "spouse"}
+CHILD_WORDS = {"son", "daughter", "child"}
+MEDIA = {
+    "tv": "tv",
+    "television": "tv",
+    "televised": "tv",
+    "on-camera": "tv",
+    "on camera": "tv",
+    "radio": "radio",
+    "podcast": "podcast",
+    "phone": "phone",
+    "telephone": "phone",
+    "print": "print",
+    "newspaper": "print",
+}
+_MEDIUM_RE = re.compile(
+    r"\b(" + "|".join(sorted(map(re.escape, MEDIA), key=len, reverse=True)) + r")"
+    r"\s+(?:[\w-]+\s+)?(interview|broadcast|appearance|address|conversation|show)\b",
+    re.IGNORECASE,
+)
+WEAPONS = {
+    "toy": "toy",
+    "fake": "toy",
+    "water": "toy",
+    "prop": "prop",
+    "replica": "prop",
+    "pistol": "handgun",
+    "revolver": "handgun",
+    "handgun": "handgun",
+    "rifle": "long gun",
+    "shotgun": "long gun",
+    "firearm": "firearm",
+    "knife": "knife",
+}
+_WEAPON_RE = re.compile(
+    r"\b(?:(toy|fake|water|prop|replica)\s+(?:gun|pistol|weapon|firearm|rifle)s?"
+    r"|(pistol|revolver|handgun|rifle|shotgun|firearm|knife)s?)\b",
+    re.IGNORECASE,
+)
+# Weapon kinds that cannot describe the same object.
+_WEAPON_CLASHES = {
+    frozenset({"toy", "prop"}),
+    frozenset({"toy", "handgun"}),
+    frozenset({"toy", "long gun"}),
+    frozenset({"toy", "firearm"}),
+    frozenset({"handgun", "long gun"}),
+    frozenset({"knife", "handgun"}),
+    frozenset({"knife", "long gun"}),
+    frozenset({"knife", "firearm"}),
+}
+KILLED = {"kill", "slay", "die", "dead", "death", "murder"}
+INJURED = {"injure", "wound", "hurt", "hospitalize", "hospitalise"}
+_PRONOUNS = {"he", "she", "him", "her", "his", "hers", "they", "their", "them"}
+_FIRST_PERSON = {"i", "me", "my", "mine"}
+_MONTHS = {
+    m: i + 1
+    for i, names in enumerate(
+        [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
+         ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
+         ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+         ("dec", "december")]
+    )
+    for m in names
+}  # fmt: skip
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_NUMBER_WORDS = {
+    w: i
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve".split()  # noqa: SIM905
+    )
+}
+
+
+# --------------------------------------------------------------------------------------------
+# Names across the story
+# --------------------------------------------------------------------------------------------
+
+
+_GLUED = re.compile(r"[a-z]{3,}[A-Z]")
+
+
+def _name_words(text: str) -> list[str]:
+    text = re.sub(r"['’]s?$", "", text.strip())
+    return [w for w in re.split(r"\s+", text) if w and w[0].isupper()]
+
+
+class NameIndex:
+    """Canonical person names for one story.
+
+    Full names ("Alec Baldwin") are canonical; a lone surname or first name resolves to the
+    most frequent full name that ends or starts with it, with fuzzy matching for the
+    misspellings rewrites introduce ("Stephanopoulous").
+    """
+
+    def __init__(self, articles: Iterable[Article]) -> None:
+        counts: Counter[str] = Counter()
+        for article in articles:
+            for ent in article.entities:
+                if ent.label == "PERSON":
+                    words = _name_words(ent.text)
+                    if 2 <= len(words) <= 4:
+                        counts[" ".join(words)] += 1
+        self.full = counts
+
+    def canonical(self, text: str) -> str | None:
+        words = _name_words(text)
+        # Words glued by a scraper ("StephanopoulosGeorge") are debris, not a name.
+        if not words or any(_GLUED.search(w) for w in words):
+            return None
+        if len(words) >= 2:
+            joined = " ".join(words)
+            return (
+                # "Weepy Alec Baldwin": a known full name at the end of a longer one.
+                self._best(lambda f: f == joined or joined.endswith(" " + f))
+                or self._best(lambda f: fuzz.ratio(f, joined) >= 90)
+                or joined
+            )
+        word = words[0]
+        return (
+            self._best(lambda f: f.split()[-1] == word)
+            or self._best(lambda f: f.split()[0] == word)
+            or self._best(lambda f: fuzz.ratio(f.split()[-1], word) >= 88)
+            or word
+        )
+
+    def _best(self, keep) -> str | None:
+        matches = [(n, f) for f, n in self.full.items() if keep(f)]
+        return max(matches)[1] if matches else None
+
+    def knows(self, word: str) -> bool:
+        """Whether a capitalised word is part of a known person's name (tagger misses)."""
+        return any(word in f.split() for f in self.full)
+
+
+# --------------------------------------------------------------------------------------------
+# Extraction
+# --------------------------------------------------------------------------------------------
+
+
+class _Context:
+    """Per-article state: offsets of the current claim and recently mentioned people."""
+
+    def __init__(self, article: Article, names: NameIndex) -> None:
+        self.article = article
+        self.names = names
+        self.mentions: Counter[str] = Counter()
+        self.recent: list[list[str]] = []
+        self.claim: Claim | None = None
+        self.base = 0
+
+    def fact(self, entity: str, attribute: str, value: str, start: int, end: int) -> Fact:
+        a, b = self.base + start, self.base + end
+        assert self.claim is not None
+        return Fact(
+            self.article.id, self.claim.id, entity, attribute, value, a, b, self.article.text[a:b]
+        )
+
+    def resolve_pronoun(self, exclude: set[str]) -> str | None:
+        """The person a he/she/his/her most likely means: the article's most talked-about
+        person among those named in the last few claims, not one named beside the pronoun."""
+        window = {p for names in self.recent[-4:] for p in names} - exclude
+        if not window:
+            return None
+        return max(window, key=lambda p: (self.mentions[p], p))
+
+
+def _persons(span: Span, ctx: _Context) -> dict[int, tuple[str, int, int]]:
+    """Token index -> (canonical name, first token, end token) for each person mention."""
+    out: dict[int, tuple[str, int, int]] = {}
+    for ent in span.ents:
+        words = _name_words(ent.text)
+        if ent.label_ == "PERSON" or (
+            ent.label_ in {"ORG", "GPE"} and words and ctx.names.knows(words[-1])
+        ):
+            name = ctx.names.canonical(ent.text)
+            if name:
+                for tok in ent:
+                    out[tok.i] = (name, ent.start, ent.end)
+    for tok in span:
+        if tok.i not in out and tok.pos_ == "PROPN" and ctx.names.knows(tok.text):
+            name = ctx.names.canonical(tok.text)
+            if name:
+                out[tok.i] = (name, tok.i, tok.i + 1)
+    return out
+
+
+def _who(tok: Token, persons: dict, ctx: _Context, speaker: str | None, near: set[str]) -> str:
+    """The person a token names or refers to ("" when it is neither)."""
+    if tok.i in persons:
+        return persons[tok.i][0]
+    for child in tok.children:
+        if child.dep_ == "compound" and child.i in persons:
+            return persons[child.i][0]
+    low = tok.lower_
+    if low in _FIRST_PERSON:
+        return speaker or ""
+    if low in _PRONOUNS:
+        return ctx.resolve_pronoun(near) or ""
+    return ""
+
+
+def _role_matches(span: Span) -> list[tuple[int, int, str]]:
+    """(first token, end token, canonical role) for each role phrase, longest first."""
+    toks = list(span)
+    out, i = [], 0
+    while i < len(toks):
+        for n in range(min(_MAX_ROLE_WORDS, len(toks) - i), 0, -1):
+            phrase = " ".join(t.lower_ for t in toks[i : i + n])
+            if phrase in ROLES and toks[i + n - 1].pos_ in {"NOUN", "PROPN"}:
+                out.append((toks[i].i, toks[i + n - 1].i + 1, ROLES[phrase]))
+                i += n
+                break
+        else:
+            i += 1
+    return out
+
+
+def _roles(span: Span, persons: dict, ctx: _Context) -> list[Fact]:
+    """Role phrases glued to a name: "director Joel Souza", "Souza, the film's director",
+    "the film's armorer, Hannah Gutierrez-Reed", "Dave Halls, who was an assistant director"."""
+    doc = span.doc
+    facts = []
+    for first, end, role in _role_matches(span):
+        who = ""
+        if end < span.end and end in persons:  # role right before the name
+            who = persons[end][0]
+        elif end + 1 < span.end and doc[end].text == "," and end + 1 in persons:
+            who = persons[end + 1][0]
+        else:  # "Name, [who was] the [film's] role": walk left over the appositive
+            j = first - 1
+            steps = 0
+            while j >= span.start and steps < 6 and doc[j].i not in persons:
+                if doc[j].text in {".", ";", ":"} or doc[j].pos_ == "VERB":
+                    break
+                steps += 1
+                j -= 1
+            bridge = {t.lower_ for t in doc[j + 1 : first]}
+            if j >= span.start and j in persons and ("," in bridge or "who" in bridge):
+                who = persons[j][0]
+            elif j >= span.start and j in persons:
+                head = doc[first:end].root
+                if head.dep_ == "attr" and any(
+                    c.i == j or c.i in range(persons[j][1], persons[j][2])
+                    for c in head.head.children
+                    if c.dep_ in {"nsubj", "nsubjpass"}
+                ):
+                    who = persons[j][0]
+        if who:
+            facts.append(
+                ctx.fact(who, "role", role, doc[first].idx, doc[end - 1].idx + len(doc[end - 1]))
+            )
+    return facts
+
+
+def _ages(span: Span, persons: dict, ctx: _Context) -> list[Fact]:
+    """Ages next to a name: "Baldwin, 63,", "Baldwin (63)", "Seth Kenney, a 51-year-old"."""
+    doc = span.doc
+    facts = []
+    ends = {p[2]: p[0] for p in persons.values()}
+    for tok in span:
+        if not tok.like_num or not tok.text.isdigit() or not 0 < int(tok.text) < 120:
+            continue
+        nxt = doc[tok.i + 1 : tok.i + 5].text.replace(" ", "").lower()
+        prev = doc[tok.i - 1].text if tok.i > span.start else ""
+        who = ""
+        if nxt.startswith("-year-old") or nxt.startswith("yearsold"):
+            back = [ends[k] for k in ends if tok.i - 4 <= k <= tok.i]
+            ahead = [
+                persons[k][0] for k in range(tok.i + 5, min(span.end, tok.i + 9)) if k in persons
+            ]
+            who = back[-1] if back else (ahead[0] if ahead else "")
+        elif (
+            prev in {",", "("}
+            and tok.i in ends.keys() | {k + 1 for k in ends}
+            and (tok.i + 1 >= span.end or doc[tok.i + 1].text in {",", ")", "."})
+        ):
+            who = ends.get(tok.i - 1, "")
+        if who:
+            facts.append(ctx.fact(who, "age", tok.text, tok.idx, tok.idx + len(tok)))
+    return facts
+
+
+def _relations(span: Span, persons: dict, ctx: _Context, speaker: str | None) -> list[Fact]:
+    """Spouse and child: "His wife, Hilaria Baldwin", "X was married to Y", "Y was his
+    husband and son"."""
+    facts = []
+    named = {p[0] for p in persons.values()}
+    for tok in span:
+        lemma = tok.lemma_.lower()
+        if lemma in {"marry", "married"} and tok.pos_ in {"VERB", "ADJ", "AUX"}:
+            subj = next((c for c in tok.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+            if subj is None and tok.head.lemma_ == "be":
+                subj = next((c for c in tok.head.children if c.dep_ == "nsubj"), None)
+            to = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "to"), None)
+            obj = next((c for c in to.children if c.dep_ == "pobj"), None) if to else None
+            if subj is not None and obj is not None:
+                a = _who(subj, persons, ctx, speaker, named)
+                b = _who(obj, persons, ctx, speaker, named)
+                if a and b and a != b:
+                    facts.append(ctx.fact(a, "spouse", b, tok.idx, obj.idx + len(obj)))
+                    facts.append(ctx.fact(b, "spouse", a, tok.idx, obj.idx + len(obj)))
+            continue
+        if lemma not in SPOUSE_WORDS | CHILD_WORDS:
+            continue
+        attribute = "spouse" if lemma in SPOUSE_WORDS else "child"
+        head_rel = (
+            tok.head
+            if tok.dep_ == "conj" and tok.head.lemma_ in SPOUSE_WORDS | CHILD_WORDS
+            else tok
+        )
+        owner_tok = next((c for c in head_rel.children if c.dep_ == "poss"), None)
+        relative_tok = next((c for c in tok.children if c.dep_ == "appos"), None)
+        if relative_tok is None and head_rel.dep_ == "appos":
+            relative_tok = head_rel.head
+        if relative_tok is None and head_rel.dep_ == "attr":
+            relative_tok = next(
+                (c for c in head_rel.head.children if c.dep_ in {"nsubj", "nsubjpass"}), None
+            )
+        if owner_tok is None or relative_tok is None:
+            continue
+        relative = _who(relative_tok, persons, ctx, speaker, set())
+        owner = _who(owner_tok, persons, ctx, speaker, {relative} | named)
+        if owner and relative and owner != relative:
+            facts.append(ctx.fact(owner, attribute, relative, tok.idx, tok.idx + len(tok)))
+            if attribute == "spouse":
+                facts.append(ctx.fact(relative, "spouse", owner, tok.idx, tok.idx + len(tok)))
+    return facts
+
+
+def _patients(verb: Token) -> list[Token]:
+    """Who undergoes an outcome verb: passive subject, object, or the noun a relative clause
+    hangs on, each with its coordinated partners ("Hutchins and Souza")."""
+    passive = any(c.dep_ in {"auxpass", "nsubjpass"} for c in verb.children) or (
+        verb.dep_ == "conj" and any(c.dep_ in {"auxpass", "nsubjpass"} for c in verb.head.children)
+    )
+    if verb.lemma_.lower() == "die":
+        roots = [c for c in verb.children if c.dep_ == "nsubj"]
+    elif passive:
+        roots = [c for c in verb.children if c.dep_ == "nsubjpass"]
+        if not roots and verb.dep_ == "conj":
+            roots = [c for c in verb.head.children if c.dep_ == "nsubjpass"]
+        if verb.dep_ == "relcl" and all(r.lower_ in {"who", "that", "which"} for r in roots):
+            roots = [verb.head]
+    else:
+        roots = [c for c in verb.children if c.dep_ == "dobj"]
+    out = []
+    for r in roots:
+        out.append(r)
+        for c in r.subtree:
+            # A partner with its own outcome word ("and injuring director Joel Souza") is not
+            # a patient of this verb.
+            own = any(t.lemma_.lower() in KILLED | INJURED for t in c.subtree if t != c)
+            if c.dep_ == "conj" and c.head.i in {x.i for x in out} and not own:
+                out.append(c)
+    return out
+
+
+def _outcomes(span: Span, persons: dict, ctx: _Context, speaker: str | None) -> list[Fact]:
+    """Killed or injured: "killing Hutchins and injuring director Joel Souza", "Souza was
+    treated and released", "Hutchins is dead", "the death of Hutchins"."""
+    facts = []
+    for tok in span:
+        lemma = tok.lemma_.lower()
+        if any(c.dep_ == "neg" for c in tok.children):
+            continue
+        if lemma in KILLED | INJURED and tok.pos_ == "VERB":
+            value = "killed" if lemma in KILLED else "injured"
+            patients = _patients(tok)
+        elif lemma == "release" and any(c.lower_ in {"hospital"} for c in tok.subtree):
+            value, patients = "injured", _patients(tok)
+        elif lemma == "dead" and tok.dep_ == "acomp":
+            value = "killed"
+            patients = [c for c in tok.head.children if c.dep_ == "nsubj"]
+        elif lemma == "death":
+            value = "killed"
+            patients = [c for c in tok.children if c.dep_ == "poss"] + [
+                g for c in tok.children if c.lower_ == "of" for g in c.children if g.dep_ == "pobj"
+            ]
+        else:
+            continue
+        for p in patients:
+            who = p.i in persons and persons[p.i][0]
+            if not who:
+                who = next(
+                    (
+                        persons[c.i][0]
+                        for c in p.children
+                        if c.dep_ == "compound" and c.i in persons
+                    ),
+                    "",
+                )
+            if who:
+                facts.append(ctx.fact(who, "outcome", value, tok.idx, tok.idx + len(tok)))
+    return facts
+
+
+def _regex_facts(span: Span, ctx: _Context) -> list[Fact]:
+    """Medium of the interview and kind of weapon: closed vocabularies next to a fixed noun."""
+    facts = []
+    text, offset = span.text, span.start_char
+    for m in _MEDIUM_RE.finditer(text):
+        facts.append(
+            ctx.fact(m.group(2).lower(), "medium", MEDIA[m.group(1).lower()],
+                     offset + m.start(1), offset + m.end(1))
+        )  # fmt: skip
+    for m in _WEAPON_RE.finditer(text):
+        word = (m.group(1) or m.group(2)).lower()
+        facts.append(
+            ctx.fact("weapon", "weapon", WEAPONS[word], offset + m.start(), offset + m.end())
+        )
+    return facts
+
+
+def _normal_date(text: str) -> str | None:
+    low = text.lower()
+    for day in _WEEKDAYS:
+        if day in low:
+            return day
+    m = re.search(r"\b([a-z]{3,9})\.?\s+(\d{1,2})\b", low)
+    if m and m.group(1) in _MONTHS:
+        return f"{_MONTHS[m.group(1)]:02d}-{int(m.group(2)):02d}"
+    m = re.search(r"\b(1[89]\d\d|20\d\d)\b", low)
+    return m.group(1) if m else None
+
+
+def _counts_dates_negation(span: Span, persons: dict, ctx: _Context) -> list[Fact]:
+    facts = []
+    for ent in span.ents:
+        if ent.label_ in {"DATE", "TIME"} and (value := _normal_date(ent.text)):
+            anchor = ent.root.head.lemma_.lower()
+            facts.append(ctx.fact(anchor, "date", value, ent.start_char, ent.end_char))
+    for tok in span:
+        if tok.dep_ == "nummod" and tok.ent_type_ not in {"DATE", "TIME"}:
+            value = _NUMBER_WORDS.get(tok.lower_, tok.text.replace(",", ""))
+            facts.append(
+                ctx.fact(
+                    tok.head.lemma_.lower(),
+                    "count",
+                    str(value),
+                    tok.idx,
+                    tok.head.idx + len(tok.head),
+                )
+            )
+        if tok.dep_ == "neg" or (tok.lower_ == "never" and tok.dep_ == "neg"):
+            verb = tok.head
+            subj = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+            who = (persons.get(subj.i, (subj.lemma_.lower(),))[0]) if subj is not None else ""
+            facts.append(
+                ctx.fact(
+                    who or verb.lemma_.lower(),
+                    "negation",
+                    verb.lemma_.lower(),
+                    tok.idx,
+                    verb.idx + len(verb),
+                )
+            )
+    return facts
+
+
+def extract_facts(
+    article: Article, parsed: list[tuple[Claim, Span]], names: NameIndex
+) -> list[Fact]:
+    """Fill ``claim.facts`` for each claim of one article and return all its facts."""
+    ctx = _Context(article, names)
+    out: list[Fact] = []
+    for claim, span in parsed:
+        lead = len(span.text) - len(span.text.lstrip())
+        ctx.claim, ctx.base = claim, claim.start - span.start_char - lead
+        persons = _persons(span, ctx)
+        speaker = names.canonical(claim.speaker) if claim.speaker else None
+        facts = (
+            _roles(span, persons, ctx)
+            + _ages(span, persons, ctx)
+            + _relations(span, persons, ctx, speaker)
+            + _outcomes(span, persons, ctx, speaker)
+            + _regex_facts(span, ctx)
+            + _counts_dates_negation(span, persons, ctx)
+        )
+        claim.facts = facts
+        out.extend(facts)
+        mentioned = [p[0] for p in persons.values()]
+        ctx.mentions.update(dict.fromkeys(mentioned, 1))
+        ctx.recent.append(list(dict.fromkeys(mentioned)))
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Comparison
+# --------------------------------------------------------------------------------------------
+
+COMPARED = frozenset({"role", "age", "spouse", "child", "outcome", "medium", "weapon"})
+
+
+def conflicts(attribute: str, a: str, b: str) -> bool:
+    """Whether two values of one (entity, attribute) slot cannot both be true."""
+    if a == b or attribute not in COMPARED:
+        return False
+    if attribute == "role":
+        return not any(a in group and b in group for group in COMPATIBLE_ROLES)
+    if attribute == "weapon":
+        return frozenset({a, b}) in _WEAPON_CLASHES
+    # People have several children: a child is only wrong through another slot.
+    return attribute != "child"

@@ -1,0 +1,375 @@
+"""Claims across a story: alignment, judgement, and the findings a reader should see.
+
+Two kinds of disagreement are looked for, because rewrites break facts in two ways:
+
+* **Sentence against sentence.**  Each claim is aligned to its closest claim in every other
+  article (MiniLM cosine, nudged by shared names) and the pair goes to the pairwise
+  :class:`~pressdiff.claims.check.Checker`.  This catches a changed number, date, name or
+  negation in a sentence that other outlets also wrote.
+* **Slot against slot.**  Structured facts (:mod:`pressdiff.claims.facts`) are compared across
+  the whole story, whatever the sentence: "Hutchins, the head electrician" in a caption
+  conflicts with "cinematographer Halyna Hutchins" in four other articles even though no other
+  sentence resembles the caption.
+
+Neither side wins by headcount alone.  Each article carries a *reliability* weight: spun
+copies (per reuse analysis) start at half weight, and an article whose facts lose clear
+majority votes loses weight before ties are settled.  A claim is flagged only when the weight
+against it exceeds the weight for it plus its own article's weight, so one outlet against
+one outlet is never enough unless one of them has already shown itself unreliable — which is
+what separates "002 says Baldwin's wife is Hilaria" from "004 says he was married to
+Hutchins".
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from pressdiff import nlp
+from pressdiff.claims.check import Checker, CheckResult, RuleChecker
+from pressdiff.claims.extract import Claim, extract_claims
+from pressdiff.claims.facts import COMPARED, Fact, NameIndex, conflicts, extract_facts
+from pressdiff.model import Article, Evidence, Finding, span_evidence
+
+# A claim aligns to another article's claim at this cosine (plus name bonus) or above.
+ALIGN_THRESHOLD = 0.55
+NAME_BONUS = 0.1
+# A sentence-level contradiction counts only between near-twins: loosely related sentences
+# differ in names and negations without contradicting each other.
+PAIR_CONTRA_SIM = 0.72
+# Spun copies repeat their source: their voice counts half.
+SPUN_WEIGHT = 0.5
+MAX_EVIDENCE = 3
+
+
+@dataclass
+class Alignment:
+    """A claim and the closest claim of one other article, with the checker's verdict.
+
+    Claims with no counterpart above the threshold in an article have no alignment to it.
+    """
+
+    claim_id: str
+    article_id: str
+    evidence_claim_id: str
+    start: int
+    end: int
+    text: str
+    similarity: float
+    label: str
+    score: float
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ClaimResult:
+    """Everything claim analysis found in one story (JSON-able via ``model.to_jsonable``).
+
+    ``reliability`` is the weight each article's voice carried when sides were weighed.
+    """
+
+    claims: list[Claim] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+    alignments: list[Alignment] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    reliability: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class _Side:
+    """The weight for and against one claim or fact, and the evidence behind the 'against'."""
+
+    support: dict[str, float] = field(default_factory=dict)  # article id -> weight
+    against: dict[str, float] = field(default_factory=dict)
+    counter: list[tuple[float, Evidence, str]] = field(default_factory=list)
+
+
+def _quotes_by_article(quotes: Any) -> dict[str, list]:
+    return dict(getattr(quotes, "by_article", None) or {})
+
+
+def _speaker_key(claim: Claim, names: NameIndex) -> str | None:
+    """Whose claim this is: None for the outlet itself, a canonical name, or '?' if unknown."""
+    if not claim.is_reported_speech:
+        return None
+    return (names.canonical(claim.speaker) if claim.speaker else None) or "?"
+
+
+def _same_voice(a: str | None, b: str | None) -> bool:
+    """Two claims can contradict each other only if the same voice makes both."""
+    return a == b or ("?" in (a, b) and None not in (a, b))
+
+
+def align(
+    claims: list[Claim], articles: list[Article], names: NameIndex
+) -> list[tuple[Claim, Claim, float]]:
+    """Best counterpart of each claim in every other article, above the threshold."""
+    if not claims:
+        return []
+    vectors = nlp.embed([c.text for c in claims])
+    sims = vectors @ vectors.T
+    people = [{f.entity for f in c.facts} | _names_in(c, names) for c in claims]
+    by_article: dict[str, list[int]] = defaultdict(list)
+    for i, c in enumerate(claims):
+        by_article[c.article_id].append(i)
+    pairs = []
+    for i, claim in enumerate(claims):
+        for other in articles:
+            if other.id == claim.article_id or not by_article[other.id]:
+                continue
+            idx = np.array(by_article[other.id])
+            bonus = np.array([NAME_BONUS * bool(people[i] & people[j]) for j in idx])
+            scores = sims[i, idx] + bonus
+            best = int(np.argmax(scores))
+            if scores[best] >= ALIGN_THRESHOLD:
+                pairs.append((claim, claims[int(idx[best])], float(sims[i, idx[best]])))
+    return pairs
+
+
+def _names_in(claim: Claim, names: NameIndex) -> set[str]:
+    words = {w.strip(".,;:'\"’”“") for w in claim.text.split()}
+    return {w for w in words if w[:1].isupper() and names.knows(w)}
+
+
+def _judge(
+    pairs: list[tuple[Claim, Claim, float]], checker: Checker, names: NameIndex
+) -> list[Alignment]:
+    results: list[CheckResult] = checker.check_many([(ev.text, c.text) for c, ev, _ in pairs])
+    out = []
+    for (claim, ev, sim), res in zip(pairs, results, strict=True):
+        label, reasons = res.label, list(res.reasons)
+        if label == "contradicts":
+            if claim.is_quote or ev.is_quote:
+                label = "unclear"
+                reasons.append("quoted words: wording differences are the quote analysis's job")
+            elif sim < PAIR_CONTRA_SIM:
+                label = "unclear"
+                reasons.append(f"sentences too far apart to compare (similarity {sim:.2f})")
+            elif not _same_voice(_speaker_key(claim, names), _speaker_key(ev, names)):
+                label = "unclear"
+                reasons.append("different speakers: a disagreement between sources")
+        out.append(
+            Alignment(
+                claim.id, ev.article_id, ev.id, ev.start, ev.end, ev.text,
+                round(sim, 4), label, round(float(res.score), 4), reasons,
+            )
+        )  # fmt: skip
+    return out
+
+
+def _fact_sides(facts: list[Fact], weights: dict[str, float]) -> dict[Fact, _Side]:
+    """For each compared fact, the other articles that agree with it or conflict with it."""
+    slots: dict[tuple[str, str], list[Fact]] = defaultdict(list)
+    for f in facts:
+        if f.attribute in COMPARED:
+            slots[(f.entity, f.attribute)].append(f)
+    sides: dict[Fact, _Side] = {}
+    for slot in slots.values():
+        for f in slot:
+            side = _Side()
+            for g in slot:
+                if g.article_id == f.article_id:
+                    continue
+                w = weights[g.article_id]
+                if g.value == f.value:
+                    side.support[g.article_id] = w
+                elif conflicts(f.attribute, f.value, g.value):
+                    side.against[g.article_id] = w
+                    ev = Evidence(g.article_id, g.start, g.end, g.text)
+                    side.counter.append((w, ev, f"{g.attribute} '{g.value}'"))
+            # Someone who also states the disputed value elsewhere is not on the other side.
+            for aid in list(side.against):
+                if aid in side.support:
+                    del side.against[aid]
+                    side.counter = [c for c in side.counter if c[1].article_id != aid]
+            if side.against:
+                sides[f] = side
+    return sides
+
+
+def _pair_sides(
+    alignments: list[Alignment], weights: dict[str, float], by_id: dict[str, Claim]
+) -> dict[str, _Side]:
+    sides: dict[str, _Side] = defaultdict(_Side)
+    for al in alignments:
+        side = sides[al.claim_id]
+        w = weights[al.article_id]
+        if al.label == "supports":
+            side.support[al.article_id] = w
+        elif al.label == "contradicts":
+            side.against[al.article_id] = w
+            ev = Evidence(al.article_id, al.start, al.end, al.text)
+            side.counter.append((w * al.score, ev, "; ".join(al.reasons)))
+    return sides
+
+
+def _loses(side: _Side, own: float) -> bool:
+    """Flag only when the weight against exceeds the weight for plus the claimant's own."""
+    return sum(side.against.values()) > sum(side.support.values()) + own
+
+
+def _outlets(ids: Iterable[str], outlet_of: dict[str, str]) -> list[str]:
+    return sorted({outlet_of[i] for i in ids})
+
+
+def _confidence(side: _Side, own: float) -> float:
+    against = sum(side.against.values())
+    total = against + sum(side.support.values()) + own
+    return round(min(0.95, 0.4 + 0.6 * (against - sum(side.support.values())) / total), 3)
+
+
+def _finding(
+    article: Article,
+    start: int,
+    end: int,
+    side: _Side,
+    own: float,
+    what: str,
+    outlet_of: dict[str, str],
+) -> Finding:
+    counter = sorted(side.counter, key=lambda c: -c[0])
+    seen, evidence, reasons = set(), [], []
+    for _, ev, reason in counter:
+        if ev.article_id in seen:
+            continue
+        seen.add(ev.article_id)
+        evidence.append(ev)
+        reasons.append(f"{outlet_of[ev.article_id]}: {reason}")
+        if len(evidence) == MAX_EVIDENCE:
+            break
+    against = _outlets(side.against, outlet_of)
+    support = _outlets(side.support, outlet_of)
+    explanation = (
+        f"{what} — {len(against)} other outlet(s) say otherwise ({', '.join(against)}); "
+        f"{len(support)} agree{' (' + ', '.join(support) + ')' if support else ''}. "
+        f"Strongest counter-evidence: {reasons[0]}."
+    )
+    return Finding(
+        "contradiction",
+        article.id,
+        start,
+        end,
+        article.text[start:end],
+        [span_evidence(article, start, end), *evidence],
+        explanation,
+        _confidence(side, own),
+    )
+
+
+def _flags(
+    claims: list[Claim],
+    facts: list[Fact],
+    alignments: list[Alignment],
+    weights: dict[str, float],
+    articles: dict[str, Article],
+) -> list[Finding]:
+    """Contradiction findings under the given article weights (slot conflicts first)."""
+    by_id = {c.id: c for c in claims}
+    outlet_of = {a.id: a.outlet for a in articles.values()}
+    findings: list[Finding] = []
+    flagged: set[str] = set()
+    for fact, side in _fact_sides(facts, weights).items():
+        own = weights[fact.article_id]
+        if not _loses(side, own):
+            continue
+        claim = by_id[fact.claim_id]
+        voice = f" (in the words of '{claim.speaker}')" if claim.speaker else ""
+        what = f"Gives {fact.entity}'s {fact.attribute} as '{fact.value}'{voice}"
+        art = articles[fact.article_id]
+        if any(f.start == fact.start and f.article_id == fact.article_id for f in findings):
+            continue
+        findings.append(_finding(art, fact.start, fact.end, side, own, what, outlet_of))
+        flagged.add(claim.id)
+    for claim_id, side in _pair_sides(alignments, weights, by_id).items():
+        claim = by_id[claim_id]
+        own = weights[claim.article_id]
+        if claim_id in flagged or not side.against or not _loses(side, own):
+            continue
+        findings.append(
+            _finding(
+                articles[claim.article_id], claim.start, claim.end, side, own,
+                "This claim conflicts with the closest sentences of other outlets", outlet_of,
+            )
+        )  # fmt: skip
+    return findings
+
+
+def _reliability(
+    base: dict[str, float], findings: list[Finding], checkable: dict[str, int]
+) -> dict[str, float]:
+    """Lower the weight of articles whose claims lost clear votes, by their rate of losses."""
+    lost: dict[str, int] = defaultdict(int)
+    for f in findings:
+        lost[f.article_id] += 1
+    return {
+        aid: round(w / (1.0 + 10.0 * lost[aid] / max(1, checkable.get(aid, 0))), 4)
+        for aid, w in base.items()
+    }
+
+
+def _unsupported(
+    claims: list[Claim], alignments: list[Alignment], articles: dict[str, Article]
+) -> list[Finding]:
+    """Specific outlet claims (a name, number or fact) that no other article comes close to."""
+    if len(articles) < 2:
+        return []
+    aligned = {a.claim_id for a in alignments}
+    out = []
+    for c in claims:
+        specific = any(f.attribute != "negation" for f in c.facts)
+        if c.is_reported_speech or c.id in aligned or not specific:
+            continue
+        art = articles[c.article_id]
+        out.append(
+            Finding(
+                "unsupported_claim",
+                c.article_id,
+                c.start,
+                c.end,
+                c.text,
+                [span_evidence(art, c.start, c.end)],
+                f"No other outlet in this story makes this claim (none of "
+                f"{len(articles) - 1} other article(s) has a matching sentence); "
+                "it may be first-hand reporting, or an addition.",
+                0.25,
+            )
+        )
+    return out
+
+
+def analyse(
+    articles: list[Article],
+    reuse: Any = None,
+    quotes: Any = None,
+    checker: Checker | None = None,
+) -> ClaimResult:
+    """Claims, facts, alignments and findings for one story of annotated articles."""
+    checker = checker or RuleChecker()
+    names = NameIndex(articles)
+    by_article_quotes = _quotes_by_article(quotes)
+    claims: list[Claim] = []
+    facts: list[Fact] = []
+    for article in articles:
+        parsed = extract_claims(article, by_article_quotes.get(article.id))
+        facts.extend(extract_facts(article, parsed, names))
+        claims.extend(c for c, _ in parsed)
+    alignments = _judge(align(claims, articles, names), checker, names)
+    spun = set(getattr(reuse, "spun_ids", None) or [])
+    base = {a.id: SPUN_WEIGHT if a.id in spun else 1.0 for a in articles}
+    by_id = {a.id: a for a in articles}
+    # An article's loss rate is over the claims that could be checked at all.
+    aligned = {a.claim_id for a in alignments}
+    checkable: dict[str, int] = defaultdict(int)
+    for c in claims:
+        if c.id in aligned or any(f.attribute in COMPARED for f in c.facts):
+            checkable[c.article_id] += 1
+    first = _flags(claims, facts, alignments, base, by_id)
+    weights = _reliability(base, first, checkable)
+    findings = _flags(claims, facts, alignments, weights, by_id)
+    findings += _unsupported(claims, alignments, by_id)
+    findings.sort(key=lambda f: (f.article_id, f.start))
+    return ClaimResult(claims, facts, alignments, findings, weights)
