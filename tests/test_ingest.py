@@ -227,6 +227,8 @@ def test_language_check_rejects_only_the_non_english_fnc1_bodies(tmp_path, examp
 
 
 def test_folder_with_no_readable_files(tmp_path, example_paths):
+    reason = only_rejection(read(tmp_path)).reason  # empty
+    assert reason.startswith("folder has no readable files (looked for .txt, ")
     (tmp_path / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     (tmp_path / ".notes.txt").write_text(example_paths[0].read_text())
     reason = only_rejection(read(tmp_path)).reason

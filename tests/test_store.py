@@ -95,6 +95,9 @@ def test_refuses_files_it_does_not_understand(tmp_path, example_paths):
     with pytest.raises(StoreError, match="not a pressdiff database"):
         Store(other)
 
+    with pytest.raises(StoreError, match="does not exist"):
+        Store(tmp_path / "no" / "such" / "folder.db")
+
     newer = tmp_path / "newer.db"
     Store(newer).close()
     raw = sqlite3.connect(newer)

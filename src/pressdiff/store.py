@@ -81,6 +81,8 @@ class Store:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
+        if not self.path.parent.is_dir():
+            raise StoreError(f"{self.path}: the folder {self.path.parent} does not exist")
         # Autocommit mode: every statement outside an explicit BEGIN is its own
         # transaction, which is exactly the per-article commit we want.
         self._db = sqlite3.connect(self.path, isolation_level=None)
