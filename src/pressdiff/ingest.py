@@ -15,6 +15,7 @@ standard input and unknown suffixes are sniffed from their first characters):
 * JSON Lines (``.jsonl``, ``.ndjson``): one article per line, ``text``
   required, ``id``, ``title``, ``url``, ``outlet``, ``published`` optional.
   A broken line is rejected as ``path:line``; the other lines still count.
+  A JSON Lines file is streamed, and the size limit applies to each line.
 
 The outlet comes from the metadata (a JSON ``outlet`` field, the HTML site
 name), else the URL's site (host name without ``www.``), else the file name
@@ -98,7 +99,8 @@ def read_inputs(
     """Yield one RawDocument per article read, or one Rejection per input that failed.
 
     ``timeout`` bounds each URL fetch as a whole; ``max_bytes`` caps every
-    input (file, response or standard input).
+    input (file, response or standard input), and each line of a JSON Lines
+    file, which as a batch may be any size.
     """
     for path in paths:
         if path == "-":
@@ -340,7 +342,7 @@ def _read_jsonl(
             yield Rejection(where, 'missing or empty "text" field')
             continue
         fields = {name: record.get(name) for name in _JSONL_FIELDS}
-        if isinstance(fields["id"], int):
+        if type(fields["id"]) is int:  # a numeric id, but not a JSON true/false
             fields["id"] = str(fields["id"])
         wrong = [n for n, v in fields.items() if v is not None and not isinstance(v, str)]
         if wrong:
