@@ -79,7 +79,7 @@ def ingest(tmp: Path) -> tuple[int, float, float]:
     feed = tmp / "fnc1.jsonl"
     with feed.open("w", encoding="utf-8") as out:
         for row in rows:
-            out.write(json.dumps({"id": row["Body ID"], "text": row["articleBody"]}) + "\n")
+            out.write(json.dumps({"id": row["Body_ID"], "text": row["articleBody"]}) + "\n")
 
     def ours() -> None:
         with Store(tmp / "pressdiff.db") as store:

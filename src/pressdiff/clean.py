@@ -170,5 +170,6 @@ def clean(raw: RawDocument) -> Article:
         title=raw.title,
         url=raw.url,
         published=raw.published,
+        input_id=raw.id,
         removed=removed,
     )

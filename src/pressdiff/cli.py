@@ -16,9 +16,9 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from pressdiff import pipeline
-from pressdiff.model import Rejection
+from pressdiff.model import Article, Rejection
 from pressdiff.report import render_html, render_json, render_md, render_terminal
-from pressdiff.store import Store
+from pressdiff.store import Store, StoreError
 
 app = typer.Typer(
     add_completion=False,
@@ -57,7 +57,23 @@ def _progress() -> Progress:
 
 def _report_rejections(rejected: list[Rejection]) -> None:
     for item in rejected:
-        stderr.print(f"rejected: {item.source}: {item.reason}", markup=False, highlight=False)
+        stderr.print(
+            f"rejected: {item.source}: {item.reason}", markup=False, highlight=False, soft_wrap=True
+        )
+
+
+def _open_store(db: Path) -> Store:
+    """Open the database, or exit with the reason (not a traceback) when it can't be used."""
+    try:
+        return Store(db)
+    except StoreError as error:
+        stderr.print(f"{db}: {error}", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from error
+
+
+def _stored_articles(db: Path) -> list[Article]:
+    with _open_store(db) as store:
+        return store.articles()
 
 
 @app.command()
@@ -74,9 +90,8 @@ def analyze(
         task = progress.add_task("reading inputs", total=None)
         articles, rejected = pipeline.load(paths or [])
         if db is not None:
-            with Store(db) as store:
-                known = {a.id for a in articles}
-                articles += [a for a in store.articles() if a.id not in known]
+            known = {a.id for a in articles}
+            articles += [a for a in _stored_articles(db) if a.id not in known]
         _report_rejections(rejected)
         if not articles:
             stderr.print("nothing could be analysed: no input was readable")
@@ -109,7 +124,7 @@ def ingest(paths: Paths, db: Annotated[Path, typer.Option("--db", help="SQLite f
     """Add articles to a database; re-running adds nothing twice."""
     added = total = 0
     rejected: list[Rejection] = []
-    with Store(db) as store, _progress() as progress:
+    with _open_store(db) as store, _progress() as progress:
         task = progress.add_task("ingesting", total=None)
         for article, rejection in pipeline.iter_clean(paths):
             if rejection is not None:

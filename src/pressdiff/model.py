@@ -32,8 +32,10 @@ FindingKind = Literal[
 class RawDocument:
     """One input as a reader produced it, before cleaning.
 
-    ``is_html`` tells the cleaner that ``text`` was already extracted from
-    markup by trafilatura (so line-based debris rules apply less).
+    ``text`` is the article text as read (for HTML, what trafilatura
+    extracted); ``id`` is the identifier the input itself gave (a JSON Lines
+    ``id``), kept for the user's reference — pressdiff's own article id is
+    the content hash the cleaner computes.
     """
 
     source: str
@@ -93,7 +95,9 @@ class Article:
     """A cleaned (and, once annotated, parsed) article.
 
     ``text`` is the cleaned text every offset refers to; ``original`` is the
-    text as read, which the offsets of ``removed`` refer to.  ``doc`` holds
+    text as read, which the offsets of ``removed`` refer to.  ``id`` is the
+    content hash of ``text`` (so storing is idempotent); ``input_id`` is the
+    id the input itself gave, if any.  ``doc`` holds
     the spaCy Doc of ``text`` once :func:`pressdiff.annotate.annotate` ran;
     it is never serialised.
     """
@@ -106,6 +110,7 @@ class Article:
     title: str | None = None
     url: str | None = None
     published: str | None = None
+    input_id: str | None = None
     removed: list[Removed] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)

@@ -55,6 +55,7 @@ _SCHEMA = (
         title     TEXT,
         url       TEXT,
         published TEXT,
+        input_id  TEXT,
         text      TEXT NOT NULL,
         original  TEXT NOT NULL,
         removed   TEXT NOT NULL,
@@ -69,7 +70,7 @@ _SCHEMA = (
     f"PRAGMA user_version = {SCHEMA_VERSION}",
 )
 
-_COLUMNS = "id, source, outlet, title, url, published, text, original, removed"
+_COLUMNS = "id, source, outlet, title, url, published, input_id, text, original, removed"
 
 
 class StoreError(Exception):
@@ -130,10 +131,13 @@ class Store:
         added = 0
         for a in articles:
             removed = json.dumps([_removed_json(r) for r in a.removed], ensure_ascii=False)
-            row = (a.id, a.source, a.outlet, a.title, a.url, a.published, a.text, a.original)
+            row = (
+                *(a.id, a.source, a.outlet, a.title, a.url, a.published, a.input_id),
+                *(a.text, a.original),
+            )
             cursor = self._db.execute(
                 f"INSERT OR IGNORE INTO articles ({_COLUMNS}, added_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (*row, removed, _now()),
             )
             added += cursor.rowcount
@@ -141,21 +145,14 @@ class Store:
 
     def articles(self) -> list[Article]:
         """Every stored article, in the order they were first added."""
-        rows = self._db.execute(f"SELECT {_COLUMNS} FROM articles ORDER BY rowid").fetchall()
-        return [
-            Article(
-                id=id_,
-                source=source,
-                outlet=outlet,
-                title=title,
-                url=url,
-                published=published,
-                text=text,
-                original=original,
-                removed=[Removed(**r) for r in json.loads(removed)],
-            )
-            for id_, source, outlet, title, url, published, text, original, removed in rows
-        ]
+        cursor = self._db.execute(f"SELECT {_COLUMNS} FROM articles ORDER BY rowid")
+        names = [column[0] for column in cursor.description]
+        articles = []
+        for values in cursor.fetchall():
+            row = dict(zip(names, values, strict=True))
+            row["removed"] = [Removed(**r) for r in json.loads(row["removed"])]
+            articles.append(Article(**row))
+        return articles
 
     def add_rejection(self, rejection: Rejection) -> bool:
         """Record a rejected input; False when the same source and reason are already there."""
