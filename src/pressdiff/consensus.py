@@ -103,18 +103,24 @@ def _agreed(claims: ClaimResult, articles: list[Article], contested_ids: set[str
             len(c.text),
         ),
     )
+    by_id = {c.id: c for c in claims.claims}
     covered: set[str] = set()
     out = []
-    for c in ranked:
-        if c.id in covered:
+    for lead in ranked:
+        if lead.id in covered:
             continue
-        covered |= {c.id} | twins[c.id]
-        ids = [c.article_id, *sorted(support[c.id])]
+        covered |= {lead.id} | twins[lead.id]
+        # Show the words of the most reliable outlet among those saying the same thing.
+        shown = max(
+            [lead, *(by_id[t] for t in twins[lead.id] if t in by_id)],
+            key=lambda m: (claims.reliability.get(m.article_id, 1.0), len(support[m.id])),
+        )
+        ids = sorted({lead.article_id, *support[lead.id]})
         out.append(
             AgreedClaim(
-                c.id, c.article_id, c.start, c.end, c.text,
+                shown.id, shown.article_id, shown.start, shown.end, shown.text,
                 sorted({outlet_of[i] for i in ids}), ids,
-                round(sum(support[c.id].values()) + claims.reliability.get(c.article_id, 1.0), 3),
+                round(sum(claims.reliability.get(i, 1.0) for i in ids), 3),
             )
         )  # fmt: skip
         if len(out) == MAX_AGREED:

@@ -44,6 +44,10 @@ PAIR_CONTRA_SIM = 0.72
 # Spun copies repeat their source: their voice counts half.
 SPUN_WEIGHT = 0.5
 MAX_EVIDENCE = 3
+# Slots keyed by a thing rather than a named person ("the interview", "the weapon") assume
+# the story has one of it; two outlets must disagree before such a slot flags anything.
+THING_SLOTS = frozenset({"medium", "weapon"})
+MIN_THING_AGAINST = 2
 
 
 @dataclass
@@ -274,10 +278,15 @@ def _flags(
     flagged: set[str] = set()
     for fact, side in _fact_sides(facts, weights).items():
         own = weights[fact.article_id]
-        if not _loses(side, own):
+        if not _loses(side, own) or (
+            fact.attribute in THING_SLOTS and len(side.against) < MIN_THING_AGAINST
+        ):
             continue
         claim = by_id[fact.claim_id]
-        voice = f" (in the words of '{claim.speaker}')" if claim.speaker else ""
+        voice = ""
+        if claim.is_reported_speech:
+            named = claim.speaker and claim.speaker[0].isupper()
+            voice = f" (in the words of {claim.speaker})" if named else " (reported speech)"
         what = f"Gives {fact.entity}'s {fact.attribute} as '{fact.value}'{voice}"
         art = articles[fact.article_id]
         if any(f.start == fact.start and f.article_id == fact.article_id for f in findings):

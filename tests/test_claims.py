@@ -1,0 +1,163 @@
+"""Claims, structured facts and contradiction findings on the real example story.
+
+The example (``shared/examples/rust-interview``) has three honest reports (000-002) and two
+machine rewrites (003, 004) whose distortions are known: 004 gives a "radio interview",
+makes the cinematographer a "head electrician" and Baldwin "married to Hutchins"; 003 calls
+the gun a "toy gun".  The honest reports must get no contradiction at all.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from pressdiff.annotate import annotate
+from pressdiff.claims import analyse
+from pressdiff.claims.extract import extract_claims
+from pressdiff.claims.facts import NameIndex, conflicts, extract_facts
+from pressdiff.model import Article, to_jsonable
+from pressdiff.pipeline import load
+
+
+@pytest.fixture(scope="module")
+def story(example_dir: Path) -> dict[str, Article]:
+    """The example articles, cleaned and annotated, keyed by their file number (000..004)."""
+    articles, rejected = load([str(example_dir)])
+    assert not rejected
+    annotate(articles)
+    return {Path(a.source).name[:3]: a for a in articles}
+
+
+@pytest.fixture(scope="module")
+def facts(story: dict[str, Article]) -> dict[str, list[tuple[str, str, str, str]]]:
+    """(entity, attribute, value, words) per article, without loading the sentence encoder."""
+    names = NameIndex(story.values())
+    out = {}
+    for key, article in story.items():
+        found = extract_facts(article, extract_claims(article), names)
+        out[key] = [(f.entity, f.attribute, f.value, f.text) for f in found]
+    return out
+
+
+def test_claims_split_coordinated_clauses_and_keep_offsets(story: dict[str, Article]) -> None:
+    article = story["002"]
+    claims = [c for c, _ in extract_claims(article)]
+    texts = [c.text for c in claims]
+    assert "Cinematographer Halyna Hutchins was killed" in texts
+    assert any(t.startswith("and director Joel Souza was injured") for t in texts)
+    for c in claims:
+        assert article.text[c.start : c.end] == c.text
+        assert "\n" not in c.text
+
+
+def test_quotes_and_reported_speech_belong_to_the_speaker(story: dict[str, Article]) -> None:
+    claims = {c.text: c for c, _ in extract_claims(story["000"])}
+    said = claims[
+        "But Baldwin said he did not hear any safety concerns or issues while he was on the set."
+    ]
+    assert said.is_reported_speech and not said.is_quote and said.speaker == "Baldwin"
+    quoted = next(c for t, c in claims.items() if t.startswith("“I did not observe any safety"))
+    assert quoted.is_reported_speech and quoted.is_quote
+    narrative = next(c for t, c in claims.items() if t.startswith("The emotional and intense"))
+    assert not narrative.is_reported_speech and narrative.speaker is None
+
+
+def test_names_resolve_across_the_story(story: dict[str, Article]) -> None:
+    names = NameIndex(story.values())
+    assert names.canonical("Baldwin") == "Alec Baldwin"
+    assert names.canonical("Hilaria Baldwin") == "Hilaria Baldwin"
+    assert names.canonical("Halyna") == "Halyna Hutchins"
+    assert names.canonical("Stephanopoulous") == "George Stephanopoulos"
+    assert names.canonical("Cinematographer Halyna Hutchins") == "Halyna Hutchins"
+
+
+def test_facts_the_rewrites_broke(facts: dict[str, list]) -> None:
+    f4 = facts["004"]
+    assert ("interview", "medium", "radio", "radio") in f4
+    assert ("Halyna Hutchins", "role", "electrician", "head electrician") in f4
+    assert ("Alec Baldwin", "spouse", "Halyna Hutchins", "married to Hutchins") in f4
+    assert ("Alec Baldwin", "child", "Halyna Hutchins", "son") in f4
+    assert ("Seth Kenney", "age", "51", "51") in f4
+    f3 = facts["003"]
+    assert ("weapon", "weapon", "toy", "toy gun") in f3
+    assert ("Alec Baldwin", "age", "63", "63") in f3
+    # "director of photography" is the cinematographer, not the director.
+    assert ("Halyna Hutchins", "role", "cinematographer", "director of photography") in f3
+
+
+def test_facts_the_honest_reports_state(facts: dict[str, list]) -> None:
+    f2 = facts["002"]
+    assert ("Alec Baldwin", "spouse", "Hilaria Baldwin", "wife") in f2
+    assert ("Joel Souza", "outcome", "injured", "injured") in f2
+    assert ("Halyna Hutchins", "outcome", "killed", "killed") in f2
+    assert ("interview", "medium", "tv", "TV") in facts["000"]
+    # "killing Hutchins and injuring director Joel Souza": Souza was not killed.
+    assert not any(f[0] == "Joel Souza" and f[2] == "killed" for f in facts["000"])
+    assert ("Joel Souza", "outcome", "injured", "released") in facts["003"]
+
+
+def test_value_conflicts() -> None:
+    assert conflicts("medium", "radio", "tv")
+    assert conflicts("role", "electrician", "cinematographer")
+    assert not conflicts("role", "actor", "producer")
+    assert conflicts("weapon", "toy", "firearm")
+    assert not conflicts("weapon", "prop", "firearm")
+    assert conflicts("outcome", "killed", "injured")
+    assert not conflicts("child", "Hutchins", "Someone Else")
+    assert not conflicts("count", "2", "3")  # counts are compared sentence by sentence only
+
+
+@pytest.fixture(scope="module")
+def result(story: dict[str, Article]):
+    return analyse(list(story.values()))
+
+
+def _contradictions(result, article: Article) -> list[str]:
+    return [
+        f.text for f in result.findings if f.kind == "contradiction" and f.article_id == article.id
+    ]
+
+
+@pytest.mark.slow
+def test_example_distortions_are_flagged(story: dict[str, Article], result) -> None:
+    flagged4 = _contradictions(result, story["004"])
+    assert {"radio", "head electrician", "married to Hutchins"} <= set(flagged4)
+    assert "toy gun" in _contradictions(result, story["003"])
+    radio = next(f for f in result.findings if f.text == "radio")
+    assert {e.article_id for e in radio.evidence[1:]} >= {story["000"].id}
+    assert "2 other outlet(s) say otherwise" in radio.explanation
+
+
+@pytest.mark.slow
+def test_honest_reports_get_no_contradiction(story: dict[str, Article], result) -> None:
+    for key in ("000", "001", "002"):
+        assert _contradictions(result, story[key]) == [], key
+
+
+@pytest.mark.slow
+def test_findings_point_at_exact_words(story: dict[str, Article], result) -> None:
+    by_id = {a.id: a for a in story.values()}
+    assert result.findings
+    for f in result.findings:
+        assert by_id[f.article_id].text[f.start : f.end] == f.text
+        assert f.evidence, f
+        for e in f.evidence:
+            assert by_id[e.article_id].text[e.start : e.end] == e.text
+        if f.kind == "unsupported_claim":
+            assert f.confidence <= 0.3
+    json.dumps(to_jsonable(result))
+
+
+@pytest.mark.slow
+def test_spun_copies_count_less(story: dict[str, Article]) -> None:
+    """If the honest report that names Baldwin's wife were a spun copy, its word alone
+    could no longer overrule 004's (which lost other votes already)."""
+
+    reuse = SimpleNamespace(spun_ids=[story["002"].id])
+    weighed = analyse(list(story.values()), reuse=reuse)
+    assert weighed.reliability[story["002"].id] <= 0.5
+    assert "married to Hutchins" not in _contradictions(weighed, story["004"])
+    assert "radio" in _contradictions(weighed, story["004"])
