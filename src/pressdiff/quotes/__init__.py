@@ -11,10 +11,11 @@ from spacy.tokens import Doc
 
 from pressdiff import nlp
 from pressdiff.model import Quote
+from pressdiff.quotes.analyse import QuoteGroup, QuoteResult, Variant, analyse
 from pressdiff.quotes.extract import extract_doc
 from pressdiff.quotes.people import People
 
-__all__ = ["Quote", "extract"]
+__all__ = ["Quote", "QuoteGroup", "QuoteResult", "Variant", "analyse", "extract"]
 
 
 def extract(text: str, doc: Doc | None = None) -> list[Quote]:

@@ -125,11 +125,16 @@ def _cue_of(tok: Token) -> _Attribution | None:
 
 
 def _governing_cue(toks: list[Token], inside: list[bool]) -> _Attribution | None:
-    """Walk up the parse from the quote to the nearest cue outside it."""
+    """Walk up the parse from the quote to the nearest cue outside it.
+
+    The walk may pass through other quotes (he said the “trigger wasn't
+    pulled” and that he “didn't pull the trigger”) but a cue is never a word
+    inside a quote."""
+    own = {t.i for t in toks}
     seen: set[int] = set()
     best: tuple[int, _Attribution] | None = None
     for tok in toks:
-        if not inside[tok.head.i] or tok.head is tok:
+        if tok.head.i not in own or tok.head is tok:
             node, depth = tok.head, 0
             while node.i not in seen and depth < 6:
                 seen.add(node.i)

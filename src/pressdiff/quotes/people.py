@@ -74,7 +74,7 @@ class People:
         doc = ent.doc
         i = ent.start - 1
         while i >= 0 and doc[i].pos_ in ("NOUN", "PROPN") and doc[i].ent_type_ != "PERSON":
-            if doc[i].pos_ == "NOUN":
+            if doc[i].pos_ == "NOUN" or not doc[i].ent_type_:
                 self._roles[doc[i].lemma_.lower()][name] += 1
             i -= 1
         for tok in ent.root.children:

@@ -1,0 +1,249 @@
+"""Word-level comparison of two printings of one quote.
+
+Quotes are compared as normalised words: lower case, no punctuation, and
+contractions expanded (“I'd” = “I would”), because an outlet that writes
+"do not" for "don't" has not changed what was said.  The rest of the
+comparison is about *where* words differ, since that decides whether a
+difference is harmless:
+
+- words missing at either end are a trim (outlets quote the part they need);
+- words missing in the middle where the printing shows “…” or splits the
+  quote around an attribution are a stitch;
+- any other content word replaced, added or dropped is an alteration.
+
+The aligner is rapidfuzz: a partial alignment first finds the stretch of the
+longer printing that the shorter one covers, then Levenshtein opcodes over the
+words give the diff.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from pressdiff.model import Quote
+
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
+_ELLIPSIS = re.compile(r"…|\.\s?\.\s?\.")
+_NOT_STEMS = {"ca": "can", "wo": "will", "sha": "shall", "ai": "is"}
+_CLITICS = {"d": "would", "m": "am", "re": "are", "ve": "have", "ll": "will"}
+_RELATION = {"content": "altered", "stitch": "stitched", "edit": "edited", "trim": "trimmed"}
+_IS_HOSTS = frozenset(
+    ["it", "that", "he", "she", "what", "there", "here", "who", "where", "how", "let"]
+)
+
+
+@dataclass(frozen=True)
+class Word:
+    """A normalised word with the characters it came from in the article."""
+
+    norm: str
+    start: int
+    end: int
+    part: int  # which part of a split quote it lies in
+
+
+@dataclass
+class DiffOp:
+    """One step of a word diff from the reference printing to this one.
+
+    ``op`` is equal, replace, insert (words only this printing has), delete
+    (words only the reference has); ``kind`` says how the difference reads:
+    same, trim, stitch, edit (function words only) or content.
+    """
+
+    op: str
+    reference: str
+    variant: str
+    kind: str
+
+
+@dataclass
+class Comparison:
+    """How a printing ``variant`` relates to a ``reference`` printing."""
+
+    matched: int  # words the two share, in order
+    coverage: float  # matched / words of the shorter printing
+    content_matched: int  # content words among the shared ones
+    content_coverage: float  # content_matched / content words of the shorter printing
+    inner_changes: int  # diff steps between the first and last shared word
+    ops: list[DiffOp]
+    relation: str  # verbatim, trimmed, stitched, edited, altered
+
+    @property
+    def content_changes(self) -> list[DiffOp]:
+        return [op for op in self.ops if op.kind == "content"]
+
+
+def _expand(word: str) -> list[str]:
+    low = word.lower().replace("’", "'")
+    if "'" not in low:
+        return [low]
+    stem, _, clitic = low.rpartition("'")
+    if clitic == "t" and stem.endswith("n"):
+        base = stem[:-1]
+        return [_NOT_STEMS.get(base, base), "not"] if base else ["not"]
+    if clitic in _CLITICS:
+        return [stem, _CLITICS[clitic]]
+    if clitic == "s" and stem in _IS_HOSTS:
+        return [stem, "is"]
+    return [low.replace("'", "")]
+
+
+def words_of(text: str, quote: Quote) -> list[Word]:
+    """The normalised words of a quote, each pointing back at its characters."""
+    parts = quote.parts or [(quote.start, quote.end)]
+    out: list[Word] = []
+    for index, (a, b) in enumerate(parts):
+        for m in _WORD.finditer(text, a, b):
+            for norm in _expand(m.group()):
+                out.append(Word(norm, m.start(), m.end(), index))
+    return out
+
+
+def is_content(norm: str) -> bool:
+    return norm not in STOP_WORDS and any(c.isalnum() for c in norm)
+
+
+def _window(longer: list[str], shorter: list[str]) -> tuple[int, int]:
+    """The stretch of ``longer`` (word indexes) that ``shorter`` best covers."""
+    long_text, short_text = " ".join(longer), " ".join(shorter)
+    if len(longer) <= len(shorter) + 3 or not short_text:
+        return 0, len(longer)
+    found = fuzz.partial_ratio_alignment(short_text, long_text)
+    if found is None:
+        return 0, len(longer)
+    starts = [0]
+    for w in longer[:-1]:
+        starts.append(starts[-1] + len(w) + 1)
+    lo = max(0, sum(1 for s in starts if s <= found.dest_start) - 1 - 3)
+    hi = min(len(longer), sum(1 for s in starts if s < found.dest_end) + 3)
+    return lo, hi
+
+
+def _gap_marked(text: str, words: list[Word], i: int) -> bool:
+    """Does the printing show a cut between its words i-1 and i (“…” or a split)?"""
+    if i <= 0 or i >= len(words):
+        return False
+    before, after = words[i - 1], words[i]
+    return before.part != after.part or bool(_ELLIPSIS.search(text[before.end : after.start]))
+
+
+def compare(
+    ref_text: str, ref: list[Word], var_text: str, var: list[Word], supported: frozenset[str]
+) -> Comparison:
+    """Diff printing ``var`` against ``ref``.
+
+    ``supported`` holds words some other outlet prints in this quote: words
+    this printing adds beyond the ends of the reference are harmless if
+    another outlet has them too (the reference was just trimmed more), or if
+    they are whole sentences of their own.
+    """
+    r_norm, v_norm = [w.norm for w in ref], [w.norm for w in var]
+    if len(r_norm) >= len(v_norm):
+        lo, hi = _window(r_norm, v_norm)
+        r_lo, r_hi, v_lo, v_hi = lo, hi, 0, len(v_norm)
+    else:
+        lo, hi = _window(v_norm, r_norm)
+        r_lo, r_hi, v_lo, v_hi = 0, len(r_norm), lo, hi
+    r_words, v_words = r_norm[r_lo:r_hi], v_norm[v_lo:v_hi]
+    raw = Levenshtein.opcodes(r_words, v_words)
+    blocks = [(tag, i1 + r_lo, i2 + r_lo, j1 + v_lo, j2 + v_lo) for tag, i1, i2, j1, j2 in raw]
+    # Words outside the windows are trims of one printing or the other.
+    if r_lo > 0 or v_lo > 0:
+        blocks.insert(0, ("edge", 0, r_lo, 0, v_lo))
+    if r_hi < len(r_norm) or v_hi < len(v_norm):
+        blocks.append(("edge", r_hi, len(r_norm), v_hi, len(v_norm)))
+    blocks = _merge_changes(blocks)
+    equal_idx = [k for k, b in enumerate(blocks) if b[0] == "equal"]
+    first_eq = equal_idx[0] if equal_idx else len(blocks)
+    last_eq = equal_idx[-1] if equal_idx else -1
+    ops: list[DiffOp] = []
+    matched = content_matched = 0
+    for k, (tag, i1, i2, j1, j2) in enumerate(blocks):
+        r_part, v_part = r_norm[i1:i2], v_norm[j1:j2]
+        if tag == "equal":
+            matched += i2 - i1
+            content_matched += sum(is_content(w) for w in r_part)
+            kind = "same"
+        elif k < first_eq or k > last_eq:
+            added = [w for w in v_part if is_content(w) and w not in supported]
+            whole_sentences = _sentence_break(var_text, var, j1 if k > last_eq else j2)
+            kind = "content" if added and not whole_sentences else "trim"
+        elif not v_part and _gap_marked(var_text, var, j1):
+            kind = "stitch"
+        elif any(is_content(w) for w in r_part + v_part):
+            kind = "content"
+        else:
+            kind = "edit"
+        op = tag if tag == "equal" else _change_tag(r_part, v_part)
+        if op:
+            ref_words = _span_text(ref_text, ref[i1:i2])
+            ops.append(DiffOp(op, ref_words, _span_text(var_text, var[j1:j2]), kind))
+    kinds = {op.kind for op in ops}
+    shorter = min(len(r_norm), len(v_norm)) or 1
+    worst = next((k for k in ("content", "stitch", "edit", "trim") if k in kinds), None)
+    if worst is not None:
+        relation = _RELATION[worst]
+    elif _span_text(ref_text, ref) == _span_text(var_text, var):
+        relation = "verbatim"
+    else:
+        relation = "edited"  # same words, other spelling: case or contractions
+    content_shorter = min(sum(is_content(w) for w in r_norm), sum(is_content(w) for w in v_norm))
+    return Comparison(
+        matched,
+        matched / shorter,
+        content_matched,
+        content_matched / max(1, content_shorter),
+        sum(1 for k, b in enumerate(blocks) if first_eq < k < last_eq and b[0] != "equal"),
+        ops,
+        relation,
+    )
+
+
+def _merge_changes(
+    blocks: list[tuple[str, int, int, int, int]],
+) -> list[tuple[str, int, int, int, int]]:
+    """One step per changed stretch: “even supposed” → “meant” reads better than
+    a replace and a delete side by side (Levenshtein splits ties arbitrarily)."""
+    merged: list[tuple[str, int, int, int, int]] = []
+    for block in blocks:
+        if block[2] == block[1] and block[4] == block[3]:
+            continue
+        if merged and block[0] != "equal" and merged[-1][0] != "equal":
+            _, i1, _, j1, _ = merged[-1]
+            merged[-1] = ("change", i1, block[2], j1, block[4])
+        else:
+            merged.append(block if block[0] == "equal" else ("change", *block[1:]))
+    return merged
+
+
+def _sentence_break(text: str, words: list[Word], i: int) -> bool:
+    """Is there a sentence end between words i-1 and i?  Whole sentences beyond the
+    shared stretch are more of the quote, not words slipped into it."""
+    if i <= 0 or i >= len(words):
+        return True
+    return bool(re.search(r"[.!?…]", text[words[i - 1].end : words[i].start]))
+
+
+def _change_tag(r_part: list[str], v_part: list[str]) -> str:
+    if r_part and v_part:
+        return "replace"
+    return "delete" if r_part else "insert" if v_part else ""
+
+
+def _span_text(text: str, words: list[Word]) -> str:
+    """The original characters of consecutive words (expanded contractions once)."""
+    if not words:
+        return ""
+    pieces: list[str] = []
+    last = -1
+    for w in words:
+        if w.start != last:
+            pieces.append(text[w.start : w.end])
+            last = w.start
+    return " ".join(pieces)

@@ -1,0 +1,371 @@
+"""One story's quotes: extracted per article, lined up across outlets, judged.
+
+Two printings are the same quote when most of the shorter one's words occur,
+in order, in the longer one (a lexical link), or — for rewrites that keep
+hardly a word — when the same speaker is credited and the sentences mean the
+same by MiniLM (a paraphrase link, reported with low confidence).  Linked
+printings form a group.
+
+Which printing is right is decided by agreement, not by a chosen source: a
+printing that differs in content words from most of the outlets that print
+the quote is the altered one.  With a tie (two outlets), the earlier article
+(by publication time, else input order) is taken as the original, since a
+rewrite cannot come before what it rewrites.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from pressdiff import nlp
+from pressdiff.model import Article, Evidence, Finding, Quote, span_evidence
+from pressdiff.quotes.align import Comparison, DiffOp, Word, compare, is_content, words_of
+from pressdiff.quotes.extract import extract_doc
+from pressdiff.quotes.people import PERSONAL_PRONOUNS, People
+
+_LEXICAL_COVERAGE = 0.6  # share of the shorter printing's words found in the longer
+_MIN_WORDS = 3  # printings shorter than this ("no idea", “cold”) are listed, not lined up
+_SHORT = 6  # a printing this short must occur unbroken in the other to be the same quote
+_PARAPHRASE_COSINE = 0.7  # MiniLM cosine of two sentences for a paraphrase link
+_SENTENCE = re.compile(r"(?<=[.!?…])\s+")
+
+
+@dataclass
+class Variant:
+    """One outlet's printing of a quote, compared with the printing it is judged against."""
+
+    article_id: str
+    start: int
+    end: int
+    text: str
+    parts: list[tuple[int, int]]
+    speaker: str | None
+    relation: str  # reference, verbatim, trimmed, stitched, edited, altered, paraphrase
+    compared_with: str | None = None  # article id of the printing it was diffed against
+    diff: list[DiffOp] = field(default_factory=list)
+    confidence: float = 1.0
+
+
+@dataclass
+class QuoteGroup:
+    """The same quote across outlets: its canonical text, speaker and printings."""
+
+    id: str
+    text: str
+    speaker: str | None
+    variants: list[Variant]
+
+    @property
+    def article_ids(self) -> list[str]:
+        return list(dict.fromkeys(v.article_id for v in self.variants))
+
+
+@dataclass
+class QuoteResult:
+    """What quote analysis found in a story.
+
+    ``by_article`` lists every quote of every article (reported speech spans
+    for claim analysis); ``groups`` lines up the quotes printed by two or more
+    outlets, plus single-outlet quotes as one-variant groups (listed, never
+    flagged).
+    """
+
+    by_article: dict[str, list[Quote]]
+    groups: list[QuoteGroup]
+    findings: list[Finding]
+
+
+@dataclass
+class _Printing:
+    article: Article
+    quote: Quote
+    words: list[Word]
+    order: int
+    index: int = -1
+
+    @property
+    def norms(self) -> list[str]:
+        return [w.norm for w in self.words]
+
+
+def analyse(articles: list[Article], semantic: bool = True) -> QuoteResult:
+    """Extract, attribute, group and judge the quotes of one story's articles.
+
+    ``semantic`` enables paraphrase links by MiniLM; without it only printings
+    that share their words are grouped (no model is loaded).
+    """
+    docs = [a.doc if a.doc is not None else nlp.spacy_model()(a.text) for a in articles]
+    people = People(docs)
+    by_article = {a.id: extract_doc(doc, people) for a, doc in zip(articles, docs, strict=True)}
+    order = _article_order(articles)
+    printings = [
+        _Printing(a, q, words_of(a.text, q), order[a.id])
+        for a in articles
+        for q in by_article[a.id]
+    ]
+    printings = [p for p in printings if p.words]
+    for i, p in enumerate(printings):
+        p.index = i
+    links = _lexical_links(printings)
+    if semantic:
+        links |= _paraphrase_links(printings, links)
+    groups: list[QuoteGroup] = []
+    findings: list[Finding] = []
+    for members in _components(len(printings), links):
+        group, found = _judge(len(groups), [printings[i] for i in members], links)
+        groups.append(group)
+        findings.extend(found)
+    return QuoteResult(by_article=by_article, groups=groups, findings=findings)
+
+
+def _article_order(articles: list[Article]) -> dict[str, int]:
+    """Earliest first: by publication time where every article has one, else input order."""
+    if all(a.published for a in articles):
+        ranked = sorted(range(len(articles)), key=lambda i: (articles[i].published, i))
+    else:
+        ranked = list(range(len(articles)))
+    return {articles[i].id: rank for rank, i in enumerate(ranked)}
+
+
+def _lexical_links(printings: list[_Printing]) -> dict[tuple[int, int], str]:
+    """Pairs (i, j) of printings in different articles that share their words."""
+    links: dict[tuple[int, int], str] = {}
+    vocab = [set(p.norms) for p in printings]
+    for i, a in enumerate(printings):
+        for j in range(i + 1, len(printings)):
+            b = printings[j]
+            if a.article.id == b.article.id:
+                continue
+            shorter = min(len(a.words), len(b.words))
+            if shorter < _MIN_WORDS or len(vocab[i] & vocab[j]) < _MIN_WORDS:
+                continue
+            cmp = compare(a.article.text, a.words, b.article.text, b.words, frozenset())
+            if cmp.coverage < _LEXICAL_COVERAGE or cmp.content_coverage < _LEXICAL_COVERAGE:
+                continue
+            # Shared function words ("and the", "I would") do not make the same quote,
+            # nor does a common phrase ("pull the trigger") inside two different quotes.
+            if cmp.content_matched >= 2 and (shorter > _SHORT or cmp.inner_changes == 0):
+                links[(i, j)] = "lexical"
+    return links
+
+
+def _paraphrase_links(
+    printings: list[_Printing], links: dict[tuple[int, int], str]
+) -> dict[tuple[int, int], str]:
+    """Pairs printed by different outlets that say the same thing in other words,
+    compared sentence by sentence.  Meaning alone is not enough: the sentences
+    must also share two content words and not be credited to different speakers."""
+    sentences: list[tuple[int, str]] = []
+    for i, p in enumerate(printings):
+        if len(p.words) >= _MIN_WORDS + 1:
+            sentences.extend((i, s) for s in _SENTENCE.split(p.quote.text) if len(s.split()) >= 4)
+    if not sentences:
+        return {}
+    vectors = nlp.embed([s for _, s in sentences])
+    owners = np.array([i for i, _ in sentences])
+    sims = vectors @ vectors.T
+    found: dict[tuple[int, int], str] = {}
+    for x, y in zip(*np.nonzero(sims >= _PARAPHRASE_COSINE), strict=True):
+        i, j = sorted((int(owners[x]), int(owners[y])))
+        a, b = printings[i], printings[j]
+        if (i, j) in links or (i, j) in found or a.article.id == b.article.id:
+            continue
+        shared = _content(sentences[x][1]) & _content(sentences[y][1])
+        if len(shared) >= 2 and not _different_speakers(a.quote.speaker, b.quote.speaker):
+            found[(i, j)] = "paraphrase"
+    return found
+
+
+def _components(n: int, links: dict[tuple[int, int], str]) -> list[list[int]]:
+    parent = list(range(n))
+
+    def root(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for i, j in links:
+        parent[root(i)] = root(j)
+    groups: dict[int, list[int]] = {}
+    for i in range(n):
+        groups.setdefault(root(i), []).append(i)
+    return list(groups.values())
+
+
+def _surname(name: str | None) -> str | None:
+    """The comparable part of a speaker name; None for pronouns and descriptions."""
+    if not name or name.lower() in PERSONAL_PRONOUNS or not name[:1].isupper():
+        return None
+    return name.split()[-1].lower()
+
+
+def _different_speakers(a: str | None, b: str | None) -> bool:
+    sa, sb = _surname(a), _surname(b)
+    return sa is not None and sb is not None and sa != sb
+
+
+def _content(sentence: str) -> set[str]:
+    return {w.lower() for w in re.findall(r"\w+", sentence) if is_content(w.lower())}
+
+
+def _judge(
+    index: int, members: list[_Printing], links: dict[tuple[int, int], str]
+) -> tuple[QuoteGroup, list[Finding]]:
+    """Compare each printing with the other outlets' printings and flag the odd ones."""
+    members.sort(key=lambda p: (p.order, p.quote.start))
+    supported_by = {
+        id(p): frozenset(
+            w for q in members if q.article.id != p.article.id for w in q.norms if is_content(w)
+        )
+        for p in members
+    }
+    # For each printing, its closest linked printing in every other article.
+    linked = {(i, j) for i, j in links} | {(j, i) for i, j in links}
+    counterpart: dict[int, dict[str, tuple[_Printing, Comparison]]] = {}
+    for p in members:
+        best: dict[str, tuple[_Printing, Comparison]] = {}
+        for q in members:
+            if q.article.id == p.article.id or (p.index, q.index) not in linked:
+                continue
+            cmp = compare(q.article.text, q.words, p.article.text, p.words, supported_by[id(p)])
+            if q.article.id not in best or cmp.matched > best[q.article.id][1].matched:
+                best[q.article.id] = (q, cmp)
+        counterpart[id(p)] = best
+    agree = {
+        id(p): sum(c.relation != "altered" for _, c in counterpart[id(p)].values()) for p in members
+    }
+    variants: list[Variant] = []
+    findings: list[Finding] = []
+    for p in members:
+        others = counterpart[id(p)]
+        variant = Variant(
+            p.article.id,
+            p.quote.start,
+            p.quote.end,
+            p.quote.text,
+            p.quote.parts,
+            p.quote.speaker,
+            "reference" if not others else "verbatim",
+        )
+        variants.append(variant)
+        if not others:
+            continue
+        disagreeing = [(q, c) for q, c in others.values() if c.relation == "altered"]
+        agreeing = len(others) - len(disagreeing)
+        ref, cmp = max(
+            disagreeing or list(others.values()),
+            key=lambda qc: (
+                not _paraphrased(p, qc[0], links),
+                agree[id(qc[0])],
+                qc[1].matched,
+                -qc[0].order,
+            ),
+        )
+        lexical = not _paraphrased(p, ref, links)
+        variant.compared_with = ref.article.id
+        variant.diff = cmp.ops
+        variant.relation = cmp.relation if lexical else "paraphrase"
+        variant.confidence = 1.0 if lexical else 0.5
+        # The printing itself counts as one vote for its own version.
+        altered = bool(disagreeing) and (
+            len(disagreeing) > agreeing + 1
+            or (len(disagreeing) == agreeing + 1 and all(q.order < p.order for q, _ in disagreeing))
+        )
+        if altered:
+            witnesses = [ref] + [q for q, _ in disagreeing if q is not ref]
+            findings.append(_altered_finding(p, witnesses, cmp, variant.confidence))
+        else:
+            finding = _misattribution(p, [q for q, c in others.values() if c.relation != "altered"])
+            if finding is not None:
+                findings.append(finding)
+    canonical = max(members, key=lambda p: (agree[id(p)], len(p.words), -p.order))
+    group = QuoteGroup(f"q{index}", canonical.quote.text, _majority_speaker(members), variants)
+    return group, findings
+
+
+def _paraphrased(a: _Printing, b: _Printing, links: dict[tuple[int, int], str]) -> bool:
+    """True when the two printings are linked only by meaning."""
+    return links.get((min(a.index, b.index), max(a.index, b.index))) == "paraphrase"
+
+
+def _majority_speaker(members: list[_Printing]) -> str | None:
+    names = Counter(p.quote.speaker for p in members if _surname(p.quote.speaker))
+    if names:
+        return names.most_common(1)[0][0]
+    return next((p.quote.speaker for p in members if p.quote.speaker), None)
+
+
+def _diff_words(ops: list[DiffOp]) -> str:
+    """The content changes of a diff in words: “gun” → “pistol”, +“in the first place”."""
+    out = []
+    for op in ops:
+        if op.kind != "content":
+            continue
+        if op.op == "replace":
+            out.append(f"“{op.reference}” → “{op.variant}”")
+        elif op.op == "insert":
+            out.append(f"added “{op.variant}”")
+        elif op.op == "delete":
+            out.append(f"dropped “{op.reference}”")
+    return "; ".join(out)
+
+
+def _altered_finding(
+    p: _Printing, witnesses: list[_Printing], cmp: Comparison, confidence: float
+) -> Finding:
+    """``witnesses`` print the quote otherwise; the diff is against the first."""
+    ref = witnesses[0]
+    how = "reworded" if confidence < 1 else "changed"
+    explanation = (
+        f"{p.article.outlet} prints a {how} version of a quote"
+        f"{' by ' + p.quote.speaker if p.quote.speaker else ''} that {ref.article.outlet} "
+        f"prints differently: {_diff_words(cmp.ops) or 'words changed'}."
+    )
+    return Finding(
+        kind="altered_quote",
+        article_id=p.article.id,
+        start=p.quote.start,
+        end=p.quote.end,
+        text=p.article.text[p.quote.start : p.quote.end],
+        evidence=[_quote_evidence(q) for q in witnesses],
+        explanation=explanation,
+        confidence=confidence,
+    )
+
+
+def _quote_evidence(p: _Printing) -> Evidence:
+    return span_evidence(p.article, p.quote.start, p.quote.end)
+
+
+def _misattribution(p: _Printing, agreeing: list[_Printing]) -> Finding | None:
+    """The same words credited to someone else than most other outlets credit."""
+    mine = _surname(p.quote.speaker)
+    theirs = Counter(_surname(q.quote.speaker) for q in agreeing)
+    theirs.pop(None, None)
+    if mine is None or not theirs:
+        return None
+    top, votes = theirs.most_common(1)[0]
+    if top == mine or votes < sum(theirs.values()) / 2 or theirs[mine] >= votes:
+        return None
+    witnesses = [q for q in agreeing if _surname(q.quote.speaker) == top]
+    speaker_span = (p.quote.speaker_start, p.quote.speaker_end)
+    start, end = speaker_span if speaker_span[0] >= 0 else (p.quote.start, p.quote.end)
+    return Finding(
+        kind="misattributed_quote",
+        article_id=p.article.id,
+        start=start,
+        end=end,
+        text=p.article.text[start:end],
+        evidence=[_quote_evidence(q) for q in witnesses],
+        explanation=(
+            f"{p.article.outlet} credits this quote to {p.quote.speaker}; "
+            f"{', '.join(q.article.outlet for q in witnesses)} credit the same words to "
+            f"{witnesses[0].quote.speaker}."
+        ),
+        confidence=0.8,
+    )
