@@ -1,0 +1,233 @@
+"""The pairwise claim checker on real sentences from the example story and SummEdits.
+
+The rule checker's pairs come from ``shared/examples/rust-interview`` (the honest reports as
+evidence, the distortions the rewritten copies made as claims) and from SummEdits domains
+other than news (news is the held-out benchmark).  The NLI checker is exercised with a tiny
+randomly initialised BERT built in a temporary directory, so no model is downloaded.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pressdiff.claims.check import CheckResult, RuleChecker, check
+
+SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
+STORY = SHARED / "examples" / "rust-interview"
+SUMMEDITS = SHARED / "data" / "summedits"
+
+
+def story_sentence(prefix: str, contains: str) -> str:
+    """The line of an example article that contains ``contains`` (real text, not retyped)."""
+    path = next(STORY.glob(f"{prefix}_*.txt"))
+    for line in path.read_text().splitlines():
+        if contains in line:
+            return line.strip()
+    raise AssertionError(f"{contains!r} not in {path.name}")
+
+
+@pytest.fixture(scope="module")
+def checker() -> RuleChecker:
+    return RuleChecker()
+
+
+def spanned(claim: str, result: CheckResult) -> list[str]:
+    return [claim[a:b] for a, b in result.spans]
+
+
+@pytest.mark.slow
+def test_age_written_two_ways_supports(checker: RuleChecker) -> None:
+    evidence = story_sentence("003", "Baldwin, 63")
+    claim = "The 63-year-old Baldwin sat down for his first interview with George Stephanopoulos."
+    assert checker.check(evidence, claim).label == "supports"
+
+
+@pytest.mark.slow
+def test_changed_age_contradicts_and_points_at_it(checker: RuleChecker) -> None:
+    evidence = story_sentence("003", "Baldwin, 63")
+    claim = evidence.replace("63", "51")
+    result = checker.check(evidence, claim)
+    assert result.label == "contradicts"
+    assert "number 51 vs 63" in result.reasons
+    assert spanned(claim, result) == ["51"]
+
+
+@pytest.mark.slow
+def test_radio_interview_contradicts_tv_interview(checker: RuleChecker) -> None:
+    evidence = story_sentence("000", "sit-down TV interview")
+    claim = story_sentence("004", "radio interview")
+    result = checker.check(evidence, claim)
+    assert result.label == "contradicts"
+    assert spanned(claim, result) == ["radio"]
+
+
+@pytest.mark.slow
+def test_killed_for_injured_contradicts(checker: RuleChecker) -> None:
+    evidence = story_sentence("002", "director Joel Souza was injured")
+    claim = "Director Joel Souza was killed after they were struck by the live round."
+    result = checker.check(evidence, claim)
+    assert result.label == "contradicts"
+    assert spanned(claim, result) == ["killed"]
+
+
+@pytest.mark.slow
+def test_swapped_roles_contradict(checker: RuleChecker) -> None:
+    evidence = story_sentence("002", "director Joel Souza was injured")
+    claim = "Cinematographer Joel Souza was injured after he was struck by the live round."
+    result = checker.check(evidence, claim)
+    assert result.label == "contradicts"
+    assert any(r.startswith("role of 'souza'") for r in result.reasons)
+
+
+@pytest.mark.slow
+def test_identical_quote_supports_and_dropped_negation_contradicts(checker: RuleChecker) -> None:
+    evidence = story_sentence("002", "The trigger wasn’t pulled")
+    assert checker.check(evidence, evidence).label == "supports"
+    flipped = evidence.replace("I didn’t pull", "I pulled")
+    result = checker.check(evidence, flipped)
+    assert result.label == "contradicts"
+    assert any("negation" in r for r in result.reasons)
+
+
+@pytest.mark.slow
+def test_other_weekday_contradicts(checker: RuleChecker) -> None:
+    evidence = story_sentence("002", "set to air in full on Thursday")
+    claim = evidence.replace("Thursday", "Monday")
+    result = checker.check(evidence, claim)
+    assert result.label == "contradicts"
+    assert spanned(claim, result) == ["Monday"]
+
+
+@pytest.mark.slow
+def test_detail_the_evidence_never_mentions_is_unclear_not_contradicted(
+    checker: RuleChecker,
+) -> None:
+    evidence = story_sentence("002", "director Joel Souza was injured")
+    claim = story_sentence("003", "treated and released from the hospital")
+    assert checker.check(evidence, claim).label == "unclear"
+
+
+@pytest.mark.slow
+def test_unrelated_sentence_is_not_a_contradiction(checker: RuleChecker) -> None:
+    evidence = story_sentence("002", "director Joel Souza was injured")
+    claim = story_sentence("002", "sobbing and placing his head in his hands")
+    assert checker.check(evidence, claim).label == "unclear"
+
+
+@pytest.mark.slow
+def test_batch_equals_single_and_public_check() -> None:
+    evidence = story_sentence("002", "director Joel Souza was injured")
+    claims = [evidence, evidence.replace("injured", "killed"), "The weather was mild."]
+    batch = RuleChecker().check_many([(evidence, c) for c in claims])
+    single = [check(evidence, c) for c in claims]
+    assert [r.label for r in batch] == [r.label for r in single]
+    assert [r.label for r in batch] == ["supports", "contradicts", "unclear"]
+
+
+@pytest.mark.slow
+def test_summedits_tuning_domain_edits(checker: RuleChecker) -> None:
+    """Real SummEdits edits (sales-email domain): consistent original vs numeric/negation edits."""
+    rows = json.loads((SUMMEDITS / "summedits_sales_email.json").read_text())
+    originals = [r for r in rows if r["edit_types"] == [] and r["label"] == 1][:3]
+    assert originals
+    results = checker.check_many([(r["doc"], r["summary"]) for r in originals])
+    assert sum(r.label == "supports" for r in results) >= 2
+    edited = [
+        r for r in rows if r["label"] == 0 and r["edit_types"] == ["negation_insertion_removal"]
+    ][:5]
+    results = checker.check_many([(r["doc"], r["summary"]) for r in edited])
+    assert sum(r.label != "supports" for r in results) >= 3
+
+
+# ---------------------------------------------------------------------------------------------
+# NLIChecker with a tiny local model
+# ---------------------------------------------------------------------------------------------
+
+WORDS = ("baldwin", "said", "he", "did", "not", "pull", "the", "trigger", "was", "pulled", "a",
+         "gun", "killed", "injured", "director")  # fmt: skip
+
+
+def tiny_nli_model(directory: Path, id2label: dict[int, str], favour: int | None = None) -> Path:
+    """Save a randomly initialised 1-layer BERT classifier and its tokenizer to ``directory``.
+
+    With ``favour`` the classifier ignores its input and always prefers that output, which
+    makes the label mapping checkable; without it the outputs depend on the text.
+    """
+    import torch
+    from transformers import BertConfig, BertForSequenceClassification, BertTokenizerFast
+
+    directory.mkdir(parents=True, exist_ok=True)
+    vocab = directory / "vocab.txt"
+    vocab.write_text("\n".join(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *WORDS]) + "\n")
+    BertTokenizerFast(vocab_file=str(vocab)).save_pretrained(directory)
+    torch.manual_seed(0)
+    config = BertConfig(
+        vocab_size=5 + len(WORDS),
+        hidden_size=16,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=32,
+        max_position_embeddings=64,
+        num_labels=len(id2label),
+        id2label=id2label,
+        label2id={v: k for k, v in id2label.items()},
+    )
+    model = BertForSequenceClassification(config)
+    if favour is not None:
+        with torch.no_grad():
+            model.classifier.weight.zero_()
+            model.classifier.bias.zero_()
+            model.classifier.bias[favour] = 5.0
+    model.save_pretrained(directory)
+    return directory
+
+
+MNLI_LABELS = {0: "CONTRADICTION", 1: "NEUTRAL", 2: "ENTAILMENT"}
+
+
+@pytest.mark.parametrize(
+    ("favour", "expected"), [(0, "contradicts"), (1, "unclear"), (2, "supports")]
+)
+def test_nli_checker_maps_labels_from_config(tmp_path: Path, favour: int, expected: str) -> None:
+    from pressdiff.claims.nli import NLIChecker
+
+    nli = NLIChecker(tiny_nli_model(tmp_path / "m", MNLI_LABELS, favour=favour))
+    result = nli.check("baldwin said he did not pull the trigger", "baldwin pulled the trigger")
+    assert result.label == expected
+    assert result.score > 0.9
+    assert result.reasons[0].startswith("NLI: CONTRADICTION")
+
+
+def test_nli_checker_batches_like_single_calls(tmp_path: Path) -> None:
+    from pressdiff.claims.nli import NLIChecker
+
+    nli = NLIChecker(tiny_nli_model(tmp_path / "m", MNLI_LABELS), batch_size=2)
+    pairs = [
+        ("baldwin said he did not pull the trigger", "the trigger was pulled"),
+        ("a gun killed the director", "the director was injured"),
+        ("baldwin said", "he did not pull a gun the trigger was pulled the director said"),
+        ("the gun", "the gun"),
+        ("director", "baldwin"),
+    ]
+    batched = nli.check_many(pairs)
+    assert len(batched) == len(pairs)
+    for pair, result in zip(pairs, batched, strict=True):
+        alone = nli.check(*pair)
+        assert (alone.label, alone.score) == pytest.approx((result.label, result.score), abs=1e-4)
+    # A random model still reads its input: different pairs give different probabilities.
+    assert len({r.reasons[0] for r in batched}) > 1
+
+
+def test_nli_checker_two_way_model_and_bad_labels(tmp_path: Path) -> None:
+    from pressdiff.claims.nli import NLIChecker
+
+    two_way = {0: "entailment", 1: "not_entailment"}
+    nli = NLIChecker(tiny_nli_model(tmp_path / "two", two_way, favour=1))
+    assert nli.check("the gun", "the director").label == "unclear"
+    with pytest.raises(ValueError, match="LABEL_0"):
+        NLIChecker(tiny_nli_model(tmp_path / "bad", {0: "LABEL_0", 1: "LABEL_1"}))
+    with pytest.raises(FileNotFoundError):
+        NLIChecker(tmp_path / "missing")
