@@ -23,6 +23,7 @@ from markupsafe import Markup
 from pressdiff.model import Article, Evidence, Finding, Removed
 from pressdiff.report.views import (
     articles_by_id,
+    cited_elsewhere,
     kind_label,
     segments,
     word_count,
@@ -127,7 +128,7 @@ def _story_view(index: int, story: StoryAnalysis, by_id: dict[str, Article]) -> 
             finding=f,
             label=kind_label(f.kind),
             outlet=outlet(f.article_id),
-            evidence=[EvidenceView(ev, outlet(ev.article_id)) for ev in f.evidence],
+            evidence=[EvidenceView(ev, outlet(ev.article_id)) for ev in cited_elsewhere(f)],
         )
         for n, f in enumerate(story.findings)
     ]

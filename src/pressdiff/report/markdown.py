@@ -14,6 +14,7 @@ from pressdiff.model import Article, Finding
 from pressdiff.report.views import (
     all_findings,
     articles_by_id,
+    cited_elsewhere,
     finding_counts,
     kind_label,
     word_count,
@@ -58,7 +59,7 @@ def _finding(number: int, finding: Finding, by_id: dict[str, Article]) -> list[s
         f"   {_escape(finding.explanation)}",
         "",
     ]
-    for ev in finding.evidence:
+    for ev in cited_elsewhere(finding):
         lines += [
             f"   - Evidence from *{outlet(ev.article_id)}*:",
             "",

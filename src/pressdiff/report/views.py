@@ -13,7 +13,7 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pressdiff.model import Article, Finding
+from pressdiff.model import Article, Evidence, Finding
 
 if TYPE_CHECKING:
     from pressdiff.pipeline import Report
@@ -50,6 +50,19 @@ def all_findings(report: Report) -> list[Finding]:
 def finding_counts(report: Report) -> Counter[str]:
     """How many findings flag words of each article (by article id)."""
     return Counter(f.article_id for f in all_findings(report))
+
+
+def cited_elsewhere(finding: Finding) -> list[Evidence]:
+    """The finding's evidence without its own words, which every renderer already shows.
+
+    Some analyses cite the flagged span itself (an unsupported claim has no
+    other words to point at); repeating it under "evidence" tells a reader nothing.
+    """
+    return [
+        ev
+        for ev in finding.evidence
+        if (ev.article_id, ev.start, ev.end) != (finding.article_id, finding.start, finding.end)
+    ]
 
 
 def top_findings(report: Report, limit: int) -> list[Finding]:
