@@ -11,9 +11,9 @@ difference is harmless:
   quote around an attribution are a stitch;
 - any other content word replaced, added or dropped is an alteration.
 
-The aligner is rapidfuzz: a partial alignment first finds the stretch of the
-longer printing that the shorter one covers, then Levenshtein opcodes over the
-words give the diff.
+The aligner is rapidfuzz: Indel (longest common subsequence) opcodes over the
+words give the diff; short matches stranded far from the shared stretch are
+discounted so that a long printing's extra sentences read as a trim.
 """
 
 from __future__ import annotations
@@ -21,8 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import Indel
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from pressdiff.model import Quote
@@ -35,6 +34,9 @@ _RELATION = {"content": "altered", "stitch": "stitched", "edit": "edited", "trim
 _IS_HOSTS = frozenset(
     ["it", "that", "he", "she", "what", "there", "here", "who", "where", "how", "let"]
 )
+
+
+Block = tuple[str, int, int, int, int]  # (tag, ref_from, ref_to, var_from, var_to)
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ class Comparison:
     content_matched: int  # content words among the shared ones
     content_coverage: float  # content_matched / content words of the shorter printing
     inner_changes: int  # diff steps between the first and last shared word
+    density: float  # matched / words between the first and last shared word (longer side)
     ops: list[DiffOp]
     relation: str  # verbatim, trimmed, stitched, edited, altered
 
@@ -109,20 +112,61 @@ def is_content(norm: str) -> bool:
     return norm not in STOP_WORDS and any(c.isalnum() for c in norm)
 
 
-def _window(longer: list[str], shorter: list[str]) -> tuple[int, int]:
-    """The stretch of ``longer`` (word indexes) that ``shorter`` best covers."""
-    long_text, short_text = " ".join(longer), " ".join(shorter)
-    if len(longer) <= len(shorter) + 3 or not short_text:
-        return 0, len(longer)
-    found = fuzz.partial_ratio_alignment(short_text, long_text)
-    if found is None:
-        return 0, len(longer)
-    starts = [0]
-    for w in longer[:-1]:
-        starts.append(starts[-1] + len(w) + 1)
-    lo = max(0, sum(1 for s in starts if s <= found.dest_start) - 1 - 3)
-    hi = min(len(longer), sum(1 for s in starts if s < found.dest_end) + 3)
-    return lo, hi
+def _slide(blocks: list[Block], r_norm: list[str], v_norm: list[str]) -> list[Block]:
+    """Move a match across an insertion or deletion that ends with the same words,
+    so that it joins the match after it.  The aligner may pair "I" in "I didn't
+    pull the trigger. I would never" with the first "I" instead of the second;
+    sliding it makes the added sentence one clean insertion."""
+    k = 0
+    while k + 2 < len(blocks):
+        (tag, r1, r2, v1, v2), gap, nxt = blocks[k], blocks[k + 1], blocks[k + 2]
+        n = r2 - r1
+        moved: list[Block] | None = None
+        if tag == "equal" and gap[0] != "equal" and nxt[0] == "equal":
+            if gap[1] == gap[2] and v_norm[gap[3] : gap[4]][-n:] == v_norm[v1:v2]:
+                cut = gap[4] - n  # words only the variant has now end before the match
+                moved = [("change", r1, r1, v1, cut), ("equal", r1, nxt[2], cut, nxt[4])]
+            elif gap[3] == gap[4] and r_norm[gap[1] : gap[2]][-n:] == r_norm[r1:r2]:
+                cut = gap[2] - n
+                moved = [("change", r1, cut, v1, v1), ("equal", cut, nxt[2], v1, nxt[4])]
+        if moved is None:
+            k += 1
+            continue
+        blocks = _merge_changes([*blocks[:k], *moved, *blocks[k + 3 :]])
+        k = max(0, k - 1)
+    return blocks
+
+
+def _drop_strays(blocks: list[Block], ref_words: list[str]) -> list[Block]:
+    """Demote short matches of function words stranded at either end ("the"
+    found far from the shared stretch, further than the shorter printing is
+    long) so that the ends count as trims."""
+
+    shorter = min(blocks[-1][2], blocks[-1][4]) if blocks else 0
+
+    def stray(eq: Block, gap: Block) -> bool:
+        short = eq[2] - eq[1] < 3 and not any(is_content(w) for w in ref_words[eq[1] : eq[2]])
+        return short and max(gap[2] - gap[1], gap[4] - gap[3]) > max(3, shorter)
+
+    while True:
+        first, last = _first_equal(blocks), _last_equal(blocks)
+        if first == last:
+            return blocks
+        if stray(blocks[first], blocks[first + 1]):
+            k = first
+        elif stray(blocks[last], blocks[last - 1]):
+            k = last
+        else:
+            return blocks
+        blocks = _merge_changes([*blocks[:k], ("change", *blocks[k][1:]), *blocks[k + 1 :]])
+
+
+def _first_equal(blocks: list[Block]) -> int:
+    return next((k for k, b in enumerate(blocks) if b[0] == "equal"), -1)
+
+
+def _last_equal(blocks: list[Block]) -> int:
+    return max((k for k, b in enumerate(blocks) if b[0] == "equal"), default=-1)
 
 
 def _gap_marked(text: str, words: list[Word], i: int) -> bool:
@@ -144,21 +188,9 @@ def compare(
     they are whole sentences of their own.
     """
     r_norm, v_norm = [w.norm for w in ref], [w.norm for w in var]
-    if len(r_norm) >= len(v_norm):
-        lo, hi = _window(r_norm, v_norm)
-        r_lo, r_hi, v_lo, v_hi = lo, hi, 0, len(v_norm)
-    else:
-        lo, hi = _window(v_norm, r_norm)
-        r_lo, r_hi, v_lo, v_hi = 0, len(r_norm), lo, hi
-    r_words, v_words = r_norm[r_lo:r_hi], v_norm[v_lo:v_hi]
-    raw = Levenshtein.opcodes(r_words, v_words)
-    blocks = [(tag, i1 + r_lo, i2 + r_lo, j1 + v_lo, j2 + v_lo) for tag, i1, i2, j1, j2 in raw]
-    # Words outside the windows are trims of one printing or the other.
-    if r_lo > 0 or v_lo > 0:
-        blocks.insert(0, ("edge", 0, r_lo, 0, v_lo))
-    if r_hi < len(r_norm) or v_hi < len(v_norm):
-        blocks.append(("edge", r_hi, len(r_norm), v_hi, len(v_norm)))
-    blocks = _merge_changes(blocks)
+    raw = Indel.opcodes(r_norm, v_norm)
+    blocks = _merge_changes([tuple(op) for op in raw])
+    blocks = _drop_strays(_slide(blocks, r_norm, v_norm), r_norm)
     equal_idx = [k for k, b in enumerate(blocks) if b[0] == "equal"]
     first_eq = equal_idx[0] if equal_idx else len(blocks)
     last_eq = equal_idx[-1] if equal_idx else -1
@@ -200,6 +232,7 @@ def compare(
         content_matched,
         content_matched / max(1, content_shorter),
         sum(1 for k, b in enumerate(blocks) if first_eq < k < last_eq and b[0] != "equal"),
+        _density(blocks, matched),
         ops,
         relation,
     )
@@ -209,8 +242,8 @@ def _merge_changes(
     blocks: list[tuple[str, int, int, int, int]],
 ) -> list[tuple[str, int, int, int, int]]:
     """One step per changed stretch: “even supposed” → “meant” reads better than
-    a replace and a delete side by side (Levenshtein splits ties arbitrarily)."""
-    merged: list[tuple[str, int, int, int, int]] = []
+    a replace and a delete side by side (the aligner splits ties arbitrarily)."""
+    merged: list[Block] = []
     for block in blocks:
         if block[2] == block[1] and block[4] == block[3]:
             continue
@@ -220,6 +253,15 @@ def _merge_changes(
         else:
             merged.append(block if block[0] == "equal" else ("change", *block[1:]))
     return merged
+
+
+def _density(blocks: list[Block], matched: int) -> float:
+    """How tightly the shared words sit together in the printing where they spread most."""
+    first, last = _first_equal(blocks), _last_equal(blocks)
+    if first < 0:
+        return 0.0
+    spread = max(blocks[last][2] - blocks[first][1], blocks[last][4] - blocks[first][3])
+    return matched / max(1, spread)
 
 
 def _sentence_break(text: str, words: list[Word], i: int) -> bool:

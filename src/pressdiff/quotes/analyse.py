@@ -29,7 +29,9 @@ from pressdiff.quotes.people import PERSONAL_PRONOUNS, People
 
 _LEXICAL_COVERAGE = 0.6  # share of the shorter printing's words found in the longer
 _MIN_WORDS = 3  # printings shorter than this ("no idea", “cold”) are listed, not lined up
+_DENSITY = 0.5  # shared words per word of the stretch they span, when changes are many
 _SHORT = 6  # a printing this short must occur unbroken in the other to be the same quote
+_SHORT_COVERAGE = 0.8  # ... nearly whole ("pull the trigger" alone is a common phrase)
 _PARAPHRASE_COSINE = 0.7  # MiniLM cosine of two sentences for a paraphrase link
 _SENTENCE = re.compile(r"(?<=[.!?…])\s+")
 
@@ -48,6 +50,7 @@ class Variant:
     compared_with: str | None = None  # article id of the printing it was diffed against
     diff: list[DiffOp] = field(default_factory=list)
     confidence: float = 1.0
+    flagged: bool = False  # an altered_quote or misattributed_quote finding points here
 
 
 @dataclass
@@ -77,6 +80,15 @@ class QuoteResult:
     by_article: dict[str, list[Quote]]
     groups: list[QuoteGroup]
     findings: list[Finding]
+
+    @property
+    def shared_groups(self) -> list[QuoteGroup]:
+        """Quotes printed by two or more outlets (the ones that can be checked)."""
+        return [g for g in self.groups if len(g.article_ids) > 1]
+
+    @property
+    def single_groups(self) -> list[QuoteGroup]:
+        return [g for g in self.groups if len(g.article_ids) == 1]
 
 
 @dataclass
@@ -147,8 +159,13 @@ def _lexical_links(printings: list[_Printing]) -> dict[tuple[int, int], str]:
             if cmp.coverage < _LEXICAL_COVERAGE or cmp.content_coverage < _LEXICAL_COVERAGE:
                 continue
             # Shared function words ("and the", "I would") do not make the same quote,
-            # nor does a common phrase ("pull the trigger") inside two different quotes.
-            if cmp.content_matched >= 2 and (shorter > _SHORT or cmp.inner_changes == 0):
+            # nor does a common phrase ("pull the trigger") inside two different
+            # quotes, nor words scattered over a long one.
+            if cmp.content_matched < 2:
+                continue
+            if shorter <= _SHORT and (cmp.inner_changes > 0 or cmp.coverage < _SHORT_COVERAGE):
+                continue
+            if cmp.inner_changes <= 1 or cmp.density >= _DENSITY:
                 links[(i, j)] = "lexical"
     return links
 
@@ -198,8 +215,11 @@ def _components(n: int, links: dict[tuple[int, int], str]) -> list[list[int]]:
 
 
 def _surname(name: str | None) -> str | None:
-    """The comparable part of a speaker name; None for pronouns and descriptions."""
-    if not name or name.lower() in PERSONAL_PRONOUNS or not name[:1].isupper():
+    """The comparable part of a speaker name; None for pronouns and descriptions
+    ("The findings", "a spokesman"): a name is written in capitals throughout."""
+    if not name or name.lower() in PERSONAL_PRONOUNS:
+        return None
+    if not all(w[:1].isupper() for w in name.split()) or name.split()[0] in ("The", "A", "An"):
         return None
     return name.split()[-1].lower()
 
@@ -276,12 +296,14 @@ def _judge(
             len(disagreeing) > agreeing + 1
             or (len(disagreeing) == agreeing + 1 and all(q.order < p.order for q, _ in disagreeing))
         )
+        variant.flagged = altered
         if altered:
             witnesses = [ref] + [q for q, _ in disagreeing if q is not ref]
             findings.append(_altered_finding(p, witnesses, cmp, variant.confidence))
         else:
             finding = _misattribution(p, [q for q, c in others.values() if c.relation != "altered"])
             if finding is not None:
+                variant.flagged = True
                 findings.append(finding)
     canonical = max(members, key=lambda p: (agree[id(p)], len(p.words), -p.order))
     group = QuoteGroup(f"q{index}", canonical.quote.text, _majority_speaker(members), variants)
@@ -301,10 +323,11 @@ def _majority_speaker(members: list[_Printing]) -> str | None:
 
 
 def _diff_words(ops: list[DiffOp]) -> str:
-    """The content changes of a diff in words: “gun” → “pistol”, +“in the first place”."""
+    """The changes of a diff in words: “gun” → “pistol”, added “in the first place”
+    (trims and marked cuts are left out: they are not alterations)."""
     out = []
     for op in ops:
-        if op.kind != "content":
+        if op.kind not in ("content", "edit"):
             continue
         if op.op == "replace":
             out.append(f"“{op.reference}” → “{op.variant}”")
@@ -323,7 +346,8 @@ def _altered_finding(
     how = "reworded" if confidence < 1 else "changed"
     explanation = (
         f"{p.article.outlet} prints a {how} version of a quote"
-        f"{' by ' + p.quote.speaker if p.quote.speaker else ''} that {ref.article.outlet} "
+        f"{' by ' + p.quote.speaker if _surname(p.quote.speaker) else ''} that "
+        f"{ref.article.outlet} "
         f"prints differently: {_diff_words(cmp.ops) or 'words changed'}."
     )
     return Finding(
@@ -343,14 +367,21 @@ def _quote_evidence(p: _Printing) -> Evidence:
 
 
 def _misattribution(p: _Printing, agreeing: list[_Printing]) -> Finding | None:
-    """The same words credited to someone else than most other outlets credit."""
+    """The same words credited to someone else than the other outlets credit.
+
+    As for altered quotes, the printing counts as a vote for its own speaker,
+    and a tie goes to the earlier article."""
     mine = _surname(p.quote.speaker)
     theirs = Counter(_surname(q.quote.speaker) for q in agreeing)
     theirs.pop(None, None)
     if mine is None or not theirs:
         return None
     top, votes = theirs.most_common(1)[0]
-    if top == mine or votes < sum(theirs.values()) / 2 or theirs[mine] >= votes:
+    if top == mine:
+        return None
+    own_votes = theirs[mine] + 1
+    earlier = all(q.order < p.order for q in agreeing if _surname(q.quote.speaker) == top)
+    if votes < own_votes or (votes == own_votes and not earlier):
         return None
     witnesses = [q for q in agreeing if _surname(q.quote.speaker) == top]
     speaker_span = (p.quote.speaker_start, p.quote.speaker_end)

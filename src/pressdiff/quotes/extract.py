@@ -326,9 +326,8 @@ def _is_title(words: list[str], standalone: bool) -> bool:
     is a title, not speech."""
     if standalone:
         return False
-    long_words = [w for w in words if len(w) > 3] or words
-    capitalised = all(w[0].isupper() or w[0].isdigit() for w in long_words)
-    return capitalised and (len(words) <= 3 or len(long_words) >= 2)
+    lower_ok = {"a", "an", "the", "of", "to", "in", "on", "for", "and", "or", "at", "by", "with"}
+    return all(w[0].isupper() or w[0].isdigit() or w in lower_ok for w in words)
 
 
 def _looks_like_speech(words: list[str], standalone: bool, single: bool) -> bool:

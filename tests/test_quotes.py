@@ -1,0 +1,212 @@
+"""Quote extraction, attribution, alignment and findings on real text.
+
+The example story (five real articles about one TV interview, 003 and 004
+machine-rewritten) and PolNeAR articles are the material; nothing here is
+mocked.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from pressdiff import nlp, quotes
+from pressdiff.annotate import annotate
+from pressdiff.model import Article, to_jsonable
+from pressdiff.pipeline import Report, StoryAnalysis, load, story_id
+from pressdiff.quotes.align import compare, words_of
+from pressdiff.report.html import render_html
+
+
+@pytest.fixture(scope="module")
+def story(example_paths: list[Path]) -> dict[str, Article]:
+    """The example's articles by file prefix (000 … 004), parsed."""
+    articles, rejected = load([str(p) for p in example_paths])
+    assert not rejected
+    annotate(articles)
+    return {Path(a.source).name[:3]: a for a in articles}
+
+
+@pytest.fixture(scope="module")
+def result(story: dict[str, Article]) -> quotes.QuoteResult:
+    return quotes.analyse(list(story.values()), semantic=False)
+
+
+def _quote(found: list, words: str):
+    return next(q for q in found if words in q.text)
+
+
+def test_split_quote_is_one_quote_with_its_parts_and_the_pronoun_resolved(story):
+    text = story["001"].text
+    q = _quote(quotes.extract(text), "The trigger wasn’t pulled")
+    assert len(q.parts) == 2
+    assert [text[a:b] for a, b in q.parts][1].startswith("I would never point the gun")
+    assert text[q.speaker_start : q.speaker_end] == "he"
+    assert q.speaker == "Alec Baldwin"
+    assert text[q.cue_start : q.cue_end] == "said"
+    # start/end exclude the marks
+    assert text[q.start - 1] == "“" and text[q.end] in "”,"
+
+
+def test_quote_over_two_paragraphs_keeps_both(story):
+    text = story["004"].text
+    q = _quote(quotes.extract(text), "The idea that the live round")
+    assert len(q.parts) == 2
+    assert text[q.parts[1][0] : q.parts[1][1]] == "Did she experience a heart attack?"
+
+
+def test_stray_mark_does_not_derail_the_rest(story):
+    # 003 has “… the trigger.” Never, ever, ever “Baldwin told … “no idea” …
+    found = quotes.extract(story["003"].text)
+    texts = [q.text for q in found]
+    assert "I’d never point a pistol at someone and pull the trigger." in texts
+    assert "no idea" in texts
+    assert not any(t.startswith("Baldwin told") for t in texts)
+
+
+def test_titles_in_marks_are_not_quotes(story):
+    assert not any(q.text.rstrip(",.") == "Rust" for q in quotes.extract(story["001"].text))
+
+
+def test_role_noun_resolved_with_the_other_articles(result, story):
+    # 003 writes "The actor stated"; 000 names "Actor Alec Baldwin".
+    q = _quote(result.by_article[story["003"].id], "Someone put a live bullet")
+    assert story["003"].text[q.speaker_start : q.speaker_end] == "The actor"
+    assert q.speaker == "Alec Baldwin"
+
+
+def test_colon_and_sentence_cues_on_plain_text():
+    text = (
+        "The senator spoke to reporters on Tuesday.\n\n"
+        "Senator Jane Miller: “We will not vote for this budget.”\n\n"
+        "“It is a disgrace,” she added, “and everyone knows it.”"
+    )
+    first, second = quotes.extract(text)
+    assert first.speaker == "Jane Miller" and text[first.cue_start : first.cue_end] == ":"
+    assert second.speaker == "Jane Miller" and len(second.parts) == 2
+
+
+def _findings(result, article: Article, kind: str = "altered_quote"):
+    return [f for f in result.findings if f.article_id == article.id and f.kind == kind]
+
+
+def test_pistol_quote_flagged_against_gun_and_anyone(result, story):
+    flagged = [f for f in _findings(result, story["003"]) if "pistol" in f.text]
+    assert len(flagged) == 1
+    f = flagged[0]
+    assert {e.article_id for e in f.evidence} == {story["001"].id, story["002"].id}
+    assert "gun" in f.explanation and "pistol" in f.explanation
+    for e in f.evidence:  # evidence spans are exact words of the other articles
+        text = next(a for a in story.values() if a.id == e.article_id).text
+        assert text[e.start : e.end] == e.text and "anyone" in e.text
+
+
+def test_premises_quote_flagged_against_property(result, story):
+    f = next(f for f in _findings(result, story["003"]) if "premises" in f.text)
+    assert "property" in f.explanation
+    assert all("property" in e.text for e in f.evidence)
+
+
+def test_honest_outlets_not_flagged(result, story):
+    for key in ("001", "002"):
+        assert not [f for f in result.findings if f.article_id == story[key].id]
+
+
+def test_rewritten_interview_quote_in_004_flagged_against_000(result, story):
+    f = next(f for f in _findings(result, story["004"]) if "hammer go" in f.text)
+    assert [e.article_id for e in f.evidence] == [story["000"].id]
+
+
+@pytest.mark.slow
+def test_paraphrased_quote_in_004_found_by_meaning(story):
+    semantic = quotes.analyse(list(story.values()), semantic=True)
+    f = next(f for f in _findings(semantic, story["004"]) if "incidental shot" in f.text)
+    assert f.confidence < 1
+    assert "film" in f.explanation and "movie" in f.explanation
+
+
+def test_group_lines_up_outlets_and_result_is_json(result, story):
+    group = next(
+        g for g in result.shared_groups if "pistol" in " ".join(v.text for v in g.variants)
+    )
+    assert {story[k].id for k in ("001", "002", "003")} <= set(group.article_ids)
+    relations = {v.article_id: v.relation for v in group.variants}
+    assert relations[story["003"].id] == "altered"
+    json.dumps(to_jsonable(result))
+
+
+def _cmp(ref: str, var: str):
+    ref_q = quotes.Quote(0, len(ref), ref)
+    var_q = quotes.Quote(0, len(var), var)
+    return compare(ref, words_of(ref, ref_q), var, words_of(var, var_q), frozenset())
+
+
+def test_harmless_differences_are_not_alterations():
+    ref = "I would never point a gun at anyone and pull the trigger at them, never"
+    assert (
+        _cmp(ref, "I'd never point a gun at anyone and pull the trigger at them. Never.").relation
+        == "edited"
+    )
+    assert _cmp(ref, "point a gun at anyone and pull the trigger").relation == "trimmed"
+    assert (
+        _cmp(ref, "I would never point a gun … pull the trigger at them, never").relation
+        == "stitched"
+    )
+    assert _cmp(ref, "I would never point a gun at them, never").relation == "altered"
+    assert (
+        _cmp(ref, "I would never point a rifle at anyone and pull the trigger at them").relation
+        == "altered"
+    )
+
+
+def test_polnear_quotes_found_with_their_words():
+    """Five PolNeAR train articles: the words inside gold quote marks are found."""
+    root = Path(__file__).resolve().parents[2] / "shared" / "data" / "polnear" / "train"
+    texts = sorted((root / "text").glob("*.txt"))[:5]
+    gold_words = found_words = hit = 0
+    for path in texts:
+        text = path.read_text()
+        ann = sorted((root / "attributions").glob(path.stem + "_*.ann"))[0]
+        gold: set[int] = set()
+        for line in ann.read_text().splitlines():
+            parts = line.split("\t")
+            if len(parts) == 3 and parts[1].startswith("Content") and re.search('[“”"]', parts[2]):
+                inside = False  # words between marks, marks toggling across fragments
+                for frag in parts[1].split(" ", 1)[1].split(";"):
+                    a, b = map(int, frag.split())
+                    for m in re.finditer(r"[“”\"]|\w+", text[a:b]):
+                        if m.group() in '“”"':
+                            inside = m.group() == "“" or (m.group() == '"' and not inside)
+                        elif inside:
+                            gold.add(a + m.start())
+        doc = nlp.spacy_model()(text)
+        ours = {
+            a + m.start()
+            for q in quotes.extract(text, doc=doc)
+            for a, b in q.parts
+            for m in re.finditer(r"\w+", text[a:b])
+        }
+        gold_words += len(gold)
+        found_words += len(ours)
+        hit += len(gold & ours)
+    assert gold_words > 100
+    assert hit / gold_words > 0.9 and hit / found_words > 0.8
+
+
+def test_quote_table_renders_escaped_with_word_diffs(result, story):
+    articles = list(story.values())
+    analysis = StoryAnalysis(story=_story(articles), findings=result.findings, quotes=result)
+    page = render_html(Report(articles=articles, stories=[analysis], rejected=[]))
+    section = page[page.index("<h3>Quotes</h3>") :]
+    assert '<del class="content">gun</del>' in section or "gun</del>" in section
+    assert "pistol</ins>" in section
+    assert "<script" not in section[: section.index("</section>")]
+
+
+def _story(articles: list[Article]):
+    from pressdiff.model import Story
+
+    return Story(story_id(a.id for a in articles), [a.id for a in articles])
