@@ -1,0 +1,218 @@
+"""Spun copies: articles that read like a machine rewrite of someone else's text.
+
+A synonym spinner leaves marks that honest reporting does not:
+
+* ``paraphrase_of_one`` — most of the article paraphrases one other article
+  of the story while sharing few of its words (the source is in the set);
+* ``twins`` — adjacent paragraphs that say the same thing in other words
+  (the original caption or sentence kept beside its spun rewrite);
+* ``reworded_quotes`` — quotes whose words differ from the same quote in
+  other outlets, though they mean the same;
+* ``substitutions`` — in those paraphrased pairs, single words swapped while
+  the words on both sides stay the same, the spinner's signature.
+
+The first signal is enough on its own; the others, which can each occur in
+an honest article now and then, must fire together (at least two).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz.distance import Indel, Levenshtein
+
+from pressdiff import nlp
+from pressdiff.model import Article, Evidence, Finding, span_evidence
+from pressdiff.quotes.marks import find_quoted
+from pressdiff.reuse.records import Edge, Passage
+from pressdiff.reuse.words import words
+
+MOSTLY_PARAPHRASED = 0.5
+"""Share of an article's unquoted words in paraphrases of one source for ``paraphrase_of_one``."""
+TWIN_SIMILAR = 0.8
+"""Cosine from which two paragraphs say the same thing."""
+REWORDED = 0.7
+"""Word overlap below which two paragraphs or quotes with the same meaning are reworded."""
+QUOTE_SIMILAR = 0.8
+"""Cosine from which two quotes are the same quote."""
+MIN_WORDS = 5
+"""Shorter paragraphs and quotes are too generic to compare."""
+MIN_TWINS = 2
+MIN_REWORDED_QUOTES = 2
+MIN_SUBSTITUTIONS = 3
+
+_PARAGRAPH = re.compile(r"[^\n]+")
+
+
+@dataclass
+class _Pair:
+    """Two spans that mean the same, ``here`` in the article under test."""
+
+    here: Evidence
+    there: Evidence
+
+
+@dataclass
+class _Unit:
+    article: Article
+    start: int
+    end: int
+    forms: list[str]
+
+
+def _units(article: Article, spans: list[tuple[int, int]]) -> list[_Unit]:
+    out = []
+    for start, end in spans:
+        forms = words(article.text[start:end]).forms
+        if len(forms) >= MIN_WORDS:
+            out.append(_Unit(article, start, end, forms))
+    return out
+
+
+def _evidence(u: _Unit) -> Evidence:
+    return span_evidence(u.article, u.start, u.end)
+
+
+def _twins(article: Article) -> list[_Pair]:
+    """Adjacent paragraphs with the same meaning in different words."""
+    paras = _units(article, [(m.start(), m.end()) for m in _PARAGRAPH.finditer(article.text)])
+    if len(paras) < 2:
+        return []
+    vec = nlp.embed([article.text[u.start : u.end] for u in paras])
+    out = []
+    for k in range(len(paras) - 1):
+        u, v = paras[k], paras[k + 1]
+        similar = float(vec[k] @ vec[k + 1]) >= TWIN_SIMILAR
+        if similar and Indel.normalized_similarity(u.forms, v.forms) < REWORDED:
+            out.append(_Pair(_evidence(v), _evidence(u)))
+    return out
+
+
+def _quotes(article: Article) -> list[_Unit]:
+    return _units(article, [(s.start, s.end) for s in find_quoted(article.text)])
+
+
+def _reworded_quotes(article: Article, others: list[_Unit], other_vec: np.ndarray) -> list[_Pair]:
+    """Quotes that another outlet gives with the same meaning in other words.
+
+    A quote some outlet gives (nearly) word for word is not reworded, whatever
+    a third outlet made of it.
+    """
+    mine = _quotes(article)
+    if not mine or not others:
+        return []
+    sims = nlp.embed([article.text[u.start : u.end] for u in mine]) @ other_vec.T
+    out = []
+    for k, q in enumerate(mine):
+        same = [
+            (others[j], Indel.normalized_similarity(q.forms, others[j].forms))
+            for j in np.nonzero(sims[k] >= QUOTE_SIMILAR)[0]
+        ]
+        if same and max(o for _, o in same) < REWORDED:
+            out.append(_Pair(_evidence(q), _evidence(max(same, key=lambda s: s[1])[0])))
+    return out
+
+
+def _substitutions(pair: _Pair) -> int:
+    """Single words swapped with the words on either side left as they were."""
+    a, b = words(pair.here.text).forms, words(pair.there.text).forms
+    count = 0
+    for op in Levenshtein.opcodes(a, b):
+        if op.tag == "replace" and op.src_end - op.src_start == 1 == op.dest_end - op.dest_start:
+            count += 1
+    return count
+
+
+def _paraphrase_of_one(article: Article, edges: list[Edge], passages: list[Passage]) -> list[_Pair]:
+    """Paraphrase passages from the one source that explains most of the article."""
+    for edge in edges:
+        if edge.target != article.id:
+            continue
+        cov = edge.coverage
+        if (
+            cov["paraphrase"] >= MOSTLY_PARAPHRASED
+            and cov["paraphrase"] > cov["verbatim"] + cov["edited"]
+        ):
+            pairs = []
+            for p in passages:
+                if p.kind == "paraphrase" and {p.a, p.b} == {edge.source, edge.target}:
+                    here, there = (
+                        (p.b, p.b_start, p.b_end, p.b_text),
+                        (p.a, p.a_start, p.a_end, p.a_text),
+                    )
+                    if p.a == article.id:
+                        here, there = there, here
+                    pairs.append(_Pair(Evidence(*here), Evidence(*there)))
+            return pairs
+    return []
+
+
+def spun_findings(
+    articles: list[Article], edges: list[Edge], passages: list[Passage]
+) -> list[Finding]:
+    """``spun_copy`` findings for the articles whose signals support it."""
+    quotes = [q for a in articles for q in _quotes(a)]
+    quote_vec = nlp.embed([q.article.text[q.start : q.end] for q in quotes])
+    findings = []
+    for article in articles:
+        keep = np.array([q.article.id != article.id for q in quotes], dtype=bool)
+        others = [q for q, k in zip(quotes, keep, strict=True) if k]
+        signals = {
+            "paraphrase_of_one": _paraphrase_of_one(article, edges, passages),
+            "twins": _twins(article),
+            "reworded_quotes": _reworded_quotes(
+                article, others, quote_vec[keep] if len(quotes) else quote_vec
+            ),
+        }
+        swapped = [p for p in signals["twins"] + signals["reworded_quotes"] if _substitutions(p)]
+        n_swaps = sum(_substitutions(p) for p in swapped)
+        fired = [
+            name
+            for name, pairs, least in (
+                ("twins", signals["twins"], MIN_TWINS),
+                ("reworded_quotes", signals["reworded_quotes"], MIN_REWORDED_QUOTES),
+            )
+            if len(pairs) >= least
+        ]
+        if n_swaps >= MIN_SUBSTITUTIONS:
+            fired.append("substitutions")
+            signals["substitutions"] = swapped
+        if signals["paraphrase_of_one"]:
+            fired.insert(0, "paraphrase_of_one")
+        elif len(fired) < 2:
+            continue
+        findings.append(_finding(article, fired, signals, n_swaps))
+    return findings
+
+
+_SAYS = {
+    "paraphrase_of_one": "{n} passages paraphrase one other article with little word overlap",
+    "twins": "{n} paragraphs sit beside a reworded duplicate of themselves",
+    "reworded_quotes": "{n} quotes are worded differently from the same quote in other outlets",
+    "substitutions": "{swaps} single-word swaps with unchanged context in those pairs",
+}
+
+
+def _finding(
+    article: Article, fired: list[str], signals: dict[str, list[_Pair]], n_swaps: int
+) -> Finding:
+    evidence: list[Evidence] = []
+    for name in fired:
+        for pair in signals[name]:
+            for ev in (pair.here, pair.there):
+                if ev not in evidence:
+                    evidence.append(ev)
+    first = min((e for e in evidence if e.article_id == article.id), key=lambda e: e.start)
+    says = "; ".join(_SAYS[name].format(n=len(signals[name]), swaps=n_swaps) for name in fired)
+    return Finding(
+        kind="spun_copy",
+        article_id=article.id,
+        start=first.start,
+        end=first.end,
+        text=first.text,
+        evidence=evidence,
+        explanation=f"Likely machine-spun rewrite: {says}.",
+        confidence=round(min(1.0, 0.4 + 0.2 * len(fired)), 2),
+    )
