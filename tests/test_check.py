@@ -118,6 +118,36 @@ def test_unrelated_sentence_is_not_a_contradiction(checker: RuleChecker) -> None
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(
+    ("claim_at", "evidence_at"),
+    [
+        # Same denial in other words: negation reaching "going to pull".
+        (("001", "I didn’t pull the trigger,” he said"), ("000", "not going to pull the trigger")),
+        # "won't air until tomorrow" denies the time, not the airing.
+        (("001", "won’t air until tomorrow"), ("002", "full interview will air at 8 p.m.")),
+        # A claim that both denies and mentions a pulled trigger, against a plain denial.
+        (("003", "trigger wasn’t pulled"), ("002", "I didn’t pull the trigger,” Baldwin said")),
+        # Another participant of the same event is not a swapped name.
+        (("002", "director Joel Souza was injured"), ("001", "Which Killed Halyna Hutchins")),
+    ],
+)
+def test_honest_reports_do_not_contradict_each_other(
+    checker: RuleChecker, claim_at: tuple[str, str], evidence_at: tuple[str, str]
+) -> None:
+    result = checker.check(story_sentence(*evidence_at), story_sentence(*claim_at))
+    assert result.label != "contradicts", result.reasons
+
+
+@pytest.mark.slow
+def test_rewritten_copy_role_distortion_is_found(checker: RuleChecker) -> None:
+    evidence = story_sentence("002", "“Rust” cinematographer Halyna Hutchins is dead")
+    claim = story_sentence("004", "the head electrician of Rust")
+    result = checker.check(evidence, claim)
+    assert result.label == "contradicts"
+    assert "head electrician" in spanned(claim, result)
+
+
+@pytest.mark.slow
 def test_batch_equals_single_and_public_check() -> None:
     evidence = story_sentence("002", "director Joel Souza was injured")
     claims = [evidence, evidence.replace("injured", "killed"), "The weather was mild."]

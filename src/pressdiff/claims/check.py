@@ -196,7 +196,6 @@ _ANTONYM_PAIRS = (
     ("safe", "dangerous"),
     ("safe", "unsafe"),
     ("alive", "dead"),
-    ("live", "blank"),
     ("guilty", "innocent"),
     ("new", "old"),
     ("young", "old"),
@@ -340,13 +339,14 @@ class Passage:
 
     text: str
     lemmas: set[str]
+    plain_lemmas: set[str]  # lemmas outside names ("new", but not the one in "New York")
     words: set[str]
     content: list[Token]
     numbers: list[tuple[float, str, Token]]  # value, unit (head lemma), token
     names: list[Span]
     dates: dict[str, Token]  # normalised weekday/month -> the token that names it
-    negated: set[str]  # lemmas of predicates under negation
-    asserted: set[str]  # lemmas of content predicates not under negation
+    negated: dict[str, set[str]]  # predicate lemma under negation -> its argument lemmas
+    asserted: dict[str, set[str]]  # the same for content predicates not under negation
     facts: list[Fact]
 
 
@@ -387,7 +387,22 @@ def _number_value(tok: Token) -> float | None:
 
 
 def _is_negated(tok: Token) -> bool:
-    return any(c.dep_ == "neg" or c.lower_ in {"never", "no"} for c in tok.children)
+    """Whether a predicate is denied, directly or through the verb that governs it.
+
+    Negation reaches into coordinations and the future with "go" ("not going to *pull*",
+    "would never point a gun and *pull* the trigger").  "Won't air until Thursday" denies
+    only the time, not the airing, so a negation with "until" does not count.
+    """
+    while True:
+        children = list(tok.children)
+        if any(c.lower_ == "until" for c in children):
+            return False
+        if any(c.dep_ == "neg" or c.lower_ in {"never", "no"} for c in children):
+            return True
+        chained = tok.dep_ == "conj" or (tok.dep_ == "xcomp" and tok.head.lemma_ == "go")
+        if not chained or tok.head is tok:
+            return False
+        tok = tok.head
 
 
 def _facts(doc: Doc | Span) -> list[Fact]:
@@ -464,10 +479,27 @@ def _fact_key(tok: Token, persons: dict[int, Span]) -> str | None:
     return None
 
 
+def _arguments(tok: Token) -> set[str]:
+    """Who or what a predicate is about: its subjects, objects and prepositional objects.
+
+    Walks up complement chains so "was supposed to provide" finds the subject of "supposed".
+    """
+    out: set[str] = set()
+    while True:
+        for child in tok.children:
+            if child.dep_ in {"nsubj", "nsubjpass", "dobj", "attr", "agent"}:
+                out.add(child.lemma_.lower())
+            elif child.dep_ == "prep":
+                out.update(g.lemma_.lower() for g in child.children if g.dep_ == "pobj")
+        if tok.dep_ not in {"xcomp", "conj"} or tok.head is tok:
+            return out
+        tok = tok.head
+
+
 def _passage(sent: Span) -> Passage:
     numbers: list[tuple[float, str, Token]] = []
-    negated: set[str] = set()
-    asserted: set[str] = set()
+    negated: dict[str, set[str]] = {}
+    asserted: dict[str, set[str]] = {}
     dates: dict[str, Token] = {}
     for tok in sent:
         if tok.like_num or tok.lower_ in _NUMBER_WORDS or _NUMBER_RE.match(tok.lower_):
@@ -481,10 +513,12 @@ def _passage(sent: Span) -> Passage:
         ):
             dates.setdefault(_DATE_WORDS[tok.lower_.rstrip(".")], tok)
         if tok.pos_ in {"VERB", "ADJ"} and tok.lemma_.lower() not in _LIGHT_VERBS:
-            (negated if _is_negated(tok) else asserted).add(tok.lemma_.lower())
+            polarity = negated if _is_negated(tok) else asserted
+            polarity.setdefault(tok.lemma_.lower(), set()).update(_arguments(tok))
     return Passage(
         text=sent.text,
         lemmas={t.lemma_.lower() for t in sent if not t.is_punct},
+        plain_lemmas={t.lemma_.lower() for t in sent if t.ent_type_ not in _NAME_LABELS},
         words={t.lower_ for t in sent if not t.is_punct},
         content=[t for t in sent if t.pos_ in _CONTENT_POS and not t.is_stop and t.is_alpha],
         numbers=numbers,
@@ -505,7 +539,7 @@ def _parsed(text: str, doc: Doc) -> Parsed:
         words=set().union(*(p.words for p in passages)),
         numbers=[n for p in passages for n, _, _ in p.numbers],
         dates={d for p in passages for d in p.dates},
-        negated=set().union(*(p.negated for p in passages)),
+        negated={lemma for p in passages for lemma in p.negated},
         facts=[f for p in passages for f in p.facts],
     )
 
@@ -690,7 +724,7 @@ def _conflicts(
     """
     out = _number_conflicts(claim, aligned) + _fact_conflicts(claim, ev)
     if same_topic:
-        out += _name_conflicts(claim, aligned, ev) + _date_conflicts(claim, aligned, ev)
+        out += _name_conflicts(claim, aligned) + _date_conflicts(claim, aligned, ev)
         out += _polarity_conflicts(claim, aligned)
     return out
 
@@ -708,25 +742,26 @@ def _number_conflicts(claim: Passage, aligned: list[Passage]) -> list[tuple[str,
     return out
 
 
-def _name_conflicts(
-    claim: Passage, aligned: list[Passage], ev: Parsed
-) -> list[tuple[str, tuple[int, int]]]:
-    """Another name of the same kind in the same place of the aligned sentence, and not ours.
+def _name_conflicts(claim: Passage, aligned: list[Passage]) -> list[tuple[str, tuple[int, int]]]:
+    """Another name of the same kind in the same slot of the aligned sentence, and not ours.
 
-    A name the evidence mentions elsewhere may just come from another sentence of it, so it
-    needs a rival in exactly the same slot (same head word and relation) to count as swapped.
+    The slot is the name's head word and relation to it ("told *ABC* News" vs "told *CBS*"):
+    sentences about one event name many participants, and only a name that takes another's
+    place is a swap.  A rival the claim itself also names is a different participant.
     """
     out = []
     aligned_words = set().union(*(p.words for p in aligned))
     for name in claim.names:
         if _name_found(name, aligned_words):
             continue
-        strict = _name_found(name, ev.words)
         rivals = [
             e
             for p in aligned
             for e in p.names
-            if e.label_ == name.label_ and _same_slot(e, name, strict)
+            if e.label_ == name.label_
+            and e.root.head.lemma_ == name.root.head.lemma_
+            and e.root.dep_ == name.root.dep_
+            and not _name_found(e, claim.words)
         ]
         if rivals:
             out.append(
@@ -737,12 +772,6 @@ def _name_conflicts(
                 )
             )
     return out
-
-
-def _same_slot(a: Span, b: Span, strict: bool) -> bool:
-    same_head = a.root.head.lemma_ == b.root.head.lemma_
-    same_dep = a.root.dep_ == b.root.dep_
-    return same_head and same_dep if strict else same_head or same_dep
 
 
 def _date_conflicts(
@@ -763,21 +792,33 @@ def _date_conflicts(
 def _polarity_conflicts(
     claim: Passage, aligned: list[Passage]
 ) -> list[tuple[str, tuple[int, int]]]:
-    """The same predicate negated on one side only, or replaced by its opposite."""
+    """The same predicate negated on one side only, or replaced by its opposite.
+
+    A negation mismatch needs the two predicates to share an argument ("did not pull the
+    *trigger*" vs "pulled the *trigger*"), and a claim that both asserts and denies the
+    predicate (different clauses) is left alone; opposites must face each other in the best
+    evidence sentence, outside names ("new" in "New York" opposes nothing).
+    """
     out = []
-    aligned_neg = set().union(*(p.negated for p in aligned))
-    aligned_pos = set().union(*(p.asserted for p in aligned))
-    aligned_lemmas = set().union(*(p.lemmas for p in aligned))
+    best = aligned[0].plain_lemmas
     for tok in claim.content:
         lemma = tok.lemma_.lower()
-        if lemma in claim.negated and lemma in aligned_pos and lemma not in aligned_neg:
-            out.append((f"negation mismatch: claim negates '{tok.text}', evidence does not",
-                        _span(tok)))  # fmt: skip
-        elif lemma in claim.asserted and lemma in aligned_neg and lemma not in aligned_pos:
-            out.append((f"negation mismatch: evidence negates '{tok.text}', claim does not",
-                        _span(tok)))  # fmt: skip
-        opposite = _opposites(lemma, tok.pos_) & aligned_lemmas
-        if opposite and lemma not in aligned_lemmas:
+        for denier, mine, theirs in (
+            ("claim", claim.negated, "asserted"),
+            ("evidence", claim.asserted, "negated"),
+        ):
+            mixed = lemma in claim.negated and lemma in claim.asserted
+            if lemma not in mine or mixed:
+                continue
+            opposed = set().union(*(getattr(p, theirs).get(lemma, set()) for p in aligned))
+            agreeing = "negated" if theirs == "asserted" else "asserted"
+            if mine[lemma] & opposed and not any(lemma in getattr(p, agreeing) for p in aligned):
+                reason = f"negation mismatch: {denier} negates '{tok.text}', the other does not"
+                out.append((reason, _span(tok)))
+        if tok.ent_type_ in _NAME_LABELS:
+            continue
+        opposite = _opposites(lemma, tok.pos_) & best
+        if opposite and lemma not in best:
             out.append((f"antonym: '{tok.text}' vs '{min(opposite)}'", _span(tok)))
     return out
 
