@@ -52,6 +52,9 @@ class Fact:
     start: int
     end: int
     text: str
+    # The entity or value came from resolving a pronoun ("his wife"): a guess, so the fact is
+    # flagged only in an article that has already proved unreliable.
+    resolved: bool = False
 
 
 # Role phrase -> canonical role.  Longer phrases win ("director of photography" is not
@@ -273,16 +276,25 @@ class _Context:
         self.claim: Claim | None = None
         self.base = 0
 
-    def fact(self, entity: str, attribute: str, value: str, start: int, end: int) -> Fact:
+    def fact(
+        self, entity: str, attribute: str, value: str, start: int, end: int, resolved: bool = False
+    ) -> Fact:
         a, b = self.base + start, self.base + end
         assert self.claim is not None
         return Fact(
-            self.article.id, self.claim.id, entity, attribute, value, a, b, self.article.text[a:b]
-        )
+            self.article.id, self.claim.id, entity, attribute, value, a, b,
+            self.article.text[a:b], resolved,
+        )  # fmt: skip
 
-    def resolve_pronoun(self, exclude: set[str]) -> str | None:
-        """The person a he/she/his/her most likely means: the article's most talked-about
-        person among those named in the last few claims, not one named beside the pronoun."""
+    def resolve_pronoun(self, tok: Token, persons: dict, exclude: set[str]) -> str | None:
+        """The person a he/she/his/her most likely means: the nearest person named before it
+        in the same claim, else the article's most talked-about person among those named in
+        the last few claims; never a person the pronoun's own phrase names ("Hutchins was his
+        husband": "his" is not Hutchins)."""
+        before = [persons[i][0] for i in sorted(persons) if i < tok.i]
+        before = [p for p in before if p not in exclude]
+        if before:
+            return before[-1]
         window = {p for names in self.recent[-4:] for p in names} - exclude
         if not window:
             return None
@@ -309,19 +321,22 @@ def _persons(span: Span, ctx: _Context) -> dict[int, tuple[str, int, int]]:
     return out
 
 
-def _who(tok: Token, persons: dict, ctx: _Context, speaker: str | None, near: set[str]) -> str:
-    """The person a token names or refers to ("" when it is neither)."""
+def _who(
+    tok: Token, persons: dict, ctx: _Context, speaker: str | None, near: set[str]
+) -> tuple[str, bool]:
+    """The person a token names or refers to ("" when it is neither), and whether it took
+    resolving a pronoun to know."""
     if tok.i in persons:
-        return persons[tok.i][0]
+        return persons[tok.i][0], False
     for child in tok.children:
         if child.dep_ == "compound" and child.i in persons:
-            return persons[child.i][0]
+            return persons[child.i][0], False
     low = tok.lower_
     if low in _FIRST_PERSON:
-        return speaker or ""
+        return speaker or "", True
     if low in _PRONOUNS:
-        return ctx.resolve_pronoun(near) or ""
-    return ""
+        return ctx.resolve_pronoun(tok, persons, near) or "", True
+    return "", False
 
 
 def _role_matches(span: Span) -> list[tuple[int, int, str]]:
@@ -409,7 +424,6 @@ def _relations(span: Span, persons: dict, ctx: _Context, speaker: str | None) ->
     """Spouse and child: "His wife, Hilaria Baldwin", "X was married to Y", "Y was his
     husband and son"."""
     facts = []
-    named = {p[0] for p in persons.values()}
     for tok in span:
         lemma = tok.lemma_.lower()
         if lemma in {"marry", "married"} and tok.pos_ in {"VERB", "ADJ", "AUX"}:
@@ -419,11 +433,12 @@ def _relations(span: Span, persons: dict, ctx: _Context, speaker: str | None) ->
             to = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "to"), None)
             obj = next((c for c in to.children if c.dep_ == "pobj"), None) if to else None
             if subj is not None and obj is not None:
-                a = _who(subj, persons, ctx, speaker, named)
-                b = _who(obj, persons, ctx, speaker, named)
+                b, rb = _who(obj, persons, ctx, speaker, set())
+                a, ra = _who(subj, persons, ctx, speaker, {b})
                 if a and b and a != b:
-                    facts.append(ctx.fact(a, "spouse", b, tok.idx, obj.idx + len(obj)))
-                    facts.append(ctx.fact(b, "spouse", a, tok.idx, obj.idx + len(obj)))
+                    end = obj.idx + len(obj)
+                    facts.append(ctx.fact(a, "spouse", b, tok.idx, end, ra or rb))
+                    facts.append(ctx.fact(b, "spouse", a, tok.idx, end, ra or rb))
             continue
         if lemma not in SPOUSE_WORDS | CHILD_WORDS:
             continue
@@ -443,12 +458,13 @@ def _relations(span: Span, persons: dict, ctx: _Context, speaker: str | None) ->
             )
         if owner_tok is None or relative_tok is None:
             continue
-        relative = _who(relative_tok, persons, ctx, speaker, set())
-        owner = _who(owner_tok, persons, ctx, speaker, {relative} | named)
+        relative, r1 = _who(relative_tok, persons, ctx, speaker, set())
+        owner, r2 = _who(owner_tok, persons, ctx, speaker, {relative})
         if owner and relative and owner != relative:
-            facts.append(ctx.fact(owner, attribute, relative, tok.idx, tok.idx + len(tok)))
+            end = tok.idx + len(tok)
+            facts.append(ctx.fact(owner, attribute, relative, tok.idx, end, r1 or r2))
             if attribute == "spouse":
-                facts.append(ctx.fact(relative, "spouse", owner, tok.idx, tok.idx + len(tok)))
+                facts.append(ctx.fact(relative, "spouse", owner, tok.idx, end, r1 or r2))
     return facts
 
 

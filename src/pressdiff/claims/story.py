@@ -40,14 +40,21 @@ ALIGN_THRESHOLD = 0.55
 NAME_BONUS = 0.1
 # A sentence-level contradiction counts only between near-twins: loosely related sentences
 # differ in names and negations without contradicting each other.
-PAIR_CONTRA_SIM = 0.72
+PAIR_CONTRA_SIM = 0.85
 # Spun copies repeat their source: their voice counts half.
 SPUN_WEIGHT = 0.5
+# A heavy reuse copy (edge score at least ECHO_SCORE) contradicting its own source counts
+# this share of its weight against that source.
+ECHO_SCORE = 0.5
+ECHO_WEIGHT = 0.5
 MAX_EVIDENCE = 3
 # Slots keyed by a thing rather than a named person ("the interview", "the weapon") assume
 # the story has one of it; two outlets must disagree before such a slot flags anything.
 THING_SLOTS = frozenset({"medium", "weapon"})
 MIN_THING_AGAINST = 2
+# An article whose weight fell below this share of its starting weight has shown itself
+# unreliable (it lost clear votes).
+UNRELIABLE = 0.75
 
 
 @dataclass
@@ -139,13 +146,46 @@ def _names_in(claim: Claim, names: NameIndex) -> set[str]:
     return {w for w in words if w[:1].isupper() and names.knows(w)}
 
 
+# Words that negate without "not": a twin using one may say the same as a "not" sentence.
+NEGATING_WORDS = frozenset(
+    {"instead", "rather", "longer", "without", "neither", "nor", "fail", "failed", "lack",
+     "lacks", "refuse", "refused", "deny", "denied", "never", "no", "none", "nobody"}
+)  # fmt: skip
+
+
+def _negation_conflict(claim: Claim, ev: Claim, lemmas: dict[str, set[str]]) -> str | None:
+    """A negation one near-twin has and the other lacks ("is ongoing" / "is not ongoing").
+
+    The negated word must appear un-negated in the other sentence, and that sentence must not
+    negate in other words ("judges instead of arbitrators" / "judges, not arbitrators").
+    """
+    for a, b, side in ((claim, ev, "claim"), (ev, claim, "twin")):
+        ours = [f for f in a.facts if f.attribute == "negation"]
+        theirs = [f for f in b.facts if f.attribute == "negation"]
+        words = {w.strip(".,;:!?\"“”‘’'").lower() for w in b.text.split()}
+        if len(ours) <= len(theirs) or words & NEGATING_WORDS:
+            continue
+        negated = {f.value for f in theirs}
+        for f in ours:
+            if f.value not in negated and f.value in lemmas[b.id]:
+                other = "its twin" if side == "claim" else "the claim"
+                return f"negation mismatch: the {side} says '{f.text}', {other} does not negate it"
+    return None
+
+
 def _judge(
-    pairs: list[tuple[Claim, Claim, float]], checker: Checker, names: NameIndex
+    pairs: list[tuple[Claim, Claim, float]],
+    checker: Checker,
+    names: NameIndex,
+    lemmas: dict[str, set[str]],
 ) -> list[Alignment]:
     results: list[CheckResult] = checker.check_many([(ev.text, c.text) for c, ev, _ in pairs])
     out = []
     for (claim, ev, sim), res in zip(pairs, results, strict=True):
         label, reasons = res.label, list(res.reasons)
+        if sim >= PAIR_CONTRA_SIM and (negation := _negation_conflict(claim, ev, lemmas)):
+            label = "contradicts"
+            reasons.append(negation)
         if label == "contradicts":
             if claim.is_quote or ev.is_quote:
                 label = "unclear"
@@ -165,7 +205,33 @@ def _judge(
     return out
 
 
-def _fact_sides(facts: list[Fact], weights: dict[str, float]) -> dict[Fact, _Side]:
+class _Voices:
+    """How much one article's word counts when it speaks for or against another's claim.
+
+    ``weights`` are the articles' reliabilities; a voice that is a reuse copy of the very
+    article it contradicts (reuse edge from the claimant to it) counts :data:`ECHO_WEIGHT` of
+    that: a copy that deviates from its own source is a mutation, not an independent witness.
+    """
+
+    def __init__(self, weights: dict[str, float], echoes: set[tuple[str, str]]) -> None:
+        self.weights = weights
+        self.echoes = echoes
+
+    def of(self, voice: str, claimant: str) -> float:
+        echo = ECHO_WEIGHT if (claimant, voice) in self.echoes else 1.0
+        return self.weights[voice] * echo
+
+
+def _echoes(reuse: Any) -> set[tuple[str, str]]:
+    """(source, copy) pairs from the reuse analysis's edges with heavy reuse."""
+    return {
+        (e.source, e.target)
+        for e in getattr(reuse, "edges", None) or []
+        if getattr(e, "score", 0.0) >= ECHO_SCORE
+    }
+
+
+def _fact_sides(facts: list[Fact], voices: _Voices) -> dict[Fact, _Side]:
     """For each compared fact, the other articles that agree with it or conflict with it."""
     slots: dict[tuple[str, str], list[Fact]] = defaultdict(list)
     for f in facts:
@@ -178,7 +244,7 @@ def _fact_sides(facts: list[Fact], weights: dict[str, float]) -> dict[Fact, _Sid
             for g in slot:
                 if g.article_id == f.article_id:
                     continue
-                w = weights[g.article_id]
+                w = voices.of(g.article_id, f.article_id)
                 if g.value == f.value:
                     side.support[g.article_id] = w
                 elif conflicts(f.attribute, f.value, g.value):
@@ -196,12 +262,12 @@ def _fact_sides(facts: list[Fact], weights: dict[str, float]) -> dict[Fact, _Sid
 
 
 def _pair_sides(
-    alignments: list[Alignment], weights: dict[str, float], by_id: dict[str, Claim]
+    alignments: list[Alignment], voices: _Voices, by_id: dict[str, Claim]
 ) -> dict[str, _Side]:
     sides: dict[str, _Side] = defaultdict(_Side)
     for al in alignments:
         side = sides[al.claim_id]
-        w = weights[al.article_id]
+        w = voices.of(al.article_id, by_id[al.claim_id].article_id)
         if al.label == "supports":
             side.support[al.article_id] = w
         elif al.label == "contradicts":
@@ -268,16 +334,24 @@ def _flags(
     claims: list[Claim],
     facts: list[Fact],
     alignments: list[Alignment],
-    weights: dict[str, float],
+    voices: _Voices,
+    base: dict[str, float],
     articles: dict[str, Article],
 ) -> list[Finding]:
-    """Contradiction findings under the given article weights (slot conflicts first)."""
+    """Contradiction findings under the given article weights (slot conflicts first).
+
+    A fact that needed a pronoun resolved is flagged only in an article that has already
+    lost weight: a wrong guess at "his" must not get an honest outlet flagged.
+    """
     by_id = {c.id: c for c in claims}
     outlet_of = {a.id: a.outlet for a in articles.values()}
     findings: list[Finding] = []
     flagged: set[str] = set()
-    for fact, side in _fact_sides(facts, weights).items():
+    weights = voices.weights
+    for fact, side in _fact_sides(facts, voices).items():
         own = weights[fact.article_id]
+        if fact.resolved and own >= UNRELIABLE * base[fact.article_id]:
+            continue
         if not _loses(side, own) or (
             fact.attribute in THING_SLOTS and len(side.against) < MIN_THING_AGAINST
         ):
@@ -293,7 +367,7 @@ def _flags(
             continue
         findings.append(_finding(art, fact.start, fact.end, side, own, what, outlet_of))
         flagged.add(claim.id)
-    for claim_id, side in _pair_sides(alignments, weights, by_id).items():
+    for claim_id, side in _pair_sides(alignments, voices, by_id).items():
         claim = by_id[claim_id]
         own = weights[claim.article_id]
         if claim_id in flagged or not side.against or not _loses(side, own):
@@ -362,11 +436,13 @@ def analyse(
     by_article_quotes = _quotes_by_article(quotes)
     claims: list[Claim] = []
     facts: list[Fact] = []
+    lemmas: dict[str, set[str]] = {}
     for article in articles:
         parsed = extract_claims(article, by_article_quotes.get(article.id))
         facts.extend(extract_facts(article, parsed, names))
         claims.extend(c for c, _ in parsed)
-    alignments = _judge(align(claims, articles, names), checker, names)
+        lemmas.update((c.id, {t.lemma_.lower() for t in span}) for c, span in parsed)
+    alignments = _judge(align(claims, articles, names), checker, names, lemmas)
     spun = set(getattr(reuse, "spun_ids", None) or [])
     base = {a.id: SPUN_WEIGHT if a.id in spun else 1.0 for a in articles}
     by_id = {a.id: a for a in articles}
@@ -376,9 +452,10 @@ def analyse(
     for c in claims:
         if c.id in aligned or any(f.attribute in COMPARED for f in c.facts):
             checkable[c.article_id] += 1
-    first = _flags(claims, facts, alignments, base, by_id)
+    echoes = _echoes(reuse)
+    first = _flags(claims, facts, alignments, _Voices(base, echoes), base, by_id)
     weights = _reliability(base, first, checkable)
-    findings = _flags(claims, facts, alignments, weights, by_id)
+    findings = _flags(claims, facts, alignments, _Voices(weights, echoes), base, by_id)
     findings += _unsupported(claims, alignments, by_id)
     findings.sort(key=lambda f: (f.article_id, f.start))
     return ClaimResult(claims, facts, alignments, findings, weights)
