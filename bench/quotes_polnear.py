@@ -59,6 +59,7 @@ class Score:
     gold_words: int = 0
     speaker: list[bool] = field(default_factory=list)
     speaker_pron: list[bool] = field(default_factory=list)
+    by_gold: dict[tuple[str, int], bool] = field(default_factory=dict)
 
 
 def _spans(field_: str) -> list[tuple[int, int]]:
@@ -158,7 +159,7 @@ def _same_person(gold: Gold, pred: Pred, doc, people: People, inside) -> bool:
     return bool(gold_name) and gold_name[-1] in pred.name.lower().split()
 
 
-def score(doc, golds: list[Gold], preds: list[Pred], people: People, s: Score) -> None:
+def score(doc, golds: list[Gold], preds: list[Pred], people: People, s: Score, name: str) -> None:
     inside = [False] * len(doc)
     s.n_pred += len(preds)
     s.n_gold += len(golds)
@@ -169,12 +170,13 @@ def score(doc, golds: list[Gold], preds: list[Pred], people: People, s: Score) -
     s.pred_words += len(pred_words)
     s.exact_pred += sum(any(p.words == g.words for g in golds) for p in preds)
     s.exact_gold += sum(any(p.words == g.words for p in preds) for g in golds)
-    for g in golds:
+    for index, g in enumerate(golds):
         best = max(preds, key=lambda p: len(p.words & g.words), default=None)
         if best is None or not best.words & g.words or not g.source_text.strip():
             continue
         ok = _same_person(g, best, doc, people, inside)
         s.speaker.append(ok)
+        s.by_gold[(name, index)] = ok
         if g.source_text.lower() in PRONOUNS:
             s.speaker_pron.append(ok)
 
@@ -221,7 +223,7 @@ def main() -> None:
             t0 = time.perf_counter()
             preds = system(doc, people)
             seconds[name] += time.perf_counter() - t0
-            score(doc, golds, preds, people, scores[name])
+            score(doc, golds, preds, people, scores[name], path.name)
             if args.errors and name == "pressdiff":
                 show_errors(path.name, doc, golds, preds, people)
     print(f"PolNeAR {args.split}: {len(texts)} articles, {scores['pressdiff'].n_gold} gold quotes")
@@ -232,6 +234,13 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|---|---|---|")
     for name, s in scores.items():
         print(report(name, s, seconds[name]))
+    ours_s, base_s = scores["pressdiff"], scores["textacy"]
+    common = ours_s.by_gold.keys() & base_s.by_gold.keys()
+    print(
+        f"\nSpeaker accuracy on the {len(common)} gold quotes both systems match: "
+        f"pressdiff {sum(ours_s.by_gold[k] for k in common) / max(1, len(common)):.3f}, "
+        f"textacy {sum(base_s.by_gold[k] for k in common) / max(1, len(common)):.3f}"
+    )
 
 
 def show_errors(name: str, doc, golds: list[Gold], preds: list[Pred], people: People) -> None:

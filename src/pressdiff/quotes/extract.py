@@ -75,7 +75,8 @@ def _subject(verb: Token) -> Span | None:
     or the subject of the verb it hangs from ("…," he said, adding …)."""
     for child in verb.children:
         if child.dep_ in _SUBJECT_DEPS and child.lower_ not in ("it", "that", "which", "this"):
-            return _phrase(child)
+            phrase = _phrase(child)
+            return phrase if _can_speak(phrase) else None
     if any(c.dep_ == "nsubjpass" for c in verb.children):
         for child in verb.children:
             if child.dep_ == "agent":
@@ -84,7 +85,35 @@ def _subject(verb: Token) -> Span | None:
                     return _phrase(pobj)
     if verb.dep_ in ("conj", "advcl", "xcomp", "acl") and verb.head is not verb:
         return _subject(verb.head)
+    return _named_neighbour(verb)
+
+
+def _named_neighbour(verb: Token) -> Span | None:
+    """When the parse gives a speech verb no subject ("her adviser, Jake Sullivan,
+    said:", "said Sullivan"), the nearest name just before it, else just after."""
+    sent = verb.sent
+    before = range(verb.i - 1, max(sent.start, verb.i - 9) - 1, -1)
+    after = range(verb.i + 1, min(sent.end, verb.i + 4))
+    for i in (*before, *after):
+        tok = verb.doc[i]
+        if tok.is_punct and tok.text in '.!?;“”"':
+            continue
+        if tok.ent_type_ in ("PERSON", "ORG"):
+            return _phrase(tok)
     return None
+
+
+_SOURCE_ENTS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+_NOT_SPEAKERS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"})
+
+
+def _can_speak(phrase: Span) -> bool:
+    """False for subjects that cannot be a source: times and numbers ("2:40 p.m.",
+    "Saturday"), live-blog labels ("The Latest")."""
+    root = phrase.root
+    if root.ent_type_ in _NOT_SPEAKERS or phrase.text in ("The Latest",):
+        return False
+    return root.pos_ in ("PROPN", "NOUN", "PRON") or bool(root.ent_type_)
 
 
 def _phrase(tok: Token) -> Span:
@@ -219,7 +248,9 @@ def _clause_subject(toks: list[Token], inside: list[bool]) -> _Attribution | Non
     speaker = _subject(root)
     if speaker is None or any(inside[t.i] for t in speaker):
         return None
-    if speaker.root.pos_ not in ("PROPN", "NOUN", "PRON"):
+    # Without a speech verb, only a named or personal subject is taken as the source
+    # ("the process is “messy”" does not make "the process" a speaker).
+    if speaker.root.pos_ not in ("PROPN", "PRON") and speaker.root.ent_type_ not in _SOURCE_ENTS:
         return None
     return _Attribution(speaker, (root.idx, root.idx + len(root.text)))
 

@@ -121,6 +121,9 @@ class People:
         """
         doc = speaker.doc
         root = speaker.root
+        if root.lower_ == "who" and root.head.dep_ == "relcl":
+            root = root.head.head  # "Sanders, who said …" speaks for Sanders
+            speaker = doc[root.i : root.i + 1]
         ent = _person_entity(root)
         if ent is not None:
             return self.full_name(_clean_name(ent))
