@@ -34,7 +34,7 @@ SPEECH_VERBS = frozenset(
     point post praise predict proclaim promise query question quip quote read recall recount
     remark repeat reply report respond retort reveal ridicule say scoff scream shout sing slam
     snap state stress suggest tell testify threaten tout tweet urge vow warn whisper wonder
-    write yell
+    write yell talk refer affirm
     """.split()  # noqa: SIM905 (a word list reads better than 110 quoted strings)
 )
 _SUBJECT_DEPS = ("nsubj", "nsubjpass")
@@ -218,6 +218,10 @@ def _colon_speaker(doc: Doc, toks: list[Token], inside: list[bool]) -> _Attribut
     if i < 1 or doc[i].text != ":" or inside[i - 1]:
         return None
     colon = doc[i]
+    before = doc[i - 1]
+    if before.ent_type_ in ("PERSON", "ORG") or (before.pos_ == "PROPN" and before.i > 0):
+        # "Pollsters agree - Carl Bialik: “…”": the name at the colon is the speaker.
+        return _Attribution(_phrase(before), (colon.idx, colon.idx + 1))
     clause: list[Token] = []
     j = i - 1
     while j >= 0 and len(clause) < 40 and not inside[j]:
@@ -233,8 +237,7 @@ def _colon_speaker(doc: Doc, toks: list[Token], inside: list[bool]) -> _Attribut
                 found.speaker = _phrase(after[-1]) if after else None
             if found.speaker is not None:
                 return found
-    before = doc[i - 1]
-    if before.pos_ in ("PROPN", "NOUN"):
+    if before.pos_ == "NOUN":
         return _Attribution(_phrase(before), (colon.idx, colon.idx + 1))
     return None
 
