@@ -124,12 +124,20 @@ def _swap_words(kind: str) -> Callable:
     return apply
 
 
+def _looks_like_name(text: str) -> bool:
+    """Two or three capitalised words and nothing else: the tagger's PERSON label is noisy."""
+    words = text.split()
+    return 2 <= len(words) <= 3 and all(w[:1].isupper() and w.isalpha() for w in words)
+
+
 def _person(sent, rng, people):
-    names = [e for e in sent.ents if e.label_ == "PERSON" and len(e.text.split()) >= 2]
+    names = [e for e in sent.ents if e.label_ == "PERSON" and _looks_like_name(e.text)]
     if not names:
         return None
     ent = rng.choice(names)
-    others = [p for p in people if p.split()[-1] not in ent.text]
+    others = [
+        p for p in people if _looks_like_name(p) and not set(p.split()) & set(ent.text.split())
+    ]
     if not others:
         return None
     a, b = ent.start_char - sent.start_char, ent.end_char - sent.start_char

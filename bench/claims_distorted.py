@@ -23,6 +23,7 @@ Stories are split by the parity of their first body id: ``--split tune`` (even) 
 choose thresholds, ``--split eval`` (odd) is what the results file reports.
 
     .venv/bin/python bench/claims_distorted.py --split eval --stories 12
+    .venv/bin/python bench/claims_distorted.py --speed   # example story and a 50-article story
 """
 
 from __future__ import annotations
@@ -149,6 +150,34 @@ def _report(name: str, acc: dict) -> None:
     print(f"{'':10} recall by kind: {per_kind}")
 
 
+def speed(example: Path) -> None:
+    """Warm timings of claims + consensus: the example story, then a 50-article FNC-1 story."""
+    from pressdiff import consensus
+    from pressdiff.pipeline import load
+
+    def run(articles: list[Article]) -> float:
+        t0 = time.perf_counter()
+        found = reuse.analyse(articles)
+        result = claims.analyse(articles, reuse=found)
+        consensus.analyse(articles, result, reuse=found)
+        return time.perf_counter() - t0
+
+    articles, _ = load([str(example)])
+    annotate(articles)
+    run(articles)  # warm: models loaded, embeddings cached as in a long-running process
+    nlp._EMBED_CACHE.clear()
+    print(f"example story, 5 articles: reuse + claims + consensus {run(articles):.1f} s warm")
+    story = max(fnc_stories(), key=len)[:50]
+    big = [Article(b, b, f"fnc-{b}", t, t) for b, t in story]
+    t0 = time.perf_counter()
+    annotate(big)
+    parse = time.perf_counter() - t0
+    print(
+        f"FNC-1 story, {len(big)} articles ({sum(len(a.text) for a in big) // 1000}k chars): "
+        f"annotate {parse:.1f} s, reuse + claims + consensus {run(big):.1f} s"
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--split", choices=["tune", "eval"], default="eval")
@@ -162,7 +191,11 @@ def main() -> None:
         action="store_false",
         help="run claims without the reuse analysis (copies then weigh as much as originals)",
     )
+    ap.add_argument("--speed", action="store_true", help="time the example and a 50-article story")
     args = ap.parse_args()
+    if args.speed:
+        speed(Path(__file__).resolve().parents[2] / "shared" / "examples" / "rust-interview")
+        return
     parity = 0 if args.split == "tune" else 1
     pool = [
         s

@@ -43,8 +43,13 @@ class AgreedClaim:
 
 @dataclass
 class ContestedClaim:
-    """A claim flagged as contradicted, with the words on each side."""
+    """A claim flagged as contradicted, with the words on each side.
 
+    ``for_side`` starts with the flagged words themselves, then the outlets that support the
+    claim; ``against`` holds the strongest counter-evidence.
+    """
+
+    claim_id: str | None
     article_id: str
     start: int
     end: int
@@ -136,7 +141,7 @@ def _claim_at(claims: ClaimResult, finding: Finding) -> str | None:
     return None
 
 
-def _contested(claims: ClaimResult) -> list[tuple[str | None, ContestedClaim]]:
+def _contested(claims: ClaimResult) -> list[ContestedClaim]:
     """Each contradiction with its claim id, its supporters' words and its opponents' words."""
     support = _supporters(claims)
     out = []
@@ -150,12 +155,9 @@ def _contested(claims: ClaimResult) -> list[tuple[str | None, ContestedClaim]]:
             if al.claim_id == claim_id and al.article_id in support[al.claim_id]
         ]
         out.append(
-            (
-                claim_id,
-                ContestedClaim(
-                    f.article_id, f.start, f.end, f.text, for_side, f.evidence[1:],
-                    f.explanation, f.confidence,
-                ),
+            ContestedClaim(
+                claim_id, f.article_id, f.start, f.end, f.text, for_side, f.evidence[1:],
+                f.explanation, f.confidence,
             )
         )  # fmt: skip
     return out
@@ -196,7 +198,7 @@ def analyse(articles: list[Article], claims: ClaimResult, reuse: Any = None) -> 
     """
     contested = _contested(claims)
     return ConsensusResult(
-        agreed=_agreed(claims, articles, {cid for cid, _ in contested if cid}),
-        contested=[c for _, c in contested],
+        agreed=_agreed(claims, articles, {c.claim_id for c in contested if c.claim_id}),
+        contested=contested,
         fidelity=_fidelity(claims, articles),
     )

@@ -178,6 +178,8 @@ _WEAPON_CLASHES = {
 }
 KILLED = {"kill", "slay", "die", "dead", "death", "murder"}
 INJURED = {"injure", "wound", "hurt", "hospitalize", "hospitalise"}
+# The entity of a fact whose words name no one: compared only between twin sentences.
+UNATTACHED = ""
 _PRONOUNS = {"he", "she", "him", "her", "his", "hers", "they", "their", "them"}
 _FIRST_PERSON = {"i", "me", "my", "mine"}
 _MONTHS = {
@@ -385,10 +387,10 @@ def _roles(span: Span, persons: dict, ctx: _Context) -> list[Fact]:
                     if c.dep_ in {"nsubj", "nsubjpass"}
                 ):
                     who = persons[j][0]
-        if who:
-            facts.append(
-                ctx.fact(who, "role", role, doc[first].idx, doc[end - 1].idx + len(doc[end - 1]))
-            )
+        # A role with no name beside it ("a hospital spokesman said") is kept unattached:
+        # it is compared with its twin sentence elsewhere, never across the story.
+        end_char = doc[end - 1].idx + len(doc[end - 1])
+        facts.append(ctx.fact(who or UNATTACHED, "role", role, doc[first].idx, end_char))
     return facts
 
 
@@ -519,20 +521,19 @@ def _outcomes(span: Span, persons: dict, ctx: _Context, speaker: str | None) -> 
             ]
         else:
             continue
-        for p in patients:
-            who = p.i in persons and persons[p.i][0]
-            if not who:
-                who = next(
-                    (
-                        persons[c.i][0]
-                        for c in p.children
-                        if c.dep_ == "compound" and c.i in persons
-                    ),
-                    "",
-                )
-            if who:
-                facts.append(ctx.fact(who, "outcome", value, tok.idx, tok.idx + len(tok)))
+        named = [w for w in (_patient_name(p, persons) for p in patients) if w]
+        for who in named or [UNATTACHED]:
+            facts.append(ctx.fact(who, "outcome", value, tok.idx, tok.idx + len(tok)))
     return facts
+
+
+def _patient_name(tok: Token, persons: dict) -> str:
+    """The person a patient token names, directly or through its compound ("director Souza")."""
+    if tok.i in persons:
+        return persons[tok.i][0]
+    return next(
+        (persons[c.i][0] for c in tok.children if c.dep_ == "compound" and c.i in persons), ""
+    )
 
 
 def _regex_facts(span: Span, ctx: _Context) -> list[Fact]:

@@ -32,7 +32,14 @@ import numpy as np
 from pressdiff import nlp
 from pressdiff.claims.check import Checker, CheckResult, RuleChecker
 from pressdiff.claims.extract import Claim, extract_claims
-from pressdiff.claims.facts import COMPARED, Fact, NameIndex, conflicts, extract_facts
+from pressdiff.claims.facts import (
+    COMPARED,
+    UNATTACHED,
+    Fact,
+    NameIndex,
+    conflicts,
+    extract_facts,
+)
 from pressdiff.model import Article, Evidence, Finding, span_evidence
 
 # A claim aligns to another article's claim at this cosine (plus name bonus) or above.
@@ -123,7 +130,7 @@ def align(
         return []
     vectors = nlp.embed([c.text for c in claims])
     sims = vectors @ vectors.T
-    people = [{f.entity for f in c.facts} | _names_in(c, names) for c in claims]
+    people = [_names_in(c, names) for c in claims]
     by_article: dict[str, list[int]] = defaultdict(list)
     for i, c in enumerate(claims):
         by_article[c.article_id].append(i)
@@ -173,6 +180,19 @@ def _negation_conflict(claim: Claim, ev: Claim, lemmas: dict[str, set[str]]) -> 
     return None
 
 
+def _closed_set_conflict(claim: Claim, ev: Claim) -> str | None:
+    """Twins that fill a closed slot differently, named or not ("a hospital spokesman said" /
+    "a hospital chief executive said"; "three were killed" / "three were injured")."""
+    for attribute in sorted(COMPARED - {"age"}):
+        ours = {f.value: f for f in claim.facts if f.attribute == attribute}
+        theirs = {f.value for f in ev.facts if f.attribute == attribute}
+        for value, fact in ours.items():
+            rivals = sorted(u for u in theirs - ours.keys() if conflicts(attribute, value, u))
+            if value not in theirs and rivals:
+                return f"{attribute}: '{fact.text}' where its twin says '{rivals[0]}'"
+    return None
+
+
 def _judge(
     pairs: list[tuple[Claim, Claim, float]],
     checker: Checker,
@@ -183,9 +203,14 @@ def _judge(
     out = []
     for (claim, ev, sim), res in zip(pairs, results, strict=True):
         label, reasons = res.label, list(res.reasons)
-        if sim >= PAIR_CONTRA_SIM and (negation := _negation_conflict(claim, ev, lemmas)):
-            label = "contradicts"
-            reasons.append(negation)
+        if sim >= PAIR_CONTRA_SIM:
+            for conflict in (
+                _negation_conflict(claim, ev, lemmas),
+                _closed_set_conflict(claim, ev),
+            ):
+                if conflict:
+                    label = "contradicts"
+                    reasons.append(conflict)
         if label == "contradicts":
             if claim.is_quote or ev.is_quote:
                 label = "unclear"
@@ -235,7 +260,7 @@ def _fact_sides(facts: list[Fact], voices: _Voices) -> dict[Fact, _Side]:
     """For each compared fact, the other articles that agree with it or conflict with it."""
     slots: dict[tuple[str, str], list[Fact]] = defaultdict(list)
     for f in facts:
-        if f.attribute in COMPARED:
+        if f.attribute in COMPARED and f.entity != UNATTACHED:
             slots[(f.entity, f.attribute)].append(f)
     sides: dict[Fact, _Side] = {}
     for slot in slots.values():
