@@ -275,27 +275,43 @@ def _sentence_before_cue(doc: Doc, toks: list[Token], inside: list[bool]) -> _At
 
 def _merge_split(doc: Doc, quoted: list[Quoted]) -> list[Quoted]:
     """Join the halves of a quote split by an attribution, or only by a space:
-    “I'm not going to,” he said, “pull the trigger”."""
+    “I'm not going to,” he said, “pull the trigger”.
+
+    Two quotes are halves of one only if the first breaks off mid-sentence
+    (“…,” he said, “…”) or nothing but a space parts them; and never when the
+    second has an attribution of its own (“…,” Clinton said. “Adams?” Maddow
+    repeated): that is a reply, not a continuation."""
     text = doc.text
     merged: list[Quoted] = []
     for q in quoted:
         prev = merged[-1] if merged else None
         if prev is not None and not prev.single and not q.single:
             gap = text[prev.end : q.start]
-            gap_span = doc.char_span(prev.end + 1, q.start - 1, alignment_mode="contract")
-            is_cue = gap_span is not None and any(
-                t.lemma_.lower() in SPEECH_VERBS for t in gap_span
-            )
+            bare = not gap.strip(" \"“”'‘’")
+            split = text[prev.end - 1] in ",—–-…" and _has_cue(doc, prev.end + 1, q.start - 1)
             if (
                 len(gap) <= _SPLIT_GAP
                 and "\n" not in gap
-                and text[prev.end - 1] in ",.!?…—-"
-                and (not gap.strip(" \"“”'‘’") or is_cue)
+                and (bare or split)
+                and not _has_cue(doc, q.end + 1, min(len(text), q.end + 40), stop_at_sentence=True)
             ):
                 prev.parts.extend(q.parts)
                 continue
         merged.append(Quoted(list(q.parts), q.single))
     return merged
+
+
+def _has_cue(doc: Doc, start: int, end: int, stop_at_sentence: bool = False) -> bool:
+    """Is there a speech verb in ``doc.text[start:end]`` (up to a sentence end)?"""
+    span = doc.char_span(start, max(start, end), alignment_mode="contract")
+    for tok in span if span is not None else []:
+        if stop_at_sentence and (
+            tok.text in (".", "!", "?") or tok.text in '“"' or "\n" in tok.text
+        ):
+            return False
+        if tok.lemma_.lower() in SPEECH_VERBS and tok.pos_ in ("VERB", "AUX"):
+            return True
+    return False
 
 
 def quote_text(text: str, parts: list[tuple[int, int]]) -> str:
