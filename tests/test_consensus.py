@@ -9,8 +9,9 @@ import pytest
 
 from pressdiff import claims, consensus
 from pressdiff.annotate import annotate
-from pressdiff.model import Article, to_jsonable
-from pressdiff.pipeline import load
+from pressdiff.model import Article, Story, to_jsonable
+from pressdiff.pipeline import Report, StoryAnalysis, load
+from pressdiff.report.html import render_html
 
 pytestmark = pytest.mark.slow
 
@@ -56,3 +57,20 @@ def test_contested_claims_show_both_sides(story, result) -> None:
         c.article_id not in {story[k].id for k in ("000", "001", "002")} for c in result.contested
     )
     json.dumps(to_jsonable(result))
+
+
+def test_html_partial_shows_both_sides_escaped(story, result) -> None:
+    """The report's claims section: fidelity table, contested sides, matrix; text escaped."""
+    articles = list(story.values())
+    found = claims.analyse(articles)
+    analysis = StoryAnalysis(
+        Story("s", [a.id for a in articles]),
+        claims=found,
+        consensus=consensus.analyse(articles, found),
+    )
+    html = render_html(Report(articles=articles, stories=[analysis], rejected=[]))
+    section = html[html.index("pd-claims") :]
+    assert "Fidelity per article" in section and "Claim × outlet" in section
+    assert "Other outlets say" in section and ">radio</blockquote>" in section
+    # Article text goes through autoescape: the apostrophe in "interview's" is escaped.
+    assert "interview&#39;s medium" in section

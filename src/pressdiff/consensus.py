@@ -142,22 +142,42 @@ def _claim_at(claims: ClaimResult, finding: Finding) -> str | None:
 
 
 def _contested(claims: ClaimResult) -> list[ContestedClaim]:
-    """Each contradiction with its claim id, its supporters' words and its opponents' words."""
+    """Each contradiction with its claim id, its supporters' words and its opponents' words.
+
+    A finding on a structured fact ("radio") is backed by the other outlets stating the same
+    fact; a finding on a whole claim by the outlets whose closest sentence supports it.
+    """
     support = _supporters(claims)
     out = []
     for f in claims.findings:
         if f.kind != "contradiction":
             continue
         claim_id = _claim_at(claims, f)
-        for_side = [f.evidence[0]] + [
-            Evidence(al.article_id, al.start, al.end, al.text)
-            for al in claims.alignments
-            if al.claim_id == claim_id and al.article_id in support[al.claim_id]
-        ]
+        fact = next(
+            (
+                x
+                for x in claims.facts
+                if x.article_id == f.article_id and (x.start, x.end) == (f.start, f.end)
+            ),
+            None,
+        )
+        if fact is not None:
+            backing = [
+                Evidence(x.article_id, x.start, x.end, x.text)
+                for x in claims.facts
+                if x.article_id != f.article_id
+                and (x.entity, x.attribute, x.value) == (fact.entity, fact.attribute, fact.value)
+            ]
+        else:
+            backing = [
+                Evidence(al.article_id, al.start, al.end, al.text)
+                for al in claims.alignments
+                if al.claim_id == claim_id and al.article_id in support[al.claim_id]
+            ]
         out.append(
             ContestedClaim(
-                claim_id, f.article_id, f.start, f.end, f.text, for_side, f.evidence[1:],
-                f.explanation, f.confidence,
+                claim_id, f.article_id, f.start, f.end, f.text, [f.evidence[0], *backing],
+                f.evidence[1:], f.explanation, f.confidence,
             )
         )  # fmt: skip
     return out
