@@ -46,7 +46,7 @@ class Variant:
     text: str
     parts: list[tuple[int, int]]
     speaker: str | None
-    relation: str  # reference, verbatim, trimmed, stitched, edited, altered, paraphrase
+    relation: str  # verbatim, trimmed, stitched, edited, altered, paraphrase; "only" if unmatched
     compared_with: str | None = None  # article id of the printing it was diffed against
     diff: list[DiffOp] = field(default_factory=list)
     confidence: float = 1.0
@@ -270,7 +270,7 @@ def _judge(
             p.quote.text,
             p.quote.parts,
             p.quote.speaker,
-            "reference" if not others else "verbatim",
+            "only" if not others else "verbatim",
         )
         variants.append(variant)
         if not others:
