@@ -188,6 +188,15 @@ def main() -> None:
             stories,
             lsh,
         )
+    roles = {d.id: d.role for s in stories for d in s.docs}
+    flagged = [roles[i] for r in results for i in r.spun_ids]
+    print(
+        "\nspun_copy flags by role: "
+        + ", ".join(
+            f"{role} {flagged.count(role)}/{sum(r == role for r in roles.values())}"
+            for role in ("independent", "verbatim", "edited", "reworded")
+        )
+    )
     for story, result in zip(stories, results, strict=True):
         truth = {frozenset((c.source, c.target)) for c in story.cases}
         for e in result.edges:
