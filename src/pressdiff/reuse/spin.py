@@ -8,8 +8,9 @@ A synonym spinner leaves marks that honest reporting does not:
   (the original caption or sentence kept beside its spun rewrite);
 * ``reworded_quotes`` — quotes whose words differ from the same quote in
   other outlets, though they mean the same;
-* ``substitutions`` — in those paraphrased pairs, single words swapped while
-  the words on both sides stay the same, the spinner's signature.
+* ``substitutions`` — in those paraphrased pairs, one word replaced by one
+  word inside otherwise aligned text (a word-level Levenshtein ``replace`` of
+  length 1 on both sides), the spinner's signature.
 
 The first signal is enough on its own; the others, which can each occur in
 an honest article now and then, must fire together (at least two).
@@ -40,8 +41,11 @@ QUOTE_SIMILAR = 0.8
 MIN_WORDS = 5
 """Shorter paragraphs and quotes are too generic to compare."""
 MIN_TWINS = 2
+"""Twin pairs needed: one caption beside its paraphrase happens in honest copy too."""
 MIN_REWORDED_QUOTES = 2
+"""Reworded quotes needed: one can be a different transcription of the same words."""
 MIN_SUBSTITUTIONS = 3
+"""One-for-one word swaps needed across the twin and quote pairs."""
 
 _PARAGRAPH = re.compile(r"[^\n]+")
 
@@ -116,7 +120,7 @@ def _reworded_quotes(article: Article, others: list[_Unit], other_vec: np.ndarra
 
 
 def _substitutions(pair: _Pair) -> int:
-    """Single words swapped with the words on either side left as they were."""
+    """One-for-one word replacements in the word-level alignment of the pair."""
     a, b = words(pair.here.text).forms, words(pair.there.text).forms
     count = 0
     for op in Levenshtein.opcodes(a, b):
@@ -166,8 +170,9 @@ def spun_findings(
                 article, others, quote_vec[keep] if len(quotes) else quote_vec
             ),
         }
-        swapped = [p for p in signals["twins"] + signals["reworded_quotes"] if _substitutions(p)]
-        n_swaps = sum(_substitutions(p) for p in swapped)
+        swaps = {id(p): _substitutions(p) for p in signals["twins"] + signals["reworded_quotes"]}
+        swapped = [p for p in signals["twins"] + signals["reworded_quotes"] if swaps[id(p)]]
+        n_swaps = sum(swaps.values())
         fired = [
             name
             for name, pairs, least in (
@@ -191,7 +196,7 @@ _SAYS = {
     "paraphrase_of_one": "{n} passages paraphrase one other article with little word overlap",
     "twins": "{n} paragraphs sit beside a reworded duplicate of themselves",
     "reworded_quotes": "{n} quotes are worded differently from the same quote in other outlets",
-    "substitutions": "{swaps} single-word swaps with unchanged context in those pairs",
+    "substitutions": "{swaps} one-for-one word swaps in those pairs",
 }
 
 
