@@ -155,7 +155,7 @@ def _same_person(gold: Gold, pred: Pred, doc, people: People, inside) -> bool:
     span = doc.char_span(gold.source[0][0], gold.source[-1][1], alignment_mode="expand")
     if span is None:
         return False
-    gold_name = people.resolve(span, inside).lower().split()
+    gold_name = (people.resolve(span, inside) or "").lower().split()
     return bool(gold_name) and gold_name[-1] in pred.name.lower().split()
 
 

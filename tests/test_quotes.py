@@ -1,8 +1,10 @@
 """Quote extraction, attribution, alignment and findings on real text.
 
 The example story (five real articles about one TV interview, 003 and 004
-machine-rewritten) and PolNeAR articles are the material; nothing here is
-mocked.
+machine-rewritten), the shipped invented example ``examples/harbor-fire``
+(04 a spun rewrite with planted quote distortions, listed in
+``examples/harbor-fire.md``) and PolNeAR articles are the material; nothing
+here is mocked.
 """
 
 from __future__ import annotations
@@ -33,6 +35,21 @@ def story(example_paths: list[Path]) -> dict[str, Article]:
 @pytest.fixture(scope="module")
 def result(story: dict[str, Article]) -> quotes.QuoteResult:
     return quotes.analyse(list(story.values()), semantic=False)
+
+
+@pytest.fixture(scope="module")
+def harbor() -> dict[str, Article]:
+    """The shipped harbor-fire example by file prefix (01 … 04), parsed."""
+    folder = Path(__file__).resolve().parents[1] / "examples" / "harbor-fire"
+    articles, rejected = load([str(p) for p in sorted(folder.glob("*.txt"))])
+    assert not rejected and len(articles) == 4
+    annotate(articles)
+    return {Path(a.source).name[:2]: a for a in articles}
+
+
+@pytest.fixture(scope="module")
+def harbor_result(harbor: dict[str, Article]) -> quotes.QuoteResult:
+    return quotes.analyse(list(harbor.values()), semantic=False)
 
 
 def _quote(found: list, words: str):
@@ -160,6 +177,64 @@ def test_harmless_differences_are_not_alterations():
         _cmp(ref, "I would never point a rifle at anyone and pull the trigger at them").relation
         == "altered"
     )
+
+
+def test_meaning_words_are_content_changes():
+    ref = "We got everyone out, and that is the only thing that matters tonight"
+    almost = _cmp(
+        ref, "We got almost everyone out, and that is the only thing that matters tonight"
+    )
+    assert almost.relation == "altered"
+    assert [(op.op, op.variant) for op in almost.content_changes] == [("insert", "almost")]
+    flipped = _cmp("We have not ruled anything out", "We have ruled everything out")
+    assert {op.kind for op in flipped.ops if op.op != "equal"} == {"content"}
+    assert _cmp(
+        "We cannot say that we did not see it", "We can't say that we didn't see it"
+    ).relation == ("edited")
+
+
+def test_harbor_quantifier_added_to_a_quote_is_flagged(harbor_result, harbor):
+    flagged = [f for f in _findings(harbor_result, harbor["04"]) if "almost everyone" in f.text]
+    assert len(flagged) == 1
+    assert "added “almost”" in flagged[0].explanation
+    assert {e.article_id for e in flagged[0].evidence} == {harbor[k].id for k in ("01", "02", "03")}
+
+
+def test_harbor_negation_flipped_in_a_quote_is_flagged(harbor_result, harbor):
+    f = next(f for f in _findings(harbor_result, harbor["04"]) if "ruled everything" in f.text)
+    assert "dropped “not”" in f.explanation and "“anything” → “everything”" in f.explanation
+    assert [e.article_id for e in f.evidence] == [harbor["01"].id]
+
+
+def test_harbor_honest_outlets_not_flagged(harbor_result, harbor):
+    for key in ("01", "02", "03"):
+        assert not [f for f in harbor_result.findings if f.article_id == harbor[key].id]
+
+
+def test_harbor_group_shows_the_majority_printing_and_diffs_against_it(harbor_result, harbor):
+    group = next(g for g in harbor_result.shared_groups if "got" in g.text and "out" in g.text)
+    assert group.text.startswith("We got everyone out") and "almost" not in group.text
+    by_article = {v.article_id: v for v in group.variants}
+    assert by_article[harbor["01"].id].relation == "canonical"
+    assert by_article[harbor["01"].id].diff == []
+    altered = by_article[harbor["04"].id]
+    assert altered.flagged and altered.compared_with == harbor["01"].id
+    for key in ("02", "03"):
+        assert by_article[harbor[key].id].relation == "trimmed"
+    # The two-outlet quote: the earlier article is the canonical one and is not diffed
+    # against the altered printing (no bogus “detectives” → “investigators” on 01).
+    ruled = next(g for g in harbor_result.shared_groups if "ruled" in g.text)
+    assert "not ruled anything" in ruled.text
+    original = next(v for v in ruled.variants if v.article_id == harbor["01"].id)
+    assert original.relation == "canonical" and not original.diff and not original.flagged
+
+
+def test_first_person_pronoun_is_never_a_speaker_name(story):
+    text = story["004"].text
+    found = quotes.extract(text)
+    q = _quote(found, "I never pulled that trigger")
+    assert q.speaker is None
+    assert not [p.speaker for p in found if (p.speaker or "").lower() in ("i", "we", "me", "you")]
 
 
 def test_polnear_quotes_found_with_their_words():

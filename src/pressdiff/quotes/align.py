@@ -11,6 +11,15 @@ difference is harmless:
   quote around an attribution are a stitch;
 - any other content word replaced, added or dropped is an alteration.
 
+A content word is a word outside spaCy's stop-word list, or one of the
+stop words that still decide what a sentence says: negations ("not",
+"never", "nobody"), quantifiers ("all", "everyone", "almost", "only"),
+degree and frequency words ("very", "always") and numbers ("two").  “We got
+everyone out” and “We got almost everyone out” differ by a stop word, yet
+say different things.  Evidence that two printings are the same quote is
+counted in *topical* words only: two quotes that share "not" and "all" are
+not thereby the same quote.
+
 The aligner is rapidfuzz: Indel (longest common subsequence) opcodes over the
 words give the diff; short matches stranded far from the shared stretch are
 discounted so that a long printing's extra sentences read as a trim.
@@ -31,6 +40,19 @@ _ELLIPSIS = re.compile(r"…|\.\s?\.\s?\.")
 _NOT_STEMS = {"ca": "can", "wo": "will", "sha": "shall", "ai": "is"}
 _CLITICS = {"d": "would", "m": "am", "re": "are", "ve": "have", "ll": "will"}
 _RELATION = {"content": "altered", "stitch": "stitched", "edit": "edited", "trim": "trimmed"}
+# Stop words whose change changes the meaning of a quote (see the module docstring).
+MEANING_WORDS = frozenset(
+    """
+    not no never nobody noone none nothing nowhere neither nor without cannot
+    all every everyone everybody everything everywhere each both some someone somebody
+    something somewhere any anyone anybody anything anywhere almost only few many most
+    more less least much several enough
+    very too quite rather really just even nearly hardly barely mostly
+    always ever often sometimes again already still yet
+    one two three four five six seven eight nine ten eleven twelve fifteen twenty forty
+    fifty sixty hundred first third
+    """.split()  # noqa: SIM905 (a word list reads better than 90 quoted strings)
+)
 _IS_HOSTS = frozenset(
     ["it", "that", "he", "she", "what", "there", "here", "who", "where", "how", "let"]
 )
@@ -70,8 +92,8 @@ class Comparison:
 
     matched: int  # words the two share, in order
     coverage: float  # matched / words of the shorter printing
-    content_matched: int  # content words among the shared ones
-    content_coverage: float  # content_matched / content words of the shorter printing
+    content_matched: int  # topical words among the shared ones
+    content_coverage: float  # content_matched / topical words of the shorter printing
     inner_changes: int  # diff steps between the first and last shared word
     density: float  # matched / words between the first and last shared word (longer side)
     ops: list[DiffOp]
@@ -84,6 +106,8 @@ class Comparison:
 
 def _expand(word: str) -> list[str]:
     low = word.lower().replace("’", "'")
+    if low == "cannot":
+        return ["can", "not"]  # as "can't" expands: the same words either way
     if "'" not in low:
         return [low]
     stem, _, clitic = low.rpartition("'")
@@ -108,8 +132,14 @@ def words_of(text: str, quote: Quote) -> list[Word]:
     return out
 
 
-def is_content(norm: str) -> bool:
+def is_topical(norm: str) -> bool:
+    """A word that says what a quote is about: evidence that two printings are one quote."""
     return norm not in STOP_WORDS and any(c.isalnum() for c in norm)
+
+
+def is_content(norm: str) -> bool:
+    """A word whose change changes what a quote says: topical words and meaning words."""
+    return norm in MEANING_WORDS or is_topical(norm)
 
 
 def _slide(blocks: list[Block], r_norm: list[str], v_norm: list[str]) -> list[Block]:
@@ -145,7 +175,7 @@ def _drop_strays(blocks: list[Block], ref_words: list[str]) -> list[Block]:
     shorter = min(blocks[-1][2], blocks[-1][4]) if blocks else 0
 
     def stray(eq: Block, gap: Block) -> bool:
-        short = eq[2] - eq[1] < 3 and not any(is_content(w) for w in ref_words[eq[1] : eq[2]])
+        short = eq[2] - eq[1] < 3 and not any(is_topical(w) for w in ref_words[eq[1] : eq[2]])
         return short and max(gap[2] - gap[1], gap[4] - gap[3]) > max(3, shorter)
 
     while True:
@@ -200,7 +230,7 @@ def compare(
         r_part, v_part = r_norm[i1:i2], v_norm[j1:j2]
         if tag == "equal":
             matched += i2 - i1
-            content_matched += sum(is_content(w) for w in r_part)
+            content_matched += sum(is_topical(w) for w in r_part)
             kind = "same"
         elif k < first_eq or k > last_eq:
             added = [w for w in v_part if is_content(w) and w not in supported]
@@ -225,7 +255,7 @@ def compare(
         relation = "verbatim"
     else:
         relation = "edited"  # same words, other spelling: case or contractions
-    content_shorter = min(sum(is_content(w) for w in r_norm), sum(is_content(w) for w in v_norm))
+    content_shorter = min(sum(is_topical(w) for w in r_norm), sum(is_topical(w) for w in v_norm))
     return Comparison(
         matched,
         matched / shorter,

@@ -23,7 +23,15 @@ import numpy as np
 
 from pressdiff import nlp
 from pressdiff.model import Article, Evidence, Finding, Quote, span_evidence
-from pressdiff.quotes.align import Comparison, DiffOp, Word, compare, is_content, words_of
+from pressdiff.quotes.align import (
+    Comparison,
+    DiffOp,
+    Word,
+    compare,
+    is_content,
+    is_topical,
+    words_of,
+)
 from pressdiff.quotes.extract import extract_doc
 from pressdiff.quotes.people import PERSONAL_PRONOUNS, People
 
@@ -46,7 +54,9 @@ class Variant:
     text: str
     parts: list[tuple[int, int]]
     speaker: str | None
-    relation: str  # verbatim, trimmed, stitched, edited, altered, paraphrase; "only" if unmatched
+    # canonical (the group's own text); else, against it: verbatim, trimmed, stitched,
+    # edited, altered, paraphrase; "only" for a printing no other outlet matches
+    relation: str
     compared_with: str | None = None  # article id of the printing it was diffed against
     diff: list[DiffOp] = field(default_factory=list)
     confidence: float = 1.0
@@ -55,7 +65,10 @@ class Variant:
 
 @dataclass
 class QuoteGroup:
-    """The same quote across outlets: its canonical text, speaker and printings."""
+    """The same quote across outlets: its canonical text, speaker and printings.
+
+    ``text`` is the printing most outlets print the same way (a tie goes to the
+    earliest article), never a printing flagged as altered by the others."""
 
     id: str
     text: str
@@ -230,13 +243,23 @@ def _different_speakers(a: str | None, b: str | None) -> bool:
 
 
 def _content(sentence: str) -> set[str]:
-    return {w.lower() for w in re.findall(r"\w+", sentence) if is_content(w.lower())}
+    return {w.lower() for w in re.findall(r"\w+", sentence) if is_topical(w.lower())}
 
 
 def _judge(
     index: int, members: list[_Printing], links: dict[tuple[int, int], str]
 ) -> tuple[QuoteGroup, list[Finding]]:
-    """Compare each printing with the other outlets' printings and flag the odd ones."""
+    """Compare each printing with the other outlets' printings and flag the odd ones.
+
+    Whether a printing is altered is a vote of the outlets printing the quote
+    (each printing is compared with its closest printing in every other
+    article).  What the group shows is the canonical printing, the one whose
+    words most of the other outlets print the same way (a tie goes to the
+    earliest article, then to the fuller printing), and each other printing's
+    diff against it — or, for a printing of another part of a long quote that
+    does not line up with the canonical one, against its best supported
+    counterpart: a reader wants to see how a printing departs from what most
+    outlets print, not from another departure."""
     members.sort(key=lambda p: (p.order, p.quote.start))
     supported_by = {
         id(p): frozenset(
@@ -256,11 +279,22 @@ def _judge(
             if q.article.id not in best or cmp.matched > best[q.article.id][1].matched:
                 best[q.article.id] = (q, cmp)
         counterpart[id(p)] = best
+    # How much of each printing the other outlets repeat: words shared with each
+    # printing that agrees with it.  Counting words, not outlets, keeps a three-word
+    # fragment that every longer printing contains from outvoting the quote itself.
     agree = {
-        id(p): sum(c.relation != "altered" for _, c in counterpart[id(p)].values()) for p in members
+        id(p): sum(c.matched for _, c in counterpart[id(p)].values() if c.relation != "altered")
+        for p in members
     }
+    canonical = max(members, key=lambda p: (agree[id(p)], -p.order, len(p.words)))
     variants: list[Variant] = []
     findings: list[Finding] = []
+
+    def standing(qc: tuple[_Printing, Comparison]) -> tuple[bool, int, int, int]:
+        """Which printing to diff against: the canonical one, else the best supported."""
+        q, cmp = qc
+        return (q is canonical, agree[id(q)], cmp.matched, -q.order)
+
     for p in members:
         others = counterpart[id(p)]
         variant = Variant(
@@ -270,27 +304,20 @@ def _judge(
             p.quote.text,
             p.quote.parts,
             p.quote.speaker,
-            "only" if not others else "verbatim",
+            "canonical" if p is canonical else "only",
         )
         variants.append(variant)
         if not others:
             continue
+        if p is not canonical:
+            ref, cmp = max(others.values(), key=standing)
+            lexical = not _paraphrased(p, ref, links)
+            variant.compared_with = ref.article.id
+            variant.diff = cmp.ops
+            variant.relation = cmp.relation if lexical else "paraphrase"
+            variant.confidence = 1.0 if lexical else 0.5
         disagreeing = [(q, c) for q, c in others.values() if c.relation == "altered"]
         agreeing = len(others) - len(disagreeing)
-        ref, cmp = max(
-            disagreeing or list(others.values()),
-            key=lambda qc: (
-                not _paraphrased(p, qc[0], links),
-                agree[id(qc[0])],
-                qc[1].matched,
-                -qc[0].order,
-            ),
-        )
-        lexical = not _paraphrased(p, ref, links)
-        variant.compared_with = ref.article.id
-        variant.diff = cmp.ops
-        variant.relation = cmp.relation if lexical else "paraphrase"
-        variant.confidence = 1.0 if lexical else 0.5
         # The printing itself counts as one vote for its own version.
         altered = bool(disagreeing) and (
             len(disagreeing) > agreeing + 1
@@ -298,14 +325,15 @@ def _judge(
         )
         variant.flagged = altered
         if altered:
+            ref, cmp = max(disagreeing, key=standing)
             witnesses = [ref] + [q for q, _ in disagreeing if q is not ref]
-            findings.append(_altered_finding(p, witnesses, cmp, variant.confidence))
+            confidence = 0.5 if _paraphrased(p, ref, links) else 1.0
+            findings.append(_altered_finding(p, witnesses, cmp, confidence))
         else:
             finding = _misattribution(p, [q for q, c in others.values() if c.relation != "altered"])
             if finding is not None:
                 variant.flagged = True
                 findings.append(finding)
-    canonical = max(members, key=lambda p: (agree[id(p)], len(p.words), -p.order))
     group = QuoteGroup(f"q{index}", canonical.quote.text, _majority_speaker(members), variants)
     return group, findings
 

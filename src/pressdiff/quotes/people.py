@@ -18,6 +18,9 @@ from spacy.tokens import Doc, Span, Token
 MALE = frozenset({"he", "him", "his", "himself"})
 FEMALE = frozenset({"she", "her", "hers", "herself"})
 PERSONAL_PRONOUNS = MALE | FEMALE | {"they", "them", "i", "we", "you"}
+# "I said" outside quotation marks in a news story is a quote whose marks were lost
+# (or the reporter): either way the pronoun names nobody the reader can look up.
+_SPEAKERS_UNNAMED = frozenset({"i", "me", "we", "us", "you"})
 # Honorifics only tell gender; they are never part of the name we report.
 _HONORIFIC_GENDER = {"mr": MALE, "mrs": FEMALE, "ms": FEMALE, "miss": FEMALE}
 
@@ -113,11 +116,13 @@ class People:
         want, other = ("m", "f") if low in MALE else ("f", "m")
         return votes[want] >= votes[other]
 
-    def resolve(self, speaker: Span, inside_quote: list[bool]) -> str:
+    def resolve(self, speaker: Span, inside_quote: list[bool]) -> str | None:
         """The name a speaker reference stands for.
 
         Names become their fullest form; a pronoun or a role ("the actor")
         becomes the nearest earlier compatible person mention outside quotes.
+        First- and second-person pronouns ("I", "we", "you") stand for no name:
+        None, never the pronoun itself as if it were one.
         """
         doc = speaker.doc
         root = speaker.root
@@ -128,8 +133,10 @@ class People:
         if ent is not None:
             return self.full_name(_clean_name(ent))
         low = root.lower_
+        if low in _SPEAKERS_UNNAMED:
+            return None
         if root.pos_ == "PRON" and low in PERSONAL_PRONOUNS:
-            if low in ("i", "we", "you", "they", "them"):
+            if low in ("they", "them"):
                 return root.text
             found = self._nearest_person(doc, speaker.start, low, inside_quote)
             return found or root.text
