@@ -22,6 +22,7 @@ Hutchins".
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -48,6 +49,8 @@ NAME_BONUS = 0.1
 # A sentence-level contradiction counts only between near-twins: loosely related sentences
 # differ in names and negations without contradicting each other.
 PAIR_CONTRA_SIM = 0.85
+# ... or share this share of their words (a swapped name can cost a twin its cosine).
+PAIR_CONTRA_WORDS = 0.6
 # Spun copies repeat their source: their voice counts half.
 SPUN_WEIGHT = 0.5
 # A heavy reuse copy (edge score at least ECHO_SCORE) contradicting its own source counts
@@ -55,6 +58,7 @@ SPUN_WEIGHT = 0.5
 ECHO_SCORE = 0.5
 ECHO_WEIGHT = 0.5
 MAX_EVIDENCE = 3
+_WORD = re.compile(r"\w+")
 # Slots keyed by a thing rather than a named person ("the interview", "the weapon") assume
 # the story has one of it; two outlets must disagree before such a slot flags anything.
 THING_SLOTS = frozenset({"medium", "weapon"})
@@ -193,6 +197,12 @@ def _closed_set_conflict(claim: Claim, ev: Claim) -> str | None:
     return None
 
 
+def _word_overlap(a: str, b: str) -> float:
+    """Jaccard overlap of two texts' lowercased words."""
+    wa, wb = set(_WORD.findall(a.lower())), set(_WORD.findall(b.lower()))
+    return len(wa & wb) / max(1, len(wa | wb))
+
+
 def _judge(
     pairs: list[tuple[Claim, Claim, float]],
     checker: Checker,
@@ -203,7 +213,8 @@ def _judge(
     out = []
     for (claim, ev, sim), res in zip(pairs, results, strict=True):
         label, reasons = res.label, list(res.reasons)
-        if sim >= PAIR_CONTRA_SIM:
+        twins = sim >= PAIR_CONTRA_SIM or _word_overlap(claim.text, ev.text) >= PAIR_CONTRA_WORDS
+        if twins:
             for conflict in (
                 _negation_conflict(claim, ev, lemmas),
                 _closed_set_conflict(claim, ev),
@@ -215,7 +226,7 @@ def _judge(
             if claim.is_quote or ev.is_quote:
                 label = "unclear"
                 reasons.append("quoted words: wording differences are the quote analysis's job")
-            elif sim < PAIR_CONTRA_SIM:
+            elif not twins:
                 label = "unclear"
                 reasons.append(f"sentences too far apart to compare (similarity {sim:.2f})")
             elif not _same_voice(_speaker_key(claim, names), _speaker_key(ev, names)):
