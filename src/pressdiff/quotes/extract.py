@@ -238,7 +238,22 @@ def _colon_speaker(doc: Doc, toks: list[Token], inside: list[bool]) -> _Attribut
             if found.speaker is not None:
                 return found
     if before.pos_ == "NOUN":
-        return _Attribution(_phrase(before), (colon.idx, colon.idx + 1))
+        # "Clinton issued the following statement: “…”": the statement is the issuer's.
+        issuer = _issuer(before)
+        return _Attribution(issuer or _phrase(before), (colon.idx, colon.idx + 1))
+    return None
+
+
+def _issuer(noun: Token) -> Span | None:
+    """The named or personal subject of the verb whose object ``noun`` is."""
+    verb = noun.head
+    if noun.dep_ != "dobj" or verb.pos_ != "VERB":
+        return None
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is None or subject.lower_ in ("it", "that", "which", "this"):
+        return None
+    if subject.pos_ in ("PROPN", "PRON") or subject.ent_type_ in _SOURCE_ENTS:
+        return _phrase(subject)
     return None
 
 

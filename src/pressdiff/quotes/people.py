@@ -149,6 +149,19 @@ class People:
                 return found
         return speaker.text
 
+    def _mentions(self, doc: Doc) -> list[Span]:
+        """Person mentions in ``doc``: PERSON entities, and proper nouns the story uses
+        elsewhere as a person's surname (the tagger calls "Kasich" a place in one
+        sentence and a person in the next; the pronoun after it still means him)."""
+        ents = _person_ents(doc)
+        covered = {i for e in ents for i in range(e.start, e.end)}
+        known = [
+            doc[t.i : t.i + 1]
+            for t in doc
+            if t.pos_ == "PROPN" and t.i not in covered and t.lower_ in self._full_names
+        ]
+        return sorted(ents + known, key=lambda span: span.start)
+
     def _nearest_person(
         self, doc: Doc, before: int, pronoun: str, inside: list[bool]
     ) -> str | None:
@@ -156,7 +169,7 @@ class People:
         three sentences wins over a nearer mention in an object position, since a
         pronoun subject usually continues the previous subject."""
         candidates = [
-            e for e in reversed(_person_ents(doc)) if e.end <= before and not inside[e.start]
+            e for e in reversed(self._mentions(doc)) if e.end <= before and not inside[e.start]
         ]
         names = [(e, self.full_name(_clean_name(e))) for e in candidates]
         names = [(e, n) for e, n in names if not pronoun or self.compatible(n, pronoun)]
