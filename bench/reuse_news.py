@@ -9,7 +9,7 @@ in each story, the share of independent pairs given an edge, and the same
 edge figures for a datasketch MinHash-LSH baseline on word 5-shingles.
 Finally it times one story of 200 articles (stories pooled) at growing sizes.
 
-    .venv/bin/python bench/reuse_news.py [n_stories]
+    .venv/bin/python bench/reuse_news.py [n_stories] [--seed N] [--no-scale]
 """
 
 from __future__ import annotations
@@ -143,8 +143,10 @@ def _scaling(stories: list[GenStory]) -> None:
 
 
 def main() -> None:
-    n_stories = int(sys.argv[1]) if len(sys.argv) > 1 else 20
-    stories = generate(n_stories, seed=13)
+    args = [a for a in sys.argv[1:] if a != "--no-scale"]
+    seed = int(args[args.index("--seed") + 1]) if "--seed" in args else 13
+    n_stories = int(args[0]) if args and args[0].isdigit() else 20
+    stories = generate(n_stories, seed=seed)
     results = []
     start = time.perf_counter()
     for story in stories:
@@ -153,7 +155,7 @@ def main() -> None:
         results.append(reuse.analyse(arts))
     ours_s = time.perf_counter() - start
     n_docs = sum(len(s.docs) for s in stories)
-    print(f"{len(stories)} generated stories, {n_docs} articles, seed 13")
+    print(f"{len(stories)} generated stories, {n_docs} articles, seed {seed}")
     print("\n| kind | cases | plagdet | precision | recall | granularity |")
     print("|---|---|---|---|---|---|")
     for kind in ("verbatim", "edited", "reworded"):

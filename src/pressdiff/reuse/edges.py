@@ -22,6 +22,10 @@ MIN_COVERAGE = 0.05
 """Share of either article's unquoted words that must be shared for an article-level edge."""
 QUOTED_PASSAGE = 0.5
 """Passages with at least this share of quoted words are shared quotes, not copying."""
+LONE_PASSAGE_WORDS = 25
+"""Shared words an edge resting on one passage needs: two outlets rewriting the same
+wire or press release share a clause or two of its wording ("wearing a black coat with
+blue jeans ... a double-barrel shotgun"); a copy shares more, or in more places."""
 
 
 def _covered(w: Words, start: int, end: int) -> np.ndarray:
@@ -76,7 +80,9 @@ def build_edges(
     for (a_id, b_id), ps in by_pair.items():
         cov_a = _coverage(words[a_id], [(p.kind, p.a_start, p.a_end, p.overlap) for p in ps])
         cov_b = _coverage(words[b_id], [(p.kind, p.b_start, p.b_end, p.overlap) for p in ps])
-        if min(cov_a.shared, cov_b.shared) < MIN_MATCHED:
+        shared = min(cov_a.shared, cov_b.shared)
+        copied = sum(p.quoted < QUOTED_PASSAGE for p in ps)
+        if shared < MIN_MATCHED or (copied <= 1 and shared < LONE_PASSAGE_WORDS):
             continue
         if max(sum(cov_a.by_kind.values()), sum(cov_b.by_kind.values())) < MIN_COVERAGE:
             continue
@@ -100,7 +106,7 @@ def build_edges(
                 coverage=cov[tgt.id].by_kind,
                 source_coverage=cov[src.id].by_kind,
                 score=cov[tgt.id].score,
-                shared_words=min(cov_a.shared, cov_b.shared),
+                shared_words=shared,
                 passages=len(ps),
                 direction=direction,
                 reason=reason,
