@@ -364,8 +364,21 @@ def extract_doc(doc: Doc, people: People) -> list[Quote]:
                 sp = attribution.speaker
                 quote.speaker_start, quote.speaker_end = sp.start_char, sp.end_char
                 quote.speaker = people.resolve(sp, inside)
-        elif standalone and prev is not None and q.start - prev.end <= _MAX_CARRY_GAP:
-            # A quote that continues the previous speaker's words.
+        elif (
+            prev is not None
+            and q.start - prev.end <= _MAX_CARRY_GAP
+            and (
+                standalone
+                or (
+                    "\n" not in text[prev.end : q.start]
+                    and _looks_like_speech(words, False, q.single)
+                )
+            )
+        ):
+            # A quote that continues the previous speaker's words: alone in its
+            # sentence, or later in the paragraph of an attributed quote (“…,”
+            # Sanders said to cheers at a rally. “And if we …” when the parser joins
+            # the two sentences and finds no cue for the second).
             quote.speaker = prev.speaker
             quote.speaker_start, quote.speaker_end = prev.speaker_start, prev.speaker_end
         if _is_title(words, standalone) or (
