@@ -117,6 +117,21 @@ def test_dom_has_highlights_and_no_injected_element(
     assert "&lt;svg onload=" in dom
     assert len(re.findall(r"<script", dom)) == 1
     assert "&lt;script&gt;alert(1);" in dom and "&lt;img src=x onerror=" in dom
+    # The strongest reuse pair is chosen on load: its passages are lit and numbered in
+    # both articles' columns, and only that pair's.
+    lit: dict[str, set[str]] = {}
+    for column in re.split(r'<article class="col', dom)[1:]:
+        col = re.search(r'data-col="(\d+)"', column)
+        for tag in re.findall(r"<(?:mark|span) [^>]*>", column):
+            if re.search(r'class="[^"]*\bpp\b', tag):
+                ids = re.search(r'data-p="([^"]*)"', tag)
+                lit.setdefault(col.group(1), set()).update(ids.group(1).split() if ids else ())
+    assert len(lit) == 2, f"passages lit in columns {sorted(lit)}, expected one pair"
+    assert set.intersection(*lit.values()), "no passage is lit on both sides"
+    assert len(re.findall(r'class="col[^"]*\bpair-[ab]\b', dom)) == 2
+    assert re.search(r'class="[^"]*\bpp\b[^"]*"[^>]*data-n="1"', dom) or re.search(
+        r'data-n="1"[^>]*class="[^"]*\bpp\b', dom
+    )
 
 
 def test_screenshot(chromium: Path, page: Path, tmp_path: Path) -> None:

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
@@ -28,6 +29,7 @@ from pressdiff.report.views import (
     segments,
     word_count,
 )
+from pressdiff.reuse.edges import QUOTED_PASSAGE
 
 if TYPE_CHECKING:
     from pressdiff.pipeline import Report, StoryAnalysis
@@ -57,6 +59,7 @@ class Piece:
     text: str
     finding_ids: list[str] = field(default_factory=list)
     evidence_ids: list[str] = field(default_factory=list)
+    passage_ids: list[str] = field(default_factory=list)
     kind: str = ""
     title: str = ""
 
@@ -73,11 +76,62 @@ class ArticleView:
 
 
 @dataclass
+class PassageView:
+    """One aligned reuse passage; its two spans carry ``id`` in their ``data-p``."""
+
+    id: str
+    kind: str
+    similarity: float
+    overlap: float
+    quoted: float
+
+    @property
+    def code(self) -> str:
+        """``id:kind:similarity:overlap:quote`` for the page's script (no article text)."""
+        quote = "q" if self.quoted >= QUOTED_PASSAGE else "-"
+        return f"{self.id}:{self.kind}:{self.similarity:.2f}:{self.overlap:.2f}:{quote}"
+
+
+@dataclass
+class PairView:
+    """Two articles of a story that share aligned passages: one choice in the pair picker.
+
+    ``a``/``b`` are column indexes (``a < b``); ``edge`` is the reuse edge
+    between them, if the pair passed the reuse analysis's bar for one.
+    """
+
+    key: str
+    a: int
+    b: int
+    a_outlet: str
+    b_outlet: str
+    passages: list[PassageView]
+    edge: Any = None
+
+    @property
+    def label(self) -> str:
+        quoted = sum(p.quoted >= QUOTED_PASSAGE for p in self.passages)
+        count = f"{len(self.passages)} passage{'' if len(self.passages) == 1 else 's'}"
+        if quoted:
+            count += f", {quoted} mostly quotes"
+        if self.edge is None:
+            return f"{self.a_outlet} ↔ {self.b_outlet}: no reuse edge ({count})"
+        reused = round(100 * self.edge.score)
+        return f"{self.a_outlet} ↔ {self.b_outlet}: {reused}% reused ({count})"
+
+    @property
+    def codes(self) -> str:
+        return " ".join(p.code for p in self.passages)
+
+
+@dataclass
 class StoryView:
     analysis: StoryAnalysis
     articles: list[ArticleView]
     findings: list[FindingView]
     kind_counts: list[tuple[str, str, int]]
+    pairs: list[PairView] = field(default_factory=list)
+    pair_of_edge: dict[int, str] = field(default_factory=dict)
 
 
 def _safe_link(url: str | None) -> str | None:
@@ -87,10 +141,15 @@ def _safe_link(url: str | None) -> str | None:
     return None
 
 
-def _pieces(article: Article, views: list[FindingView]) -> list[Piece]:
-    """Cut the article's text around its findings and around evidence other findings cite."""
+def _pieces(
+    article: Article,
+    views: list[FindingView],
+    passages: Sequence[tuple[int, int, str]] = (),
+) -> list[Piece]:
+    """Cut the article's text around its findings, the evidence other findings cite, and
+    the aligned reuse passages ``(start, end, passage id)`` it takes part in."""
     by_id = {view.id: view for view in views}
-    spans = []
+    spans: list[tuple[int, int, tuple[str, str]]] = [(s, e, ("p", pid)) for s, e, pid in passages]
     for view in views:
         if view.finding.article_id == article.id:
             spans.append((view.finding.start, view.finding.end, ("f", view.id)))
@@ -110,11 +169,61 @@ def _pieces(article: Article, views: list[FindingView]) -> list[Piece]:
                 text=seg.text,
                 finding_ids=[v.id for v in flagged],
                 evidence_ids=sorted(fid for role, fid in seg.labels if role == "e"),
+                passage_ids=sorted(pid for role, pid in seg.labels if role == "p"),
                 kind=flagged[0].finding.kind if flagged else "",
                 title="\n".join(f"{v.label}: {v.finding.explanation}" for v in flagged),
             )
         )
     return pieces
+
+
+def _pairs(
+    index: int, story: StoryAnalysis, columns: dict[str, int], outlets: list[str]
+) -> tuple[list[PairView], dict[int, str], dict[str, list[tuple[int, int, str]]]]:
+    """The story's aligned reuse passages grouped by pair of articles, for the pair picker.
+
+    Returns the pairs (those with a reuse edge first, strongest first, then the
+    rest in column order), the pair key of each edge (by its index in
+    ``reuse.edges``), and each article's passage spans ``(start, end, id)``.
+    """
+    result = story.reuse
+    passages = getattr(result, "passages", None) or []
+    edges = getattr(result, "edges", None) or []
+    grouped: dict[tuple[int, int], list[tuple[int, PassageView]]] = defaultdict(list)
+    spans: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    for n, p in enumerate(passages):
+        if p.a not in columns or p.b not in columns or p.a == p.b:
+            continue
+        view = PassageView(f"s{index}p{n}", p.kind, p.similarity, p.overlap, p.quoted)
+        spans[p.a].append((p.a_start, p.a_end, view.id))
+        spans[p.b].append((p.b_start, p.b_end, view.id))
+        ca, cb = columns[p.a], columns[p.b]
+        grouped[(min(ca, cb), max(ca, cb))].append((p.a_start if ca < cb else p.b_start, view))
+    pairs: dict[tuple[int, int], PairView] = {}
+    pair_of_edge: dict[int, str] = {}
+    ordered: list[tuple[int | None, tuple[int, int]]] = [
+        (i, (min(cs, ct), max(cs, ct)))
+        for i, e in enumerate(edges)
+        if e.source in columns and e.target in columns
+        for cs, ct in [(columns[e.source], columns[e.target])]
+    ]
+    ordered += [(None, cols) for cols in sorted(grouped)]
+    for edge_index, (a, b) in ordered:
+        if (a, b) not in grouped:
+            continue
+        if (a, b) not in pairs:
+            pairs[(a, b)] = PairView(
+                key=f"s{index}c{a}-{b}",
+                a=a,
+                b=b,
+                a_outlet=outlets[a],
+                b_outlet=outlets[b],
+                passages=[v for _, v in sorted(grouped[(a, b)], key=lambda fv: fv[0])],
+                edge=edges[edge_index] if edge_index is not None else None,
+            )
+        if edge_index is not None:
+            pair_of_edge[edge_index] = pairs[(a, b)].key
+    return list(pairs.values()), pair_of_edge, spans
 
 
 def _story_view(index: int, story: StoryAnalysis, by_id: dict[str, Article]) -> StoryView:
@@ -132,6 +241,9 @@ def _story_view(index: int, story: StoryAnalysis, by_id: dict[str, Article]) -> 
         )
         for n, f in enumerate(story.findings)
     ]
+    shown = [by_id[a] for a in story.story.article_ids if a in by_id]
+    columns = {article.id: n for n, article in enumerate(shown)}
+    pairs, pair_of_edge, passage_spans = _pairs(index, story, columns, [a.outlet for a in shown])
     articles = [
         ArticleView(
             index=n,
@@ -139,14 +251,14 @@ def _story_view(index: int, story: StoryAnalysis, by_id: dict[str, Article]) -> 
             words=word_count(article.text),
             findings=[v for v in findings if v.finding.article_id == article.id],
             removed=article.removed,
-            pieces=_pieces(article, findings),
+            pieces=_pieces(article, findings, passage_spans.get(article.id, [])),
             link=_safe_link(article.url),
         )
-        for n, article in enumerate(by_id[a] for a in story.story.article_ids if a in by_id)
+        for n, article in enumerate(shown)
     ]
     counts = Counter(f.kind for f in story.findings)
     kind_counts = [(kind, kind_label(kind), n) for kind, n in sorted(counts.items())]
-    return StoryView(story, articles, findings, kind_counts)
+    return StoryView(story, articles, findings, kind_counts, pairs, pair_of_edge)
 
 
 def _csp_hash(source: str) -> str:
