@@ -22,6 +22,7 @@ from pressdiff import pipeline
 from pressdiff.model import Article, Evidence, Finding, Rejection, Removed
 from pressdiff.report import render_html, render_json, render_md, render_terminal, report_schema
 from pressdiff.report.views import cited_elsewhere, segments
+from pressdiff.reuse import Edge, Passage, ReuseResult
 
 pytestmark = pytest.mark.slow  # the analyses load the embedding model
 
@@ -110,6 +111,12 @@ def test_json_offsets_point_at_their_words(report: pipeline.Report) -> None:
             (story["article_ids"].index(f["article_id"]), f["start"]) for f in story["findings"]
         ]
         assert order == sorted(order)
+        for p in story["reuse"]["passages"]:
+            assert {p["a"], p["b"]} <= set(story["article_ids"]) and p["a"] != p["b"]
+            assert texts[p["a"]][p["a_start"] : p["a_end"]] == p["a_text"]
+            assert texts[p["b"]][p["b_start"] : p["b_end"]] == p["b_text"]
+        for e in story["reuse"]["edges"]:
+            assert {e["source"], e["target"]} <= set(story["article_ids"])
 
 
 def test_json_keeps_removed_debris_with_reasons(report: pipeline.Report) -> None:
@@ -177,6 +184,9 @@ class _Page(HTMLParser):
         self.scripts: list[str] = []
         self.mark_text: dict[str, str] = {}
         self._mark_ids: list[str] | None = None
+        self.passage_text: dict[tuple[str, str], str] = {}
+        self._passage_ids: list[str] | None = None
+        self._column: str | None = None
         self.text = ""
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -187,6 +197,11 @@ class _Page(HTMLParser):
             self._mark_ids = (attributes.get("data-f") or "").split()
         if tag == "script":
             self.scripts.append("")
+        if tag == "article" and "data-col" in attributes:
+            self._column = attributes["data-col"]
+        if tag in ("mark", "span") and "data-p" in attributes:
+            assert self._passage_ids is None, "passage runs must not nest"
+            self._passage_ids = (attributes["data-p"] or "").split()
         if tag not in self.VOID:
             self.stack.append(tag)
 
@@ -195,6 +210,10 @@ class _Page(HTMLParser):
         self.stack.pop()
         if tag == "mark":
             self._mark_ids = None
+        if tag in ("mark", "span"):
+            self._passage_ids = None
+        if tag == "article":
+            self._column = None
 
     def handle_data(self, data: str) -> None:
         if self.stack and self.stack[-1] == "script":
@@ -203,6 +222,9 @@ class _Page(HTMLParser):
         self.text += data
         for fid in self._mark_ids or []:
             self.mark_text[fid] = self.mark_text.get(fid, "") + data
+        for pid in self._passage_ids or []:
+            key = (pid, self._column or "")
+            self.passage_text[key] = self.passage_text.get(key, "") + data
 
 
 def _parse(html: str) -> _Page:
@@ -291,6 +313,69 @@ def test_html_survives_overlapping_findings(report: pipeline.Report) -> None:
     assert page.mark_text["s0f1"] == overlapping.text
 
 
+def _pair_options(page: _Page) -> dict[str, dict[str, str | None]]:
+    return {
+        attrs["value"] or "": attrs
+        for tag, attrs in page.elements
+        if tag == "option" and attrs.get("data-p")
+    }
+
+
+def test_html_highlights_reuse_passages_in_both_articles(report: pipeline.Report) -> None:
+    """Each aligned passage is cut into both its articles' text, and the pair picker lists it."""
+    page = _parse(render_html(report))
+    options = _pair_options(page)
+    story = report.stories[0]
+    columns = {a: str(n) for n, a in enumerate(story.story.article_ids)}
+    passages = story.reuse.passages
+    assert passages, "the example's copies share passages"
+    for n, p in enumerate(passages):
+        pid = f"s0p{n}"
+        assert page.passage_text[(pid, columns[p.a])] == p.a_text
+        assert page.passage_text[(pid, columns[p.b])] == p.b_text
+        (option,) = [
+            o
+            for o in options.values()
+            if any(code.split(":")[0] == pid for code in (o["data-p"] or "").split())
+        ]
+        assert {option["data-a"], option["data-b"]} == {columns[p.a], columns[p.b]}
+        assert f"{pid}:{p.kind}:{p.similarity:.2f}:" in (option["data-p"] or "")
+    # The strongest reuse edge of the example (002 rewrites part of 003's text, or the
+    # reverse) is the pair shown when the page opens.
+    selected = [attrs for tag, attrs in page.elements if tag == "option" and "selected" in attrs]
+    edge = story.reuse.edges[0]
+    assert len(selected) == 1
+    assert {selected[0]["data-a"], selected[0]["data-b"]} == {
+        columns[edge.source],
+        columns[edge.target],
+    }
+    # Arcs of the provenance graph and rows of the edge table open the pair too.
+    assert sum(attrs.get("data-pair") == selected[0]["value"] for _, attrs in page.elements) == 2
+
+
+def test_html_escapes_text_inside_reuse_passages(report: pipeline.Report) -> None:
+    """Article text inside a passage run is still text: a passage over hostile markup."""
+    story = report.stories[0]
+    hostile = next(a for a in report.articles if SCRIPT in a.text and IMG in a.text)
+    other = next(a for a in report.articles if a.id in story.story.article_ids and a != hostile)
+    start, end = hostile.text.index(SCRIPT) - 10, hostile.text.index(IMG) + len(IMG)
+    passage = Passage(
+        a=other.id, b=hostile.id, a_start=0, a_end=60, b_start=start, b_end=end,
+        kind="edited", similarity=0.8, overlap=0.7, quoted=0.0,
+        a_text=other.text[:60], b_text=hostile.text[start:end],
+    )  # fmt: skip
+    reuse = dataclasses.replace(story.reuse, passages=[passage], edges=[])
+    page = _parse(render_html(dataclasses.replace(
+        report, stories=[dataclasses.replace(story, reuse=reuse)]
+    )))  # fmt: skip
+    column = str(story.story.article_ids.index(hostile.id))
+    assert page.passage_text[("s0p0", column)] == hostile.text[start:end]
+    our_script = resources.files("pressdiff.report").joinpath("assets", "report.js").read_text()
+    assert page.scripts == [our_script]
+    assert not [tag for tag, _ in page.elements if tag in ("img", "iframe", "object", "embed")]
+    assert len(_pair_options(page)) == 1
+
+
 # --- Markdown and terminal --------------------------------------------------------------------
 
 
@@ -337,6 +422,9 @@ def test_renderers_accept_an_empty_report() -> None:
         (Evidence, "evidence", set()),
         (Removed, "removed", set()),
         (Rejection, "rejected", set()),
+        (ReuseResult, "reuse", set()),
+        (Passage, "reuse_passage", set()),
+        (Edge, "reuse_edge", set()),
     ],
 )
 def test_schema_names_every_field_of_the_model(
