@@ -79,12 +79,37 @@ def _evidence(u: _Unit) -> Evidence:
     return span_evidence(u.article, u.start, u.end)
 
 
+def _paragraph_vectors(article: Article, paras: list[_Unit]) -> np.ndarray:
+    """Each paragraph's MiniLM vector, from its sentences where they lie inside it.
+
+    The sentences are already embedded for the alignment (the cache answers),
+    and encoding every paragraph again was a third of the example's embedding
+    time.  A paragraph that a parsed sentence runs out of (a caption with no
+    full stop, glued to the next line) is encoded on its own.
+    """
+    sents = article.sentences
+    sent_vec = nlp.embed([s.text for s in sents])
+    out = np.zeros((len(paras), sent_vec.shape[1]), dtype=np.float32)
+    ends = [s.start + len(s.text.rstrip()) for s in sents]  # parsed sentences keep trailing space
+    own = []
+    for k, u in enumerate(paras):
+        touching = [i for i, s in enumerate(sents) if s.start < u.end and ends[i] > u.start]
+        if touching and all(u.start <= sents[i].start and ends[i] <= u.end for i in touching):
+            out[k] = sent_vec[touching].mean(axis=0)
+        else:
+            own.append(k)
+    if own:
+        out[own] = nlp.embed([article.text[paras[k].start : paras[k].end] for k in own])
+    out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
+    return out
+
+
 def _twins(article: Article) -> list[_Pair]:
     """Adjacent paragraphs with the same meaning in different words."""
     paras = _units(article, [(m.start(), m.end()) for m in _PARAGRAPH.finditer(article.text)])
     if len(paras) < 2:
         return []
-    vec = nlp.embed([article.text[u.start : u.end] for u in paras])
+    vec = _paragraph_vectors(article, paras)
     out = []
     for k in range(len(paras) - 1):
         u, v = paras[k], paras[k + 1]
