@@ -26,9 +26,11 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from typing import Any
 
 import numpy as np
+from rapidfuzz import fuzz
 
 from pressdiff import nlp
 from pressdiff.claims.check import Checker, CheckResult, RuleChecker
@@ -51,6 +53,11 @@ NAME_BONUS = 0.1
 PAIR_CONTRA_SIM = 0.85
 # ... or share this share of their words (a swapped name can cost a twin its cosine).
 PAIR_CONTRA_WORDS = 0.6
+# Less alike sentences still compare when one denies what the other states of the same
+# subject noun (see _negation_conflict).
+PAIR_NEGATION_SIM = 0.7
+# Two names this similar (rapidfuzz ratio) are spellings of one name, not a swap.
+SAME_NAME = 60
 # Spun copies repeat their source: their voice counts half.
 SPUN_WEIGHT = 0.5
 # A heavy reuse copy (edge score at least ECHO_SCORE) contradicting its own source counts
@@ -164,21 +171,58 @@ NEGATING_WORDS = frozenset(
 )  # fmt: skip
 
 
-def _negation_conflict(claim: Claim, ev: Claim, lemmas: dict[str, set[str]]) -> str | None:
+@dataclass(frozen=True)
+class _Words:
+    """What the twin rules read from a claim's parse: its lemmas, and its tokens as
+    (text, name label) where the label is the entity type, "PROPN" for an untagged proper
+    noun, or "" for any other word."""
+
+    lemmas: frozenset[str]
+    tokens: tuple[tuple[str, str], ...]
+    # (subject noun lemma, predicate lemma) of each predicate stated without negation.
+    asserted: frozenset[tuple[str, str]]
+
+
+def _words(span: Any) -> _Words:
+    return _Words(
+        frozenset(t.lemma_.lower() for t in span),
+        tuple(
+            (t.text, t.ent_type_ or ("PROPN" if t.pos_ == "PROPN" else ""))
+            for t in span
+            if not t.is_punct
+        ),
+        frozenset(
+            (c.lemma_.lower(), t.lemma_.lower())
+            for t in span
+            if not any(c.dep_ == "neg" for c in t.children)
+            for c in t.children
+            if c.dep_ in {"nsubj", "nsubjpass"} and c.pos_ == "NOUN"
+        ),
+    )
+
+
+def _negation_conflict(
+    claim: Claim, ev: Claim, words: dict[str, _Words], same_subject: bool = False
+) -> str | None:
     """A negation one near-twin has and the other lacks ("is ongoing" / "is not ongoing").
 
     The negated word must appear un-negated in the other sentence, and that sentence must not
     negate in other words ("judges instead of arbitrators" / "judges, not arbitrators").
+    With ``same_subject`` (for sentences less alike than twins) the other sentence must state
+    the very predicate of the same subject noun ("the cause ... was not yet known" / "the
+    cause ... was already known").
     """
     for a, b, side in ((claim, ev, "claim"), (ev, claim, "twin")):
         ours = [f for f in a.facts if f.attribute == "negation"]
         theirs = [f for f in b.facts if f.attribute == "negation"]
-        words = {w.strip(".,;:!?\"“”‘’'").lower() for w in b.text.split()}
-        if len(ours) <= len(theirs) or words & NEGATING_WORDS:
+        plain = {w.strip(".,;:!?\"“”‘’'").lower() for w in b.text.split()}
+        if len(ours) <= len(theirs) or plain & NEGATING_WORDS:
             continue
         negated = {f.value for f in theirs}
         for f in ours:
-            if f.value not in negated and f.value in lemmas[b.id]:
+            if same_subject and (f.entity, f.value) not in words[b.id].asserted:
+                continue
+            if f.value not in negated and f.value in words[b.id].lemmas:
                 other = "its twin" if side == "claim" else "the claim"
                 return f"negation mismatch: the {side} says '{f.text}', {other} does not negate it"
     return None
@@ -197,6 +241,37 @@ def _closed_set_conflict(claim: Claim, ev: Claim) -> str | None:
     return None
 
 
+_NAME_TAGS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "WORK_OF_ART",
+                        "PRODUCT", "PROPN"})  # fmt: skip
+
+
+def _name_swap(claim: Claim, ev: Claim, words: dict[str, _Words], names: NameIndex) -> str | None:
+    """One near-twin names a person where the other names someone else, word for word in the
+    same place ("his girlfriend, Shin Tan, ..." / "his girlfriend, Cong Yen, ...").
+
+    The pairwise checker misses these when the two parses differ, or when the new name is
+    mentioned elsewhere in the twin; the word diff of two near-identical sentences does not
+    depend on either.  The twin's name must be absent from the claim (a reordered list is no
+    swap), one side must be a person, and the two must not be spellings of one name.
+    """
+    ours, theirs = words[claim.id].tokens, words[ev.id].tokens
+    matcher = SequenceMatcher(
+        a=[w.lower() for w, _ in ours], b=[w.lower() for w, _ in theirs], autojunk=False
+    )
+    claim_words = {w.lower() for w, _ in ours}
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        a, b = ours[i1:i2], theirs[j1:j2]
+        if op != "replace" or not all(t in _NAME_TAGS for _, t in a + b):
+            continue
+        if "PERSON" not in {t for _, t in a + b} or claim_words & {w.lower() for w, _ in b}:
+            continue
+        x, y = " ".join(w for w, _ in a), " ".join(w for w, _ in b)
+        spelling = fuzz.ratio(x.lower(), y.lower()) >= SAME_NAME
+        if not spelling and names.canonical(x) != names.canonical(y):
+            return f"name: '{x}' where its twin says '{y}'"
+    return None
+
+
 def _word_overlap(a: str, b: str) -> float:
     """Jaccard overlap of two texts' lowercased words."""
     wa, wb = set(_WORD.findall(a.lower())), set(_WORD.findall(b.lower()))
@@ -207,17 +282,23 @@ def _judge(
     pairs: list[tuple[Claim, Claim, float]],
     checker: Checker,
     names: NameIndex,
-    lemmas: dict[str, set[str]],
+    words: dict[str, _Words],
 ) -> list[Alignment]:
     results: list[CheckResult] = checker.check_many([(ev.text, c.text) for c, ev, _ in pairs])
     out = []
     for (claim, ev, sim), res in zip(pairs, results, strict=True):
         label, reasons = res.label, list(res.reasons)
         twins = sim >= PAIR_CONTRA_SIM or _word_overlap(claim.text, ev.text) >= PAIR_CONTRA_WORDS
-        if twins:
+        if not twins and sim >= PAIR_NEGATION_SIM:
+            conflict = _negation_conflict(claim, ev, words, same_subject=True)
+            if conflict:
+                twins, label = True, "contradicts"
+                reasons.append(conflict)
+        elif twins:
             for conflict in (
-                _negation_conflict(claim, ev, lemmas),
+                _negation_conflict(claim, ev, words),
                 _closed_set_conflict(claim, ev),
+                _name_swap(claim, ev, words, names),
             ):
                 if conflict:
                     label = "contradicts"
@@ -256,6 +337,14 @@ class _Voices:
     def of(self, voice: str, claimant: str) -> float:
         echo = ECHO_WEIGHT if (claimant, voice) in self.echoes else 1.0
         return self.weights[voice] * echo
+
+    def own(self, claimant: str, side: _Side) -> float:
+        """The claimant's own weight in a dispute: :data:`ECHO_WEIGHT` of it when an article
+        against it is its reuse source, since a copy that deviates from its source in a
+        sentence it copied is the one that changed it (else one copy against one source
+        would always tie)."""
+        echo = any((voice, claimant) in self.echoes for voice in side.against)
+        return self.weights[claimant] * (ECHO_WEIGHT if echo else 1.0)
 
 
 def _echoes(reuse: Any) -> set[tuple[str, str]]:
@@ -385,9 +474,9 @@ def _flags(
     flagged: set[str] = set()
     weights = voices.weights
     for fact, side in _fact_sides(facts, voices).items():
-        own = weights[fact.article_id]
-        if fact.resolved and own >= UNRELIABLE * base[fact.article_id]:
+        if fact.resolved and weights[fact.article_id] >= UNRELIABLE * base[fact.article_id]:
             continue
+        own = voices.own(fact.article_id, side)
         if not _loses(side, own) or (
             fact.attribute in THING_SLOTS and len(side.against) < MIN_THING_AGAINST
         ):
@@ -405,7 +494,7 @@ def _flags(
         flagged.add(claim.id)
     for claim_id, side in _pair_sides(alignments, voices, by_id).items():
         claim = by_id[claim_id]
-        own = weights[claim.article_id]
+        own = voices.own(claim.article_id, side)
         if claim_id in flagged or not side.against or not _loses(side, own):
             continue
         findings.append(
@@ -472,13 +561,13 @@ def analyse(
     by_article_quotes = _quotes_by_article(quotes)
     claims: list[Claim] = []
     facts: list[Fact] = []
-    lemmas: dict[str, set[str]] = {}
+    words: dict[str, _Words] = {}
     for article in articles:
         parsed = extract_claims(article, by_article_quotes.get(article.id))
         facts.extend(extract_facts(article, parsed, names))
         claims.extend(c for c, _ in parsed)
-        lemmas.update((c.id, {t.lemma_.lower() for t in span}) for c, span in parsed)
-    alignments = _judge(align(claims, articles, names), checker, names, lemmas)
+        words.update((c.id, _words(span)) for c, span in parsed)
+    alignments = _judge(align(claims, articles, names), checker, names, words)
     spun = set(getattr(reuse, "spun_ids", None) or [])
     base = {a.id: SPUN_WEIGHT if a.id in spun else 1.0 for a in articles}
     by_id = {a.id: a for a in articles}
