@@ -161,3 +161,68 @@ def test_spun_copies_count_less(story: dict[str, Article]) -> None:
     assert weighed.reliability[story["002"].id] <= 0.5
     assert "married to Hutchins" not in _contradictions(weighed, story["004"])
     assert "radio" in _contradictions(weighed, story["004"])
+
+
+@pytest.fixture(scope="module")
+def harbor() -> dict[str, Article]:
+    """The shipped invented example (``examples/harbor-fire.md`` lists 04's distortions)."""
+    folder = Path(__file__).resolve().parents[1] / "examples" / "harbor-fire"
+    articles, rejected = load([str(p) for p in sorted(folder.glob("*.txt"))])
+    assert not rejected and len(articles) == 4
+    annotate(articles)
+    return {Path(a.source).name[:2]: a for a in articles}
+
+
+@pytest.fixture(scope="module")
+def harbor_result(harbor: dict[str, Article]):
+    return analyse(list(harbor.values()))
+
+
+@pytest.mark.slow
+def test_harbor_honest_outlets_get_no_contradiction(harbor, harbor_result) -> None:
+    for key in ("01", "02", "03"):
+        assert _contradictions(harbor_result, harbor[key]) == [], key
+
+
+@pytest.mark.slow
+def test_harbor_role_change_is_flagged(harbor, harbor_result) -> None:
+    """04 says "Deputy Mayor Dana Whitcombe"; three outlets say "Fire Chief"."""
+    role = next(f for f in harbor_result.findings if f.text == "Deputy Mayor")
+    assert role.article_id == harbor["04"].id
+    assert "3 other outlet(s) say otherwise" in role.explanation
+
+
+@pytest.mark.slow
+def test_harbor_released_firefighters_killed_is_flagged(harbor, harbor_result) -> None:
+    """04 says "Two firefighters were killed"; three outlets say "treated ... and released".
+    The counted group is a story-level patient, and "treated and released" means hurt."""
+    killed = next(f for f in harbor_result.findings if f.text == "killed")
+    assert killed.article_id == harbor["04"].id and killed.kind == "contradiction"
+    assert "3 other outlet(s) say otherwise" in killed.explanation
+
+
+@pytest.mark.slow
+def test_harbor_cause_already_known_is_flagged(harbor, harbor_result) -> None:
+    """04 says the cause "was already known", 01 that it "was not yet known": the same
+    predicate of the same subject, though the sentences are less alike than twins."""
+    flagged = _contradictions(harbor_result, harbor["04"])
+    assert "Whitcombe stated the cause of the blaze was already known." in flagged
+
+
+@pytest.mark.slow
+def test_a_copy_that_changes_its_source_is_the_one_flagged() -> None:
+    """One copy against its one source would tie; reuse says which is the copy."""
+    source = "The mayor said on Monday that the bridge would reopen in May after the repairs."
+    copy = "The mayor said on Monday that the bridge would not reopen in May after the repairs."
+    filler = " The council met for two hours. Residents asked about the traffic plan."
+    articles = [
+        Article("a", "a", "outlet-a", source + filler, source + filler),
+        Article("b", "b", "outlet-b", copy + filler, copy + filler),
+    ]
+    annotate(articles)
+    edge = SimpleNamespace(source="a", target="b", score=0.95)
+    result = analyse(articles, reuse=SimpleNamespace(edges=[edge], spun_ids=[]))
+    assert _contradictions(result, articles[1]) == [copy]
+    assert _contradictions(result, articles[0]) == []
+    tie = analyse(articles)
+    assert not any(f.kind == "contradiction" for f in tie.findings)

@@ -94,6 +94,9 @@ ROLES: dict[str, str] = {
     "prime minister": "prime minister",
     "minister": "minister",
     "mayor": "mayor",
+    "deputy mayor": "deputy mayor",
+    "fire chief": "fire chief",
+    "police chief": "police chief",
     "ceo": "chief executive",
     "chief executive": "chief executive",
     "chairman": "chairman",
@@ -123,7 +126,7 @@ _MAX_ROLE_WORDS = max(len(r.split()) for r in ROLES)
 COMPATIBLE_ROLES = [
     {"actor", "producer", "director", "writer", "singer"},
     {"president", "chairman", "chief executive"},
-    {"police officer", "sheriff"},
+    {"police officer", "sheriff", "police chief"},
     {"journalist", "anchor", "editor", "writer", "photographer"},
 ]
 SPOUSE_WORDS = {"wife", "husband", "spouse"}
@@ -509,7 +512,11 @@ def _outcomes(span: Span, persons: dict, ctx: _Context, speaker: str | None) -> 
         if lemma in KILLED | INJURED and tok.pos_ == "VERB":
             value = "killed" if lemma in KILLED else "injured"
             patients = _patients(tok)
-        elif lemma == "release" and any(c.lower_ in {"hospital"} for c in tok.subtree):
+        elif lemma == "release" and (
+            any(c.lower_ == "hospital" for c in tok.subtree)
+            or (tok.dep_ == "conj" and tok.head.lemma_.lower() == "treat")
+        ):
+            # "released from hospital", "treated and released": hurt, and alive.
             value, patients = "injured", _patients(tok)
         elif lemma == "dead" and tok.dep_ == "acomp":
             value = "killed"
@@ -521,7 +528,7 @@ def _outcomes(span: Span, persons: dict, ctx: _Context, speaker: str | None) -> 
             ]
         else:
             continue
-        named = [w for w in (_patient_name(p, persons) for p in patients) if w]
+        named = [w for w in (_patient_name(p, persons) or _patient_group(p) for p in patients) if w]
         for who in named or [UNATTACHED]:
             facts.append(ctx.fact(who, "outcome", value, tok.idx, tok.idx + len(tok)))
     return facts
@@ -534,6 +541,18 @@ def _patient_name(tok: Token, persons: dict) -> str:
     return next(
         (persons[c.i][0] for c in tok.children if c.dep_ == "compound" and c.i in persons), ""
     )
+
+
+def _patient_group(tok: Token) -> str:
+    """A counted group as a patient ("two firefighters" -> "2 firefighter(s)"): outlets that
+    count the same victims name them the same way, so the group is a story-level entity."""
+    if tok.pos_ != "NOUN":
+        return ""
+    for child in tok.children:
+        if child.dep_ == "nummod":
+            count = _NUMBER_WORDS.get(child.lower_, child.text.replace(",", ""))
+            return f"{count} {tok.lemma_.lower()}(s)"
+    return ""
 
 
 def _regex_facts(span: Span, ctx: _Context) -> list[Fact]:
