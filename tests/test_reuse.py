@@ -172,3 +172,16 @@ def test_reuse_partial_draws_one_arc_per_edge(example) -> None:
     assert html.count('<path class="arc') == len(result.edges) >= 1
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert 'class="spun">004' in html
+
+
+@pytest.mark.slow
+def test_light_spinner_copy_is_flagged_by_its_synonym_swaps() -> None:
+    """examples/harbor-fire 04 is the Gazette (01) run through a light synonym spinner."""
+    folder = ROOT / "examples" / "harbor-fire"
+    articles = annotate([_article(p, p.stem[:2]) for p in sorted(folder.glob("*.txt"))])
+    result = reuse.analyse(articles)
+    assert result.spun_ids == ["04"]
+    (finding,) = [f for f in result.findings if f.kind == "spun_copy"]
+    assert "synonyms swapped in" in finding.explanation
+    assert "'warehouse' → 'storehouse'" in finding.explanation
+    assert {e.article_id for e in finding.evidence} == {"01", "04"}

@@ -10,10 +10,13 @@ A synonym spinner leaves marks that honest reporting does not:
   other outlets, though they mean the same;
 * ``substitutions`` — in those paraphrased pairs, one word replaced by one
   word inside otherwise aligned text (a word-level Levenshtein ``replace`` of
-  length 1 on both sides), the spinner's signature.
+  length 1 on both sides), the spinner's signature;
+* ``swapped_copy`` — most of the article is an edited copy of one other
+  article of the story, with many content words swapped one for one for
+  synonyms (a light spinner keeps enough words to align as a copy).
 
-The first signal is enough on its own; the others, which can each occur in
-an honest article now and then, must fire together (at least two).
+The first and the last are enough on their own; the others, which can each
+occur in an honest article now and then, must fire together (at least two).
 """
 
 from __future__ import annotations
@@ -23,10 +26,12 @@ from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz.distance import Indel, Levenshtein
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from pressdiff import nlp
 from pressdiff.model import Article, Evidence, Finding, span_evidence
 from pressdiff.quotes.marks import find_quoted
+from pressdiff.reuse.edges import QUOTED_PASSAGE
 from pressdiff.reuse.records import Edge, Passage
 from pressdiff.reuse.words import words
 
@@ -46,6 +51,12 @@ MIN_REWORDED_QUOTES = 2
 """Reworded quotes needed: one can be a different transcription of the same words."""
 MIN_SUBSTITUTIONS = 3
 """One-for-one word swaps needed across the twin and quote pairs."""
+MOSTLY_COPIED = 0.5
+"""Share of an article's unquoted words in edited or paraphrased passages of one source."""
+MIN_SPUN_SWAPS = 5
+"""Synonym swaps needed in such a copy: a copy editor replaces a word or two, a spinner dozens."""
+SPUN_SWAP_RATE = 1 / 40
+"""...and one per this many copied words at least, so a long reprint's few edits don't count."""
 
 _PARAGRAPH = re.compile(r"[^\n]+")
 
@@ -144,38 +155,87 @@ def _reworded_quotes(article: Article, others: list[_Unit], other_vec: np.ndarra
     return out
 
 
-def _substitutions(pair: _Pair) -> int:
-    """One-for-one word replacements in the word-level alignment of the pair."""
+def _one_for_one(pair: _Pair) -> list[tuple[str, str]]:
+    """The one-for-one word replacements in the word-level alignment of the pair."""
     a, b = words(pair.here.text).forms, words(pair.there.text).forms
-    count = 0
-    for op in Levenshtein.opcodes(a, b):
-        if op.tag == "replace" and op.src_end - op.src_start == 1 == op.dest_end - op.dest_start:
-            count += 1
-    return count
+    return [
+        (a[op.src_start], b[op.dest_start])
+        for op in Levenshtein.opcodes(a, b)
+        if op.tag == "replace" and op.src_end - op.src_start == 1 == op.dest_end - op.dest_start
+    ]
+
+
+def _substitutions(pair: _Pair) -> int:
+    return len(_one_for_one(pair))
+
+
+def _synonym_swap(mine: str, theirs: str) -> bool:
+    """A content word replaced by a different word, not by an inflection of itself.
+
+    A copy editor turns "said" into "says" or "the" into "a"; a spinner turns
+    "warehouse" into "storehouse" and "escaped" into "fled".  Digits are left
+    out: a changed number is a distortion, not a synonym.
+    """
+    if mine in STOP_WORDS or theirs in STOP_WORDS or mine.isdigit() or theirs.isdigit():
+        return False
+    common = next(
+        (k for k, (x, y) in enumerate(zip(mine, theirs, strict=False)) if x != y),
+        min(len(mine), len(theirs)),
+    )
+    return common < 4 and common < min(len(mine), len(theirs)) - 2
+
+
+def _source_pairs(article: Article, edge: Edge, passages: list[Passage], kinds: set[str]):
+    """The passages of ``kinds`` between ``article`` and its edge's source, ``here`` first."""
+    pairs = []
+    for p in passages:
+        if (
+            p.kind in kinds
+            and p.quoted < QUOTED_PASSAGE
+            and {p.a, p.b} == {edge.source, edge.target}
+        ):
+            here, there = (
+                (p.b, p.b_start, p.b_end, p.b_text),
+                (p.a, p.a_start, p.a_end, p.a_text),
+            )
+            if p.a == article.id:
+                here, there = there, here
+            pairs.append(_Pair(Evidence(*here), Evidence(*there)))
+    return pairs
 
 
 def _paraphrase_of_one(article: Article, edges: list[Edge], passages: list[Passage]) -> list[_Pair]:
     """Paraphrase passages from the one source that explains most of the article."""
     for edge in edges:
-        if edge.target != article.id:
-            continue
         cov = edge.coverage
         if (
-            cov["paraphrase"] >= MOSTLY_PARAPHRASED
+            edge.target == article.id
+            and cov["paraphrase"] >= MOSTLY_PARAPHRASED
             and cov["paraphrase"] > cov["verbatim"] + cov["edited"]
         ):
-            pairs = []
-            for p in passages:
-                if p.kind == "paraphrase" and {p.a, p.b} == {edge.source, edge.target}:
-                    here, there = (
-                        (p.b, p.b_start, p.b_end, p.b_text),
-                        (p.a, p.a_start, p.a_end, p.a_text),
-                    )
-                    if p.a == article.id:
-                        here, there = there, here
-                    pairs.append(_Pair(Evidence(*here), Evidence(*there)))
-            return pairs
+            return _source_pairs(article, edge, passages, {"paraphrase"})
     return []
+
+
+def _swapped_copy(
+    article: Article, edges: list[Edge], passages: list[Passage]
+) -> tuple[list[_Pair], list[tuple[str, str]]]:
+    """Edited passages from the one source most of the article copies, if synonyms were swapped in.
+
+    A light spinner keeps most words, so its output aligns as an ``edited``
+    copy rather than a paraphrase; what gives it away is how many content
+    words it replaced one for one.
+    """
+    for edge in edges:
+        cov = edge.coverage
+        if edge.target != article.id or cov["edited"] + cov["paraphrase"] < MOSTLY_COPIED:
+            continue
+        pairs = _source_pairs(article, edge, passages, {"edited", "paraphrase"})
+        swaps = [w for pair in pairs for w in _one_for_one(pair) if _synonym_swap(*w)]
+        copied = sum(len(words(pair.here.text)) for pair in pairs)
+        if len(swaps) >= MIN_SPUN_SWAPS and len(swaps) >= SPUN_SWAP_RATE * copied:
+            return pairs, swaps
+    return [], []
 
 
 def spun_findings(
@@ -209,11 +269,15 @@ def spun_findings(
         if n_swaps >= MIN_SUBSTITUTIONS:
             fired.append("substitutions")
             signals["substitutions"] = swapped
+        copied, synonyms = _swapped_copy(article, edges, passages)
+        if copied:
+            signals["swapped_copy"] = copied
+            fired.insert(0, "swapped_copy")
         if signals["paraphrase_of_one"]:
             fired.insert(0, "paraphrase_of_one")
-        elif len(fired) < 2:
+        elif not copied and len(fired) < 2:
             continue
-        findings.append(_finding(article, fired, signals, n_swaps))
+        findings.append(_finding(article, fired, signals, n_swaps, synonyms))
     return findings
 
 
@@ -222,11 +286,18 @@ _SAYS = {
     "twins": "{n} paragraphs sit beside a reworded duplicate of themselves",
     "reworded_quotes": "{n} quotes are worded differently from the same quote in other outlets",
     "substitutions": "{swaps} one-for-one word swaps in those pairs",
+    "swapped_copy": (
+        "{n} passage(s) copy one other article with {synonyms} synonyms swapped in ({examples})"
+    ),
 }
 
 
 def _finding(
-    article: Article, fired: list[str], signals: dict[str, list[_Pair]], n_swaps: int
+    article: Article,
+    fired: list[str],
+    signals: dict[str, list[_Pair]],
+    n_swaps: int,
+    synonyms: list[tuple[str, str]],
 ) -> Finding:
     evidence: list[Evidence] = []
     for name in fired:
@@ -235,7 +306,14 @@ def _finding(
                 if ev not in evidence:
                     evidence.append(ev)
     first = min((e for e in evidence if e.article_id == article.id), key=lambda e: e.start)
-    says = "; ".join(_SAYS[name].format(n=len(signals[name]), swaps=n_swaps) for name in fired)
+    distinct = list(dict.fromkeys(synonyms))[:4]
+    examples = "e.g. " + ", ".join(f"'{theirs}' → '{mine}'" for mine, theirs in distinct)
+    says = "; ".join(
+        _SAYS[name].format(
+            n=len(signals[name]), swaps=n_swaps, synonyms=len(synonyms), examples=examples
+        )
+        for name in fired
+    )
     return Finding(
         kind="spun_copy",
         article_id=article.id,
