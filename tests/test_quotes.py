@@ -285,3 +285,44 @@ def _story(articles: list[Article]):
     from pressdiff.model import Story
 
     return Story(story_id(a.id for a in articles), [a.id for a in articles])
+
+
+def _speakers(text: str) -> list[tuple[str, str | None]]:
+    return [
+        (q.text, text[q.speaker_start : q.speaker_end] if q.speaker_start >= 0 else None)
+        for q in quotes.extract(text)
+    ]
+
+
+def test_participle_cue_takes_the_reporting_clause_subject():
+    # "adding" hangs on "be" (subject "the process"); the speaker is the subject of "said".
+    text = (
+        "In an interview Monday, Sanders said the process of writing the platform could be "
+        "“messy,” adding, “Democracy is messy.”"
+    )
+    assert _speakers(text) == [("messy, Democracy is messy.", "Sanders")]
+
+
+def test_words_inside_the_quote_are_never_the_speaker():
+    text = (
+        "“Very good reporter, very good reporter this guy,” Trump, the front-runner in "
+        "South Carolina, said when Boyle asked him a question."
+    )
+    assert _speakers(text)[0][1] == "Trump"
+
+
+def test_inverted_attribution_names_an_unnamed_speaker():
+    text = "“It’s Bernie’s to lose at this point,” added another New Hampshire Democrat."
+    assert _speakers(text)[0][1] == "another New Hampshire Democrat"
+    assert _speakers("“Donald is an amazing leader,” said the 46-year-old.")[0][1] == "46-year-old"
+
+
+def test_a_cue_in_the_next_paragraph_is_not_the_quotes():
+    # The parser runs the second quote's sentence on into the next paragraph.
+    text = (
+        "America needs leaders “who understand that bombastic comments can cause more "
+        "turbulence,” Clinton said.\n\n“And that’s why steady, experienced leadership is so "
+        "important at times like these.”\n\nTrump, who has relied on populist fervor in his "
+        "bid, has said the vote was fantastic."
+    )
+    assert [speaker for _, speaker in _speakers(text)] == ["Clinton", "Clinton"]

@@ -8,7 +8,9 @@ first speech verb outside it finds the cue on either side of the quote and
 for partial quotes embedded in a sentence (he has “no idea” how …).  When
 the sentence has no cue, the speaker is carried over from the quote just
 before (a quote continued in the next paragraph) or taken from a cue in the
-sentence before ("Baldwin explained what happened.").
+sentence before ("Baldwin explained what happened.").  The parse is followed
+only within the quote's own paragraph (the parser runs sentences over
+paragraph breaks), and words inside quotes never name the speaker.
 """
 
 from __future__ import annotations
@@ -39,6 +41,19 @@ SPEECH_VERBS = frozenset(
     """.split()  # noqa: SIM905 (a word list reads better than 110 quoted strings)
 )
 _SUBJECT_DEPS = ("nsubj", "nsubjpass")
+# Verbs that introduce speech only with their particle: "he went on", "Trump shot back".
+_PHRASAL_SPEECH = frozenset(
+    {
+        ("go", "on"),
+        ("shoot", "back"),
+        ("fire", "back"),
+        ("hit", "back"),
+        ("cut", "in"),
+        ("chime", "in"),
+        ("weigh", "in"),
+        ("write", "back"),
+    }
+)
 _MAX_CARRY_GAP = 400  # chars between two quotes for the second to inherit the speaker
 _SPLIT_GAP = 60  # longest attribution between two halves of a split quote
 _WORDS = re.compile(r"\w+(?:['’]\w+)*")
@@ -62,6 +77,22 @@ def _char_mask(doc: Doc, quoted: list[Quoted]) -> list[bool]:
     return inside
 
 
+def _paragraphs(doc: Doc) -> list[int]:
+    """For each token: the number of its paragraph (line breaks part paragraphs).
+
+    The small parser often runs one sentence over a paragraph break (a quote's
+    paragraph and the next one become one tree), but a cue in another paragraph
+    is never the quote's: each paragraph of a news text is written to stand alone.
+    """
+    ids: list[int] = []
+    current = 0
+    for tok in doc:
+        if "\n" in tok.text:
+            current += 1
+        ids.append(current)
+    return ids
+
+
 def _quote_tokens(doc: Doc, q: Quoted) -> list[Token]:
     toks: list[Token] = []
     for a, b in q.parts:
@@ -71,25 +102,114 @@ def _quote_tokens(doc: Doc, q: Quoted) -> list[Token]:
     return toks
 
 
-def _subject(verb: Token) -> Span | None:
+def _subject(verb: Token, inside: list[bool]) -> Span | None:
     """The speaker phrase of a cue verb: its subject, the agent of a passive,
-    or the subject of the verb it hangs from ("…," he said, adding …)."""
+    or the subject of the verb it hangs from ("…," he said, adding …).
+
+    Words inside a quote are never the speaker: where the parser makes a quoted
+    noun the subject (“Very good reporter,” Trump said), the name next to the
+    verb is taken instead."""
     for child in verb.children:
-        if child.dep_ in _SUBJECT_DEPS and child.lower_ not in ("it", "that", "which", "this"):
-            phrase = _phrase(child)
-            return phrase if _can_speak(phrase) else None
+        if child.dep_ not in _SUBJECT_DEPS:
+            continue
+        if child.lower_ == "who" and verb.dep_ == "relcl":
+            # "Sanders, who said …": the relative pronoun stands for the noun it follows.
+            child = verb.head
+        elif child.lower_ in ("it", "that", "which", "this"):
+            continue
+        phrase = _phrase(child)
+        if any(inside[t.i] for t in phrase):
+            named = _name_after_quote(verb, inside)
+            if named is not None:
+                return named
+            break
+        return phrase if _can_speak(phrase) else None
     if any(c.dep_ == "nsubjpass" for c in verb.children):
         for child in verb.children:
             if child.dep_ == "agent":
                 pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
-                if pobj is not None:
+                if pobj is not None and not inside[pobj.i]:
                     return _phrase(pobj)
-    if verb.dep_ in ("conj", "advcl", "xcomp", "acl") and verb.head is not verb:
-        return _subject(verb.head)
-    return _named_neighbour(verb)
+    if verb.dep_ in ("conj", "advcl", "xcomp", "acl") and verb.head.i != verb.i:
+        return _subject(_reporting_verb(verb.head) or verb.head, inside)
+    return _inverted_subject(verb, inside) or _named_neighbour(verb, inside)
 
 
-def _named_neighbour(verb: Token) -> Span | None:
+def _name_after_quote(verb: Token, inside: list[bool]) -> Span | None:
+    """The first name between a quote and its verb (“…,” Trump, the front-runner
+    in South Carolina, said): the speaker, with its apposition after it, where
+    the parser took the quote for the subject."""
+    doc = verb.doc
+    start = verb.i
+    while start > verb.sent.start and not inside[start - 1]:
+        start -= 1
+    for tok in doc[start : verb.i]:
+        if tok.ent_type_ in ("PERSON", "ORG") or (tok.pos_ == "PROPN" and not tok.ent_type_):
+            return _phrase(tok)
+    return None
+
+
+def _inverted_subject(verb: Token, inside: list[bool]) -> Span | None:
+    """The speaker named right after the verb in an inverted attribution (“…,”
+    said Skelly; “…,” added another New Hampshire Democrat), which the parser
+    often reads as an object or adverb of the verb.  Only after a quote: the
+    order verb–speaker is the news convention for a cue that follows the quote."""
+    doc = verb.doc
+    before = verb.i - 1
+    while before >= 0 and doc[before].is_punct and not inside[before]:
+        before -= 1
+    if before < 0 or not inside[before] or before == verb.i - 1:
+        return None
+    end = verb.i + 1
+    while (
+        end < len(doc)
+        and not inside[end]
+        and (
+            doc[end].pos_ in ("DET", "ADJ", "PROPN", "NOUN", "NUM")
+            or (doc[end].text == "-" and end > verb.i + 1)
+        )
+    ):
+        end += 1
+    phrase = doc[verb.i + 1 : end]
+    if not phrase or not (phrase[-1].pos_ in ("PROPN", "NOUN") or _is_age(phrase)):
+        return None
+    return phrase if _can_speak(phrase) else None
+
+
+def _is_age(phrase: Span) -> bool:
+    """An age standing for the person: "the 46-year-old", "a 29-year-old"."""
+    return phrase.text.lower().replace(" ", "").endswith(("year-old", "years-old"))
+
+
+def _is_speech_verb(tok: Token) -> bool:
+    """A verb that introduces reported speech: a speech-verb lemma, or a phrasal
+    verb that means speaking only with its particle ("went on", "shot back")."""
+    if tok.pos_ not in ("VERB", "AUX"):
+        return False
+    lemma = tok.lemma_.lower()
+    return lemma in SPEECH_VERBS or any(
+        (lemma, c.lower_) in _PHRASAL_SPEECH for c in tok.children if c.dep_ in ("prt", "advmod")
+    )
+
+
+def _reporting_verb(node: Token) -> Token | None:
+    """The speech verb whose reported clause ``node`` is, if any.
+
+    A participle or second verb without a subject ("…, adding", "and predicted")
+    shares the subject of the reporting clause, but the parser often hangs it on
+    the verb of the reported clause instead: in 'Sanders said the process could
+    be “messy,” adding, “…”' "adding" hangs on "be", whose subject is "the
+    process".  The speaker is the subject of the speech verb above ("said")."""
+    for _ in range(4):
+        if _is_speech_verb(node):
+            return node
+        if node.dep_ not in ("ccomp", "conj", "advcl", "xcomp") or node.head.i == node.i:
+            return None
+        node = node.head
+    return None
+
+
+def _named_neighbour(verb: Token, inside: list[bool]) -> Span | None:
     """When the parse gives a speech verb no subject ("her adviser, Jake Sullivan,
     said:", "said Sullivan"), the nearest name just before it, else just after."""
     sent = verb.sent
@@ -97,7 +217,7 @@ def _named_neighbour(verb: Token) -> Span | None:
     after = range(verb.i + 1, min(sent.end, verb.i + 4))
     for i in (*before, *after):
         tok = verb.doc[i]
-        if tok.is_punct and tok.text in '.!?;“”"':
+        if (tok.is_punct and tok.text in '.!?;“”"') or inside[i]:
             continue
         if tok.ent_type_ in ("PERSON", "ORG"):
             return _phrase(tok)
@@ -110,8 +230,11 @@ _NOT_SPEAKERS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MO
 
 def _can_speak(phrase: Span) -> bool:
     """False for subjects that cannot be a source: times and numbers ("2:40 p.m.",
-    "Saturday"), live-blog labels ("The Latest")."""
+    "Saturday"), live-blog labels ("The Latest"); an age ("the 46-year-old")
+    is a person even though the tagger calls it a date."""
     root = phrase.root
+    if _is_age(phrase):
+        return True
     if root.ent_type_ in _NOT_SPEAKERS or phrase.text in ("The Latest",):
         return False
     return root.pos_ in ("PROPN", "NOUN", "PRON") or bool(root.ent_type_)
@@ -119,7 +242,8 @@ def _can_speak(phrase: Span) -> bool:
 
 def _phrase(tok: Token) -> Span:
     """The words naming a speaker: a named entity whole, else the noun with its
-    determiners, adjectives and compounds ("another source", "the actor")."""
+    determiners, adjectives, compounds and possessor ("another source", "the
+    actor", "Sanders’ fundraising email": the possessor is who the email speaks for)."""
     doc = tok.doc
     if tok.ent_type_:
         ent = next((e for e in doc.ents if e.start <= tok.i < e.end), None)
@@ -127,7 +251,9 @@ def _phrase(tok: Token) -> Span:
             return ent
     start = tok.i
     for left in reversed(list(tok.lefts)):
-        if left.i == start - 1 and left.dep_ in ("det", "amod", "compound", "poss", "nmod"):
+        if left.dep_ == "poss" and left.right_edge.i == start - 1:
+            start = left.left_edge.i  # the possessor with its "’s" and its own words
+        elif left.i == start - 1 and left.dep_ in ("det", "amod", "compound", "nmod"):
             start = left.i
         else:
             break
@@ -144,42 +270,42 @@ def _according_to(tok: Token) -> Span | None:
     return None
 
 
-def _cue_of(tok: Token) -> _Attribution | None:
+def _cue_of(tok: Token, inside: list[bool]) -> _Attribution | None:
     """An attribution if ``tok`` is a cue outside the quote."""
-    if tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in SPEECH_VERBS:
-        return _Attribution(_subject(tok), (tok.idx, tok.idx + len(tok.text)))
+    if _is_speech_verb(tok):
+        return _Attribution(_subject(tok, inside), (tok.idx, tok.idx + len(tok.text)))
     speaker = _according_to(tok)
     if speaker is not None:
         return _Attribution(speaker, (tok.idx, tok.idx + len("according to")))
     return None
 
 
-def _governing_cue(toks: list[Token], inside: list[bool]) -> _Attribution | None:
+def _governing_cue(toks: list[Token], inside: list[bool], para: list[int]) -> _Attribution | None:
     """Walk up the parse from the quote to the nearest cue outside it.
 
     The walk may pass through other quotes (he said the “trigger wasn't
     pulled” and that he “didn't pull the trigger”) but a cue is never a word
-    inside a quote."""
+    inside a quote, nor a word of another paragraph."""
     own = {t.i for t in toks}
     seen: set[int] = set()
     best: tuple[int, _Attribution] | None = None
     for tok in toks:
-        if tok.head.i not in own or tok.head is tok:
+        if tok.head.i not in own or tok.head.i == tok.i:
             node, depth = tok.head, 0
-            while node.i not in seen and depth < 6:
+            while node.i not in seen and depth < 6 and para[node.i] == para[tok.i]:
                 seen.add(node.i)
                 if not inside[node.i]:
-                    found = _cue_of(node)
+                    found = _cue_of(node, inside)
                     if found is not None and found.speaker is not None:
                         if best is None or depth < best[0]:
                             best = (depth, found)
                         break
                     for child in node.children:
                         if child.lower_ == "according" and not inside[child.i]:
-                            found = _cue_of(child)
+                            found = _cue_of(child, inside)
                             if found is not None:
                                 best = best or (depth, found)
-                if node.head is node:
+                if node.head.i == node.i:
                     break
                 node, depth = node.head, depth + 1
     return best[1] if best else None
@@ -194,7 +320,7 @@ def _nearby_cue(doc: Doc, toks: list[Token], inside: list[bool]) -> _Attribution
     for tok in window:
         if inside[tok.i] or "\n" in tok.text:
             continue
-        found = _cue_of(tok)
+        found = _cue_of(tok, inside)
         if found is None or found.speaker is None:
             continue
         # A cue separated from the quote by a sentence end belongs to another sentence.
@@ -231,7 +357,7 @@ def _colon_speaker(doc: Doc, toks: list[Token], inside: list[bool]) -> _Attribut
         clause.append(doc[j])
         j -= 1
     for tok in clause:  # nearest first
-        found = _cue_of(tok)
+        found = _cue_of(tok, inside)
         if found is not None:
             if found.speaker is None:  # inverted: "Stated Stone:"
                 after = [t for t in doc[tok.i + 1 : i] if t.pos_ == "PROPN"]
@@ -258,13 +384,16 @@ def _issuer(noun: Token) -> Span | None:
     return None
 
 
-def _clause_subject(toks: list[Token], inside: list[bool]) -> _Attribution | None:
+def _clause_subject(toks: list[Token], inside: list[bool], para: list[int]) -> _Attribution | None:
     """For a partial quote inside a sentence ("Rubio bemoaned a climate in which
-    people “literally hate each other”"), the subject of the sentence's main verb."""
-    root = toks[0].sent.root
+    people “literally hate each other”"), the subject of the sentence's main verb
+    (the top of the quote's tree within its paragraph)."""
+    root = toks[0]
+    while root.head.i != root.i and para[root.head.i] == para[toks[0].i]:
+        root = root.head
     if inside[root.i] or root.pos_ not in ("VERB", "AUX"):
         return None
-    speaker = _subject(root)
+    speaker = _subject(root, inside)
     if speaker is None or any(inside[t.i] for t in speaker):
         return None
     # Without a speech verb, only a named or personal subject is taken as the source
@@ -283,7 +412,7 @@ def _sentence_before_cue(doc: Doc, toks: list[Token], inside: list[bool]) -> _At
     prev = doc[sent.start - 1].sent
     for tok in prev:
         if not inside[tok.i]:
-            found = _cue_of(tok)
+            found = _cue_of(tok, inside)
             if found is not None and found.speaker is not None:
                 return found
     return None
@@ -325,7 +454,7 @@ def _has_cue(doc: Doc, start: int, end: int, stop_at_sentence: bool = False) -> 
             tok.text in (".", "!", "?") or tok.text in '“"' or "\n" in tok.text
         ):
             return False
-        if tok.lemma_.lower() in SPEECH_VERBS and tok.pos_ in ("VERB", "AUX"):
+        if _is_speech_verb(tok):
             return True
     return False
 
@@ -339,6 +468,7 @@ def extract_doc(doc: Doc, people: People) -> list[Quote]:
     text = doc.text
     quoted = _merge_split(doc, find_quoted(text))
     inside = _char_mask(doc, quoted)
+    para = _paragraphs(doc)
     quotes: list[Quote] = []
     prev: Quote | None = None
     for q in quoted:
@@ -346,17 +476,17 @@ def extract_doc(doc: Doc, people: People) -> list[Quote]:
         if not toks:
             continue
         attribution = (
-            _governing_cue(toks, inside)
+            _governing_cue(toks, inside, para)
             or _nearby_cue(doc, toks, inside)
             or _colon_speaker(doc, toks, inside)
         )
         words = _WORDS.findall(quote_text(text, q.parts))
-        standalone = _stands_alone(doc, toks, inside)
+        standalone = _stands_alone(doc, toks, inside, para)
         if attribution is None and standalone:
             attribution = _sentence_before_cue(doc, toks, inside)
         if attribution is None and not standalone and len(words) >= 3:
             # Only for real phrases: a lone scare-quoted word has no speaker.
-            attribution = _clause_subject(toks, inside)
+            attribution = _clause_subject(toks, inside, para)
         quote = Quote(start=q.start, end=q.end, text=quote_text(text, q.parts), parts=list(q.parts))
         if attribution is not None:
             quote.cue_start, quote.cue_end = attribution.cue
@@ -368,7 +498,7 @@ def extract_doc(doc: Doc, people: People) -> list[Quote]:
             prev is not None
             and q.start - prev.end <= _MAX_CARRY_GAP
             and (
-                standalone
+                (standalone and len(words) > 1)
                 or (
                     "\n" not in text[prev.end : q.start]
                     and _looks_like_speech(words, False, q.single)
@@ -390,27 +520,32 @@ def extract_doc(doc: Doc, people: People) -> list[Quote]:
     return quotes
 
 
-def _stands_alone(doc: Doc, toks: list[Token], inside: list[bool]) -> bool:
-    """True when the quote's sentence has no words of its own outside the marks."""
+def _stands_alone(doc: Doc, toks: list[Token], inside: list[bool], para: list[int]) -> bool:
+    """True when the quote's sentence has no words of its own outside the marks
+    (words of the sentence in another paragraph do not count)."""
+    paragraphs = {para[toks[0].i], para[toks[-1].i]}
     sents = {toks[0].sent.start, toks[-1].sent.start}
     for start in sents:
         sent = doc[start].sent
-        if any(not inside[t.i] and t.is_alpha for t in sent):
+        if any(not inside[t.i] and t.is_alpha and para[t.i] in paragraphs for t in sent):
             return False
     return True
 
 
 def _is_title(words: list[str], standalone: bool) -> bool:
     """A capitalised name in marks (the “Rust” film set, a headline “Not Fit To Serve”)
-    is a title, not speech."""
+    is a title, not speech; so is a paragraph of capitals alone in its marks, a
+    subheading (“DIVISIVE, STUPID AND WRONG”)."""
     if standalone:
-        return False
+        return len(words) >= 2 and all(w.isupper() or w.isdigit() for w in words)
     lower_ok = {"a", "an", "the", "of", "to", "in", "on", "for", "and", "or", "at", "by", "with"}
     return all(w[0].isupper() or w[0].isdigit() or w in lower_ok for w in words)
 
 
 def _looks_like_speech(words: list[str], standalone: bool, single: bool) -> bool:
-    """An unattributed quoted stretch counts as a quote only if it reads like speech."""
+    """An unattributed quoted stretch counts as a quote only if it reads like speech:
+    a sentence of its own (not one word alone in its marks, a label like “Related:”)
+    or a phrase of four words or more."""
     if single:
         return False
-    return standalone or len(words) >= 4
+    return (standalone and len(words) > 1) or len(words) >= 4
