@@ -159,8 +159,16 @@ def _same_person(gold: Gold, pred: Pred, doc, people: People, inside) -> bool:
     return bool(gold_name) and gold_name[-1] in pred.name.lower().split()
 
 
+def quoted_tokens(doc, golds: list[Gold]) -> list[bool]:
+    """For each token: is it a word inside the gold quotes?  A gold pronoun
+    Source ("he") is resolved like any pronoun, to the nearest person named
+    outside quotation marks; a name inside a quote is what was said, not who."""
+    words = frozenset().union(*(g.words for g in golds)) if golds else frozenset()
+    return [t.idx in words for t in doc]
+
+
 def score(doc, golds: list[Gold], preds: list[Pred], people: People, s: Score, name: str) -> None:
-    inside = [False] * len(doc)
+    inside = quoted_tokens(doc, golds)
     s.n_pred += len(preds)
     s.n_gold += len(golds)
     gold_words = frozenset().union(*(g.words for g in golds)) if golds else frozenset()
@@ -245,7 +253,7 @@ def main() -> None:
 
 def show_errors(name: str, doc, golds: list[Gold], preds: list[Pred], people: People) -> None:
     text = doc.text
-    inside = [False] * len(doc)
+    inside = quoted_tokens(doc, golds)
 
     def words(ws: frozenset[int]) -> str:
         return " ".join(WORD.match(text, i).group() for i in sorted(ws))[:120]
