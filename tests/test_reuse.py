@@ -175,8 +175,8 @@ def test_reuse_partial_draws_one_arc_per_edge(example) -> None:
 
 
 @pytest.mark.slow
-def test_light_spinner_copy_is_flagged_by_its_synonym_swaps() -> None:
-    """examples/harbor-fire 04 is the Gazette (01) run through a light synonym spinner."""
+def test_harbor_fire_light_spinner_flagged_by_its_synonym_swaps() -> None:
+    """examples/harbor-fire: 04 is the Gazette (01) run through a light synonym spinner."""
     folder = ROOT / "examples" / "harbor-fire"
     articles = annotate([_article(p, p.stem[:2]) for p in sorted(folder.glob("*.txt"))])
     result = reuse.analyse(articles)
