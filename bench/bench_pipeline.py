@@ -13,7 +13,8 @@ noisy, so the ratios are what to compare between runs):
   same five articles (the floor any analysis pays).
 * ingest: FNC-1 bodies through read -> clean -> SQLite store, articles/s;
   baseline: the same JSON Lines read and inserted as raw text with no
-  cleaning or hashing.
+  cleaning or hashing, one commit per article like the store, with the
+  store's pragmas (WAL, synchronous=NORMAL).
 """
 
 from __future__ import annotations
@@ -90,6 +91,7 @@ def ingest(tmp: Path) -> tuple[int, float, float]:
     def floor() -> None:
         db = sqlite3.connect(tmp / "floor.db")
         db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")  # as the store: durable at each commit in WAL
         db.execute("CREATE TABLE IF NOT EXISTS raw (id TEXT PRIMARY KEY, text TEXT)")
         with feed.open(encoding="utf-8") as handle:
             for line in handle:
@@ -122,7 +124,8 @@ def main() -> None:
         n, ours, floor = ingest(Path(tmp))
     print(
         f"ingest of {n} FNC-1 bodies: {n / ours:.0f} articles/s; "
-        f"baseline raw insert {n / floor:.0f} articles/s; ratio {floor / ours:.2f}"
+        f"baseline raw insert {n / floor:.0f} articles/s; "
+        f"ours takes {ours / floor:.2f}x the floor's time"
     )
 
 
