@@ -139,6 +139,46 @@ def test_honest_reports_do_not_contradict_each_other(
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(
+    ("evidence", "claim"),
+    [
+        # A claim holding both words of an antonym pair opposes nothing (FNC-1 Apple Watch).
+        (
+            "The stainless steel model is expected to start at $549, the analyst said.",
+            "On the high end, the stainless steel model is expected to start at $549, the "
+            "analyst said.",
+        ),
+        # "partner" may name a spouse (FNC-1: "husband Cheng" / "bed-hopping partner Cheng").
+        (
+            "Ting Su, 29, caught her partner Cheng in an underground car park with her twin.",
+            "Ting Su, 29, caught her husband Cheng in an underground car park with her twin.",
+        ),
+    ],
+)
+def test_fnc1_wordings_that_agree_do_not_contradict(
+    checker: RuleChecker, evidence: str, claim: str
+) -> None:
+    result = checker.check(evidence, claim)
+    assert result.label != "contradicts", result.reasons
+
+
+@pytest.mark.slow
+def test_a_denial_the_evidence_never_makes_is_not_supported(checker: RuleChecker) -> None:
+    """The denied verb is a stop word ("become"); the denial still needs backing."""
+    evidence = (
+        "Analysts predict that Apple will sell 15 million watches this year and claim 55 "
+        "percent of the global smartwatch market."
+    )
+    claim = (
+        "Apple will not quickly become the leading smartwatch vendor with 55 percent of the "
+        "global smartwatch market this year."
+    )
+    result = checker.check(evidence, claim)
+    assert result.label != "supports"
+    assert "become" in spanned(claim, result)
+
+
+@pytest.mark.slow
 def test_rewritten_copy_role_distortion_is_found(checker: RuleChecker) -> None:
     evidence = story_sentence("002", "“Rust” cinematographer Halyna Hutchins is dead")
     claim = story_sentence("004", "the head electrician of Rust")
