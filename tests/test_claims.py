@@ -226,3 +226,24 @@ def test_a_copy_that_changes_its_source_is_the_one_flagged() -> None:
     assert _contradictions(result, articles[0]) == []
     tie = analyse(articles)
     assert not any(f.kind == "contradiction" for f in tie.findings)
+
+
+@pytest.mark.slow
+def test_near_duplicates_are_one_voice() -> None:
+    """An outlet against one article and its two copies is one against one (FNC-1: "511
+    percent" against "500 percent" and its reprints); an article sharing 62% of its text with
+    another is no copy of it, so the tie stands whichever way the reuse edge points."""
+    ours = "Strategy Analytics forecasts that smartwatch shipments will grow 511 percent in 2015."
+    theirs = ours.replace("511", "500")
+    mine = " The firm expects Apple to lead the market. Samsung sold fewer watches last year."
+    other = " Apple is expected to ship its watch in April. Rivals have cut their prices."
+    articles = [Article("a", "a", "outlet-a", ours + mine, ours + mine)] + [
+        Article(x, x, f"outlet-{x}", theirs + other, theirs + other) for x in "bcd"
+    ]
+    annotate(articles)
+    edges = [SimpleNamespace(source="b", target=x, score=0.95) for x in "cd"]
+    overlap = SimpleNamespace(source="b", target="a", score=0.62)
+    result = analyse(articles, reuse=SimpleNamespace(edges=[*edges, overlap], spun_ids=[]))
+    assert not any(f.kind == "contradiction" for f in result.findings)
+    pair = analyse(articles[:2], reuse=SimpleNamespace(edges=[overlap], spun_ids=[]))
+    assert not any(f.kind == "contradiction" for f in pair.findings)

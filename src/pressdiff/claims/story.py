@@ -17,7 +17,10 @@ majority votes loses weight before ties are settled.  A claim is flagged only wh
 against it exceeds the weight for it plus its own article's weight, so one outlet against
 one outlet is never enough unless one of them has already shown itself unreliable — which is
 what separates "002 says Baldwin's wife is Hilaria" from "004 says he was married to
-Hutchins".
+Hutchins".  Near-duplicates (an article and its reprints or copies) are one outlet here: on
+each side they count once, so a reprinted article does not outvote a lone dissenter three to
+one; and a near-duplicate copy that differs from its source counts half its own weight,
+since it is the one that changed the sentence.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from pressdiff import nlp
-from pressdiff.claims.check import Checker, CheckResult, RuleChecker
+from pressdiff.claims.check import LIGHT_VERBS, Checker, CheckResult, RuleChecker
 from pressdiff.claims.extract import Claim, extract_claims
 from pressdiff.claims.facts import (
     COMPARED,
@@ -64,6 +67,9 @@ SPUN_WEIGHT = 0.5
 # this share of its weight against that source.
 ECHO_SCORE = 0.5
 ECHO_WEIGHT = 0.5
+# Articles joined by reuse edges this heavy are near-duplicates (a wire story and its
+# reprints, a copy and its source): together they are one voice when sides are weighed.
+SAME_VOICE_SCORE = 0.8
 MAX_EVIDENCE = 3
 _WORD = re.compile(r"\w+")
 # Slots keyed by a thing rather than a named person ("the interview", "the weapon") assume
@@ -210,7 +216,7 @@ def _negation_conflict(
     negate in other words ("judges instead of arbitrators" / "judges, not arbitrators").
     With ``same_subject`` (for sentences less alike than twins) the other sentence must state
     the very predicate of the same subject noun ("the cause ... was not yet known" / "the
-    cause ... was already known").
+    cause ... was already known"), and that predicate must not be a light verb such as "be".
     """
     for a, b, side in ((claim, ev, "claim"), (ev, claim, "twin")):
         ours = [f for f in a.facts if f.attribute == "negation"]
@@ -220,7 +226,9 @@ def _negation_conflict(
             continue
         negated = {f.value for f in theirs}
         for f in ours:
-            if same_subject and (f.entity, f.value) not in words[b.id].asserted:
+            if same_subject and (
+                f.value in LIGHT_VERBS or (f.entity, f.value) not in words[b.id].asserted
+            ):
                 continue
             if f.value not in negated and f.value in words[b.id].lemmas:
                 other = "its twin" if side == "claim" else "the claim"
@@ -328,11 +336,15 @@ class _Voices:
     ``weights`` are the articles' reliabilities; a voice that is a reuse copy of the very
     article it contradicts (reuse edge from the claimant to it) counts :data:`ECHO_WEIGHT` of
     that: a copy that deviates from its own source is a mutation, not an independent witness.
+    ``reprints`` are the (source, copy) edges of near-duplicates (:data:`SAME_VOICE_SCORE`),
+    and ``groups`` maps each article to its near-duplicate group (:func:`_reprint_groups`).
     """
 
-    def __init__(self, weights: dict[str, float], echoes: set[tuple[str, str]]) -> None:
+    def __init__(self, weights: dict[str, float], reuse: Any) -> None:
         self.weights = weights
-        self.echoes = echoes
+        self.echoes = _echoes(reuse, ECHO_SCORE)
+        self.reprints = _echoes(reuse, SAME_VOICE_SCORE)
+        self.groups = _reprint_groups(reuse)
 
     def of(self, voice: str, claimant: str) -> float:
         echo = ECHO_WEIGHT if (claimant, voice) in self.echoes else 1.0
@@ -342,18 +354,56 @@ class _Voices:
         """The claimant's own weight in a dispute: :data:`ECHO_WEIGHT` of it when an article
         against it is its reuse source, since a copy that deviates from its source in a
         sentence it copied is the one that changed it (else one copy against one source
-        would always tie)."""
-        echo = any((voice, claimant) in self.echoes for voice in side.against)
+        would always tie).  Only a near-duplicate is a copy here: two outlets that share
+        60% of their text are both originals, and which one the edge calls the source is
+        arbitrary (FNC-1: "511 percent" / "500 percent" in two such articles)."""
+        echo = any((voice, claimant) in self.reprints for voice in side.against)
         return self.weights[claimant] * (ECHO_WEIGHT if echo else 1.0)
 
+    def total(self, votes: dict[str, float]) -> float:
+        """The weight of several voices on one side: near-duplicates count once, at their
+        strongest member's weight.  A source and its reprints are one witness; counted apart,
+        any outlet that disagrees with a reprinted article loses three to one (FNC-1: one
+        outlet's "500 percent" against another's "511 percent" and its two copies)."""
+        best: dict[str, float] = {}
+        for aid, w in votes.items():
+            group = self.groups.get(aid, aid)
+            best[group] = max(best.get(group, 0.0), w)
+        return sum(best.values())
 
-def _echoes(reuse: Any) -> set[tuple[str, str]]:
-    """(source, copy) pairs from the reuse analysis's edges with heavy reuse."""
+    def loses(self, side: _Side, own: float) -> bool:
+        """Flag only when the weight against exceeds the weight for plus the claimant's own."""
+        return self.total(side.against) > self.total(side.support) + own
+
+    def confidence(self, side: _Side, own: float) -> float:
+        against, support = self.total(side.against), self.total(side.support)
+        return round(min(0.95, 0.4 + 0.6 * (against - support) / (against + support + own)), 3)
+
+
+def _echoes(reuse: Any, min_score: float) -> set[tuple[str, str]]:
+    """(source, copy) pairs from the reuse analysis's edges of at least ``min_score``."""
     return {
         (e.source, e.target)
         for e in getattr(reuse, "edges", None) or []
-        if getattr(e, "score", 0.0) >= ECHO_SCORE
+        if getattr(e, "score", 0.0) >= min_score
     }
+
+
+def _reprint_groups(reuse: Any) -> dict[str, str]:
+    """Each article's near-duplicate group (a representative id), from the reuse edges of
+    score at least :data:`SAME_VOICE_SCORE`; articles in no such edge are left out."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for e in getattr(reuse, "edges", None) or []:
+        if getattr(e, "score", 0.0) >= SAME_VOICE_SCORE:
+            parent[find(e.source)] = find(e.target)
+    return {x: find(x) for x in parent}
 
 
 def _fact_sides(facts: list[Fact], voices: _Voices) -> dict[Fact, _Side]:
@@ -402,19 +452,8 @@ def _pair_sides(
     return sides
 
 
-def _loses(side: _Side, own: float) -> bool:
-    """Flag only when the weight against exceeds the weight for plus the claimant's own."""
-    return sum(side.against.values()) > sum(side.support.values()) + own
-
-
 def _outlets(ids: Iterable[str], outlet_of: dict[str, str]) -> list[str]:
     return sorted({outlet_of[i] for i in ids})
-
-
-def _confidence(side: _Side, own: float) -> float:
-    against = sum(side.against.values())
-    total = against + sum(side.support.values()) + own
-    return round(min(0.95, 0.4 + 0.6 * (against - sum(side.support.values())) / total), 3)
 
 
 def _finding(
@@ -422,7 +461,7 @@ def _finding(
     start: int,
     end: int,
     side: _Side,
-    own: float,
+    confidence: float,
     what: str,
     outlet_of: dict[str, str],
 ) -> Finding:
@@ -451,7 +490,7 @@ def _finding(
         article.text[start:end],
         [span_evidence(article, start, end), *evidence],
         explanation,
-        _confidence(side, own),
+        confidence,
     )
 
 
@@ -477,7 +516,7 @@ def _flags(
         if fact.resolved and weights[fact.article_id] >= UNRELIABLE * base[fact.article_id]:
             continue
         own = voices.own(fact.article_id, side)
-        if not _loses(side, own) or (
+        if not voices.loses(side, own) or (
             fact.attribute in THING_SLOTS and len(side.against) < MIN_THING_AGAINST
         ):
             continue
@@ -490,16 +529,18 @@ def _flags(
         art = articles[fact.article_id]
         if any(f.start == fact.start and f.article_id == fact.article_id for f in findings):
             continue
-        findings.append(_finding(art, fact.start, fact.end, side, own, what, outlet_of))
+        confidence = voices.confidence(side, own)
+        findings.append(_finding(art, fact.start, fact.end, side, confidence, what, outlet_of))
         flagged.add(claim.id)
     for claim_id, side in _pair_sides(alignments, voices, by_id).items():
         claim = by_id[claim_id]
         own = voices.own(claim.article_id, side)
-        if claim_id in flagged or not side.against or not _loses(side, own):
+        if claim_id in flagged or not side.against or not voices.loses(side, own):
             continue
         findings.append(
             _finding(
-                articles[claim.article_id], claim.start, claim.end, side, own,
+                articles[claim.article_id], claim.start, claim.end, side,
+                voices.confidence(side, own),
                 "This claim conflicts with the closest sentences of other outlets", outlet_of,
             )
         )  # fmt: skip
@@ -577,10 +618,9 @@ def analyse(
     for c in claims:
         if c.id in aligned or any(f.attribute in COMPARED for f in c.facts):
             checkable[c.article_id] += 1
-    echoes = _echoes(reuse)
-    first = _flags(claims, facts, alignments, _Voices(base, echoes), base, by_id)
+    first = _flags(claims, facts, alignments, _Voices(base, reuse), base, by_id)
     weights = _reliability(base, first, checkable)
-    findings = _flags(claims, facts, alignments, _Voices(weights, echoes), base, by_id)
+    findings = _flags(claims, facts, alignments, _Voices(weights, reuse), base, by_id)
     findings += _unsupported(claims, alignments, by_id)
     findings.sort(key=lambda f: (f.article_id, f.start))
     return ClaimResult(claims, facts, alignments, findings, weights)
