@@ -1,4 +1,4 @@
-"""Shared fixtures: the real example story and the benchmark data beside the checkout."""
+"""Shared fixtures: the real example story, the shipped invented one, the benchmark data."""
 
 from __future__ import annotations
 
@@ -6,9 +6,14 @@ from pathlib import Path
 
 import pytest
 
+from pressdiff.annotate import annotate
+from pressdiff.model import Article
+from pressdiff.pipeline import load
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 EXAMPLE = SHARED / "examples" / "rust-interview"
+HARBOR = ROOT / "examples" / "harbor-fire"
 DATA = SHARED / "data"
 
 
@@ -22,3 +27,15 @@ def example_dir() -> Path:
 @pytest.fixture(scope="session")
 def example_paths(example_dir: Path) -> list[Path]:
     return sorted(example_dir.glob("*.txt"))
+
+
+@pytest.fixture(scope="session")
+def harbor() -> dict[str, Article]:
+    """The shipped harbor-fire example, cleaned and parsed, by file prefix (01 … 04).
+
+    ``examples/harbor-fire.md`` lists the distortions planted in 04.
+    """
+    articles, rejected = load([str(p) for p in sorted(HARBOR.glob("*.txt"))])
+    assert not rejected and len(articles) == 4
+    annotate(articles)
+    return {Path(a.source).name[:2]: a for a in articles}

@@ -164,16 +164,6 @@ def test_spun_copies_count_less(story: dict[str, Article]) -> None:
 
 
 @pytest.fixture(scope="module")
-def harbor() -> dict[str, Article]:
-    """The shipped invented example (``examples/harbor-fire.md`` lists 04's distortions)."""
-    folder = Path(__file__).resolve().parents[1] / "examples" / "harbor-fire"
-    articles, rejected = load([str(p) for p in sorted(folder.glob("*.txt"))])
-    assert not rejected and len(articles) == 4
-    annotate(articles)
-    return {Path(a.source).name[:2]: a for a in articles}
-
-
-@pytest.fixture(scope="module")
 def harbor_result(harbor: dict[str, Article]):
     return analyse(list(harbor.values()))
 

@@ -38,16 +38,6 @@ def result(story: dict[str, Article]) -> quotes.QuoteResult:
 
 
 @pytest.fixture(scope="module")
-def harbor() -> dict[str, Article]:
-    """The shipped harbor-fire example by file prefix (01 … 04), parsed."""
-    folder = Path(__file__).resolve().parents[1] / "examples" / "harbor-fire"
-    articles, rejected = load([str(p) for p in sorted(folder.glob("*.txt"))])
-    assert not rejected and len(articles) == 4
-    annotate(articles)
-    return {Path(a.source).name[:2]: a for a in articles}
-
-
-@pytest.fixture(scope="module")
 def harbor_result(harbor: dict[str, Article]) -> quotes.QuoteResult:
     return quotes.analyse(list(harbor.values()), semantic=False)
 

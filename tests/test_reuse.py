@@ -175,13 +175,11 @@ def test_reuse_partial_draws_one_arc_per_edge(example) -> None:
 
 
 @pytest.mark.slow
-def test_harbor_fire_light_spinner_flagged_by_its_synonym_swaps() -> None:
+def test_harbor_fire_light_spinner_flagged_by_its_synonym_swaps(harbor) -> None:
     """examples/harbor-fire: 04 is the Gazette (01) run through a light synonym spinner."""
-    folder = ROOT / "examples" / "harbor-fire"
-    articles = annotate([_article(p, p.stem[:2]) for p in sorted(folder.glob("*.txt"))])
-    result = reuse.analyse(articles)
-    assert result.spun_ids == ["04"]
+    result = reuse.analyse(list(harbor.values()))
+    assert result.spun_ids == [harbor["04"].id]
     (finding,) = [f for f in result.findings if f.kind == "spun_copy"]
     assert "synonyms swapped in" in finding.explanation
     assert "'warehouse' → 'storehouse'" in finding.explanation
-    assert {e.article_id for e in finding.evidence} == {"01", "04"}
+    assert {e.article_id for e in finding.evidence} == {harbor["01"].id, harbor["04"].id}
