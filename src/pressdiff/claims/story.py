@@ -34,6 +34,7 @@ from typing import Any
 
 import numpy as np
 from rapidfuzz import fuzz
+from scipy.cluster.hierarchy import DisjointSet
 
 from pressdiff import nlp
 from pressdiff.claims.check import LIGHT_VERBS, Checker, CheckResult, RuleChecker
@@ -392,18 +393,13 @@ def _echoes(reuse: Any, min_score: float) -> set[tuple[str, str]]:
 def _reprint_groups(reuse: Any) -> dict[str, str]:
     """Each article's near-duplicate group (a representative id), from the reuse edges of
     score at least :data:`SAME_VOICE_SCORE`; articles in no such edge are left out."""
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    groups = DisjointSet()
     for e in getattr(reuse, "edges", None) or []:
         if getattr(e, "score", 0.0) >= SAME_VOICE_SCORE:
-            parent[find(e.source)] = find(e.target)
-    return {x: find(x) for x in parent}
+            groups.add(e.source)
+            groups.add(e.target)
+            groups.merge(e.source, e.target)
+    return {x: groups[x] for x in groups}
 
 
 def _fact_sides(facts: list[Fact], voices: _Voices) -> dict[Fact, _Side]:
