@@ -129,6 +129,9 @@ def test_example_distortions_are_flagged(story: dict[str, Article], result) -> N
     radio = next(f for f in result.findings if f.text == "radio")
     assert {e.article_id for e in radio.evidence[1:]} >= {story["000"].id}
     assert "2 other outlet(s) say otherwise" in radio.explanation
+    assert radio.explanation.startswith("Gives the interview's medium as 'radio'")
+    toy = next(f for f in result.findings if f.text == "toy gun")
+    assert toy.explanation.startswith("Gives the weapon as 'toy'")
 
 
 @pytest.mark.slow

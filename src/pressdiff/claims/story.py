@@ -390,6 +390,16 @@ def _echoes(reuse: Any, min_score: float) -> set[tuple[str, str]]:
     }
 
 
+def _slot_phrase(entity: str, attribute: str) -> str:
+    """Readable words for a fact's slot: "Dana Whitcombe's age", "the interview's medium",
+    "the weapon" (a slot keyed by a thing names it twice), "the outcome of 2 firefighter(s)"."""
+    if entity == attribute:
+        return f"the {attribute}"
+    if entity[:1].isdigit():
+        return f"the {attribute} of {entity}"
+    return f"the {entity}'s {attribute}" if entity[:1].islower() else f"{entity}'s {attribute}"
+
+
 def _reprint_groups(reuse: Any) -> dict[str, str]:
     """Each article's near-duplicate group (a representative id), from the reuse edges of
     score at least :data:`SAME_VOICE_SCORE`; articles in no such edge are left out."""
@@ -521,7 +531,8 @@ def _flags(
         if claim.is_reported_speech:
             named = claim.speaker and claim.speaker[0].isupper()
             voice = f" (in the words of {claim.speaker})" if named else " (reported speech)"
-        what = f"Gives {fact.entity}'s {fact.attribute} as '{fact.value}'{voice}"
+        whose = _slot_phrase(fact.entity, fact.attribute)
+        what = f"Gives {whose} as '{fact.value}'{voice}"
         art = articles[fact.article_id]
         if any(f.start == fact.start and f.article_id == fact.article_id for f in findings):
             continue
