@@ -58,6 +58,19 @@ def test_split_quote_is_one_quote_with_its_parts_and_the_pronoun_resolved(story)
     assert text[q.start - 1] == "“" and text[q.end] in "”,"
 
 
+def test_split_quote_stays_whole_when_the_next_sentence_introduces_another_quote():
+    """The issue's own split quote; the next sentence's "told reporters:" belongs to the
+    quote after the colon, so it is no reply attribution cutting the halves apart."""
+    text = (
+        '"I\'m not going to," he said, "pull the trigger." '
+        'Later the fire chief, Dana Whitcombe, told reporters: "We got everyone out."'
+    )
+    first, second = quotes.extract(text)
+    assert first.text == "I'm not going to, pull the trigger." and len(first.parts) == 2
+    assert first.speaker == "he"
+    assert second.text == "We got everyone out." and second.speaker == "Dana Whitcombe"
+
+
 def test_quote_over_two_paragraphs_keeps_both(story):
     text = story["004"].text
     q = _quote(quotes.extract(text), "The idea that the live round")

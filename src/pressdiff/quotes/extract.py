@@ -56,6 +56,7 @@ _PHRASAL_SPEECH = frozenset(
 )
 _MAX_CARRY_GAP = 400  # chars between two quotes for the second to inherit the speaker
 _SPLIT_GAP = 60  # longest attribution between two halves of a split quote
+_NEXT_CLAUSE_END = re.compile(r"[.!?:\n]")
 _WORDS = re.compile(r"\w+(?:['’]\w+)*")
 
 
@@ -438,12 +439,23 @@ def _merge_split(doc: Doc, quoted: list[Quoted]) -> list[Quoted]:
                 len(gap) <= _SPLIT_GAP
                 and "\n" not in gap
                 and (bare or split)
-                and not _has_cue(doc, q.end + 1, min(len(text), q.end + 40), stop_at_sentence=True)
+                and not _has_cue(doc, q.end + 1, _reply_window_end(text, q.end), True)
             ):
                 prev.parts.extend(q.parts)
                 continue
         merged.append(Quoted(list(q.parts), q.single))
     return merged
+
+
+def _reply_window_end(text: str, end: int) -> int:
+    """Where to stop looking for a second half's own attribution after it.
+
+    When the next sentence ends in a colon, its speech verb introduces the
+    next quote (“…,” he said, “…” Later the chief told reporters: “…”), so
+    it is not an attribution of the quote just closed: the window is empty."""
+    window = min(len(text), end + 40)
+    after = _NEXT_CLAUSE_END.search(text, end + 1, min(len(text), end + 160))
+    return end + 1 if after is not None and after.group() == ":" else window
 
 
 def _has_cue(doc: Doc, start: int, end: int, stop_at_sentence: bool = False) -> bool:
