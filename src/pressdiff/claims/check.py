@@ -303,9 +303,9 @@ _NEGATIVE_PREFIXES = ("un", "in", "im", "ir", "il", "dis", "non", "non-")
 _WEEKDAYS = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
 _NAME_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT"}
 _CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ", "NUM", "ADV"}
-# Verbs too common to carry a claim's polarity on their own.
-# Verbs too light to stand for a predicate: "the account is not official" and "the account
-# is a fake" share subject and verb "be", and agree.
+# Verbs too common to carry a claim's polarity on their own, or to stand for a predicate:
+# "the account is not official" and "the account is a fake" share subject and verb "be",
+# and agree.
 LIGHT_VERBS = frozenset({"be", "have", "do", "say", "tell", "make", "get", "go", "take", "come"})
 _NEGATORS = {"not", "n't", "never", "no", "nobody", "nothing", "none", "neither", "nor", "without"}
 _NUMBER_RE = re.compile(r"^[$£€]?\d[\d,]*(\.\d+)?(%|k|m|bn)?$", re.IGNORECASE)

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
@@ -33,6 +33,7 @@ from pressdiff.reuse.edges import QUOTED_PASSAGE
 
 if TYPE_CHECKING:
     from pressdiff.pipeline import Report, StoryAnalysis
+    from pressdiff.reuse.records import Edge
 
 
 @dataclass
@@ -106,7 +107,7 @@ class PairView:
     a_outlet: str
     b_outlet: str
     passages: list[PassageView]
-    edge: Any = None
+    edge: Edge | None = None
 
     @property
     def label(self) -> str:

@@ -165,10 +165,6 @@ def _one_for_one(pair: _Pair) -> list[tuple[str, str]]:
     ]
 
 
-def _substitutions(pair: _Pair) -> int:
-    return len(_one_for_one(pair))
-
-
 def _synonym_swap(mine: str, theirs: str) -> bool:
     """A content word replaced by a different word, not by an inflection of itself.
 
@@ -185,7 +181,9 @@ def _synonym_swap(mine: str, theirs: str) -> bool:
     return common < 4 and common < min(len(mine), len(theirs)) - 2
 
 
-def _source_pairs(article: Article, edge: Edge, passages: list[Passage], kinds: set[str]):
+def _source_pairs(
+    article: Article, edge: Edge, passages: list[Passage], kinds: set[str]
+) -> list[_Pair]:
     """The passages of ``kinds`` between ``article`` and its edge's source, ``here`` first."""
     pairs = []
     for p in passages:
@@ -255,7 +253,7 @@ def spun_findings(
                 article, others, quote_vec[keep] if len(quotes) else quote_vec
             ),
         }
-        swaps = {id(p): _substitutions(p) for p in signals["twins"] + signals["reworded_quotes"]}
+        swaps = {id(p): len(_one_for_one(p)) for p in signals["twins"] + signals["reworded_quotes"]}
         swapped = [p for p in signals["twins"] + signals["reworded_quotes"] if swaps[id(p)]]
         n_swaps = sum(swaps.values())
         fired = [
