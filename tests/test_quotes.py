@@ -329,3 +329,30 @@ def test_a_cue_in_the_next_paragraph_is_not_the_quotes():
         "bid, has said the vote was fantastic."
     )
     assert [speaker for _, speaker in _speakers(text)] == ["Clinton", "Clinton"]
+
+
+def test_a_subject_that_cannot_speak_gives_way_to_the_verbs_other_subject():
+    """PolNeAR train (breitbart, live blog; politico): the parser makes the time stamp
+    of the paragraph above, or a noun inside the quote, a first subject of the cue."""
+    text = (
+        "6:50 p.m.\n\nWith her husband, former President Bill Clinton, standing by her side, "
+        "Hillary Clinton has told her supporters that “we’re in this together.”"
+    )
+    assert _speakers(text) == [("we’re in this together.", "Hillary Clinton")]
+    text = (
+        "“The drop we are seeing now is directly attributable to the emails, the foundation, "
+        "all the old trust stuff,” said a person close to the Clintons."
+    )
+    assert _speakers(text)[0][1] == "a person"
+
+
+def test_the_name_right_after_the_quote_speaks_when_the_verb_has_no_subject():
+    """PolNeAR train (breitbart, AFP): "Trump" parsed as a compound of "barked"; "told"
+    hung as a conjunct on the quote's own verb."""
+    text = "“Go back to Univision,” Trump barked and a security guard escorted Ramos out."
+    assert _speakers(text)[0][1] == "Trump"
+    text = (
+        "“We were tremendously wrong to not have confronted him from the beginning,” Ramos, 58, "
+        "told AFP in an interview in Mexico City on Monday."
+    )
+    assert _speakers(text)[0][1] == "Ramos"

@@ -109,7 +109,12 @@ def _subject(verb: Token, inside: list[bool]) -> Span | None:
 
     Words inside a quote are never the speaker: where the parser makes a quoted
     noun the subject (“Very good reporter,” Trump said), the name next to the
-    verb is taken instead."""
+    verb is taken instead.  A subject that cannot speak (a live-blog time stamp
+    "6:50 p.m." the parser hangs on the next paragraph's verb) or a quoted noun
+    the parser made a second subject (“…, the foundation, …,” said a person
+    close to the Clintons) is passed over for the verb's other subject.  A verb
+    hung on a word inside the quote (“…,” Ramos, 58, told AFP, with "told" a
+    conjunct of the quote's "were") takes its speaker from outside the quote."""
     for child in verb.children:
         if child.dep_ not in _SUBJECT_DEPS:
             continue
@@ -119,34 +124,50 @@ def _subject(verb: Token, inside: list[bool]) -> Span | None:
         elif child.lower_ in ("it", "that", "which", "this"):
             continue
         phrase = _phrase(child)
+        if not _can_speak(phrase):
+            continue
         if any(inside[t.i] for t in phrase):
-            named = _name_after_quote(verb, inside)
-            if named is not None:
-                return named
-            break
-        return phrase if _can_speak(phrase) else None
+            continue  # a quoted word taken for the subject: the speaker is named outside
+        return phrase
     if any(c.dep_ == "nsubjpass" for c in verb.children):
         for child in verb.children:
             if child.dep_ == "agent":
                 pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
                 if pobj is not None and not inside[pobj.i]:
                     return _phrase(pobj)
-    if verb.dep_ in ("conj", "advcl", "xcomp", "acl") and verb.head.i != verb.i:
-        return _subject(_reporting_verb(verb.head) or verb.head, inside)
-    return _inverted_subject(verb, inside) or _named_neighbour(verb, inside)
+    # A verb hung on the quote's own verb is no reporting clause: its speaker is outside.
+    head = verb.head
+    if verb.dep_ in ("conj", "advcl", "xcomp", "acl") and head.i != verb.i and not inside[head.i]:
+        return _subject(_reporting_verb(head) or head, inside)
+    return (
+        _name_after_quote(verb, inside)
+        or _inverted_subject(verb, inside)
+        or _named_neighbour(verb, inside)
+    )
 
 
 def _name_after_quote(verb: Token, inside: list[bool]) -> Span | None:
-    """The first name between a quote and its verb (“…,” Trump, the front-runner
-    in South Carolina, said): the speaker, with its apposition after it, where
-    the parser took the quote for the subject."""
+    """The name that opens the words between a quote and its verb (“…,” Trump,
+    the front-runner in South Carolina, said; “…,” Ramos, 58, told AFP): the
+    speaker, with its apposition after it, where the parse gives the verb no
+    subject outside the quote (it took the quote for the subject, or hung the
+    name on the verb as a compound).  Only the first word after the quote counts:
+    a name further on ("the president's refusal to call Obama …") is no speaker."""
     doc = verb.doc
     start = verb.i
     while start > verb.sent.start and not inside[start - 1]:
         start -= 1
-    for tok in doc[start : verb.i]:
-        if tok.ent_type_ in ("PERSON", "ORG") or (tok.pos_ == "PROPN" and not tok.ent_type_):
-            return _phrase(tok)
+    before = start - 1
+    while before >= 0 and doc[before].is_punct and not inside[before]:
+        before -= 1
+    if before < 0 or not inside[before]:
+        return None
+    words = [t for t in doc[before + 1 : verb.i] if not t.is_punct]
+    if not words or any("\n" in t.text for t in words):
+        return None
+    first = words[0]
+    if first.ent_type_ in ("PERSON", "ORG") or (first.pos_ == "PROPN" and not first.ent_type_):
+        return _phrase(first)
     return None
 
 
