@@ -356,3 +356,18 @@ def test_the_name_right_after_the_quote_speaks_when_the_verb_has_no_subject():
         "told AFP in an interview in Mexico City on Monday."
     )
     assert _speakers(text)[0][1] == "Ramos"
+
+
+def test_a_cue_between_the_halves_of_a_split_quote_names_the_speaker():
+    """PolNeAR train (wash-post): the parser hangs "Trump said" under the quote's "is",
+    so no walk up from the quote reaches it; the cue between the halves is the quote's."""
+    text = (
+        "This is Donald Trump's election. The other candidates are just fibbing in it.\n\n"
+        '"Word is," Trump said last month on Twitter, "that Ford Motor, because of my constant '
+        "badgering at packed events, is going to cancel their deal to go to Mexico and stay in "
+        "U.S.\"\n\nIt didn't."
+    )
+    (quote,) = quotes.extract(text)
+    assert len(quote.parts) == 2
+    assert text[quote.speaker_start : quote.speaker_end] == "Trump"
+    assert quote.speaker == "Donald Trump"

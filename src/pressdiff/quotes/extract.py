@@ -335,9 +335,13 @@ def _governing_cue(toks: list[Token], inside: list[bool], para: list[int]) -> _A
 
 def _nearby_cue(doc: Doc, toks: list[Token], inside: list[bool]) -> _Attribution | None:
     """A cue in the sentences the quote touches when the parse does not link them
-    (parsers often split “…,” he said. into two sentences)."""
+    (parsers often split “…,” he said. into two sentences), or between the
+    halves of a split quote, where the parser hangs the cue under the quote's
+    own verb (“Word is,” Trump said last month on Twitter, “that Ford …”)."""
     first, last = toks[0], toks[-1]
-    window = list(doc[max(0, first.i - 12) : first.i]) + list(doc[last.i + 1 : last.i + 10])
+    own = {t.i for t in toks}
+    gap = [t for t in doc[first.i : last.i] if t.i not in own]
+    window = [*doc[max(0, first.i - 12) : first.i], *gap, *doc[last.i + 1 : last.i + 10]]
     best: tuple[int, _Attribution] | None = None
     for tok in window:
         if inside[tok.i] or "\n" in tok.text:
@@ -346,13 +350,14 @@ def _nearby_cue(doc: Doc, toks: list[Token], inside: list[bool]) -> _Attribution
         if found is None or found.speaker is None:
             continue
         # A cue separated from the quote by a sentence end belongs to another sentence.
-        lo, hi = sorted((tok.i, first.i if tok.i < first.i else last.i))
+        anchor = first.i if tok.i < first.i else max(i for i in own if i < tok.i)
+        lo, hi = sorted((tok.i, anchor))
         between = doc[lo + 1 : hi]
         if any(t.text in (".", "!", "?") and not inside[t.i] for t in between):
             continue
         if any("\n" in t.text for t in between):
             continue
-        dist = abs(tok.i - (first.i if tok.i < first.i else last.i))
+        dist = hi - lo
         if best is None or dist < best[0]:
             best = (dist, found)
     return best[1] if best else None
