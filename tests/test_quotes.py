@@ -371,3 +371,17 @@ def test_a_cue_between_the_halves_of_a_split_quote_names_the_speaker():
     assert len(quote.parts) == 2
     assert text[quote.speaker_start : quote.speaker_end] == "Trump"
     assert quote.speaker == "Donald Trump"
+
+
+def test_a_double_mark_spaced_off_a_nested_quote_closes_the_quote():
+    """PolNeAR train (wash-post): the closing " stands between spaces after the nested
+    quote's ' and had been ignored, running the quote over its own attribution."""
+    text = (
+        '"Watch a fully formed fetus on the table, its heart beating, its legs kicking while '
+        "someone says, 'We have to keep it alive to harvest its brain,' \" said former tech "
+        "executive Carly Fiorina during the second GOP debate, suggesting that she had seen "
+        "such a video."
+    )
+    (quote,) = quotes.extract(text)
+    assert quote.text.endswith("to harvest its brain,'")
+    assert quote.speaker == "Carly Fiorina"

@@ -67,6 +67,13 @@ def _role(text: str, i: int, opens: str, closes: str, both: str) -> str | None:
             return "close"
         if i == 0:
             return "open"
+        if before.isspace() and after.isspace():
+            # Spaced off a nested quote ('… its brain,' " said Fiorina; " 'We …):
+            # the mark beside the single one closes or opens the double quote.
+            if text[i - 2 : i - 1] in SINGLE_CLOSE + SINGLE_BOTH:
+                return "close"
+            if text[i + 2 : i + 3] in SINGLE_OPEN + SINGLE_BOTH:
+                return "open"
         return "close" if not before.isspace() else None
     if ch in opens:
         # A curly opening mark typed where a closing one belongs ("word“ then").
