@@ -385,3 +385,29 @@ def test_a_double_mark_spaced_off_a_nested_quote_closes_the_quote():
     (quote,) = quotes.extract(text)
     assert quote.text.endswith("to harvest its brain,'")
     assert quote.speaker == "Carly Fiorina"
+
+
+def test_the_agent_of_a_passive_speech_verb_asked_the_question():
+    """PolNeAR train (breitbart, huff-post): the quote is the asker's question, not the
+    answer of the one asked."""
+    text = (
+        "Sanders was asked by host Bill Maher, who is supporting Sanders, but has previously "
+        "dismissed the story about Clinton’s emails, “Now, you famously said, in one of the "
+        "first debates with Hillary Clinton, oh, I’m tired of hearing about the emails. And you "
+        "know, for a long time, I was tired of hearing about the emails, and I still don’t think "
+        "she committed some horrible crime, but that story has moved a little bit, has it not?”"
+    )
+    assert quotes.extract(text)[0].speaker == "Bill Maher"
+    text = (
+        "Rubio was asked by Fox Business moderator Gerard Baker whether his proposed expansion "
+        "of child tax credits, which the Tax Foundation estimates would cost as much as $ 170 "
+        "billion a year, would risk “adding another expensive entitlement program to an already "
+        "overburdened federal budget.”"
+    )
+    assert quotes.extract(text)[0].speaker == "Gerard Baker"
+    # Not for a verb that is no speech: the joke stays Silverman's.
+    text = (
+        "As the crowd began to chant, Silverman was joined on stage again by Minnesota Sen. Al "
+        "Franken and joked, “Bernie or Bust people, you’re being ridiculous,” drawing loud jeers."
+    )
+    assert quotes.extract(text)[0].speaker == "Silverman"

@@ -115,6 +115,9 @@ def _subject(verb: Token, inside: list[bool]) -> Span | None:
     close to the Clintons) is passed over for the verb's other subject.  A verb
     hung on a word inside the quote (“…,” Ramos, 58, told AFP, with "told" a
     conjunct of the quote's "were") takes its speaker from outside the quote."""
+    agent = _passive_agent(verb, inside)
+    if agent is not None:
+        return agent
     for child in verb.children:
         if child.dep_ not in _SUBJECT_DEPS:
             continue
@@ -129,12 +132,6 @@ def _subject(verb: Token, inside: list[bool]) -> Span | None:
         if any(inside[t.i] for t in phrase):
             continue  # a quoted word taken for the subject: the speaker is named outside
         return phrase
-    if any(c.dep_ == "nsubjpass" for c in verb.children):
-        for child in verb.children:
-            if child.dep_ == "agent":
-                pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
-                if pobj is not None and not inside[pobj.i]:
-                    return _phrase(pobj)
     # A verb hung on the quote's own verb is no reporting clause: its speaker is outside.
     head = verb.head
     if verb.dep_ in ("conj", "advcl", "xcomp", "acl") and head.i != verb.i and not inside[head.i]:
@@ -144,6 +141,21 @@ def _subject(verb: Token, inside: list[bool]) -> Span | None:
         or _inverted_subject(verb, inside)
         or _named_neighbour(verb, inside)
     )
+
+
+def _passive_agent(verb: Token, inside: list[bool]) -> Span | None:
+    """The by-agent of a passive speech verb: whoever does the asking speaks
+    (Sanders was asked by host Bill Maher, “…”: the quote is Maher's question),
+    not the one asked.  "X was quoted by Y" keeps X: Y only passes X's words on."""
+    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+    if not passive or not _is_speech_verb(verb) or verb.lemma_ in ("quote", "cite"):
+        return None  # "X was joined by Y and joked, “…”": the joke is still X's
+    for child in verb.children:
+        if child.dep_ == "agent":
+            pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if pobj is not None and not inside[pobj.i]:
+                return _phrase(pobj)
+    return None
 
 
 def _name_after_quote(verb: Token, inside: list[bool]) -> Span | None:
