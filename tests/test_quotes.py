@@ -411,3 +411,20 @@ def test_the_agent_of_a_passive_speech_verb_asked_the_question():
         "Franken and joked, “Bernie or Bust people, you’re being ridiculous,” drawing loud jeers."
     )
     assert quotes.extract(text)[0].speaker == "Silverman"
+
+
+def test_a_name_alone_before_the_colon_speaks_before_any_verb_ahead_of_it():
+    """PolNeAR train (huff-post digest; usa-today): the parse links the quote to the verb
+    before the dash or the ellipsis ("agree", "tweeted"), whose subject is someone else."""
+    text = (
+        "Pollsters agree - Carl Bialik: “One of the biggest lessons was a simple one: Keep on "
+        "contacting voters as late as possible.”"
+    )
+    assert quotes.extract(text)[0].speaker == "Carl Bialik"
+    text = (
+        "The candidate's @realDonaldTrump Twitter feed serves as a sort of direct line to his "
+        "mind, so it was no surprise that soon after Sunday's massacre in Orlando he tweeted "
+        'about ... Donald Trump: "Appreciate the congrats for being right on radical Islamic '
+        'terrorism."'
+    )
+    assert quotes.extract(text)[0].speaker == "Donald Trump"

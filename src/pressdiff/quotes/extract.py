@@ -375,18 +375,44 @@ def _nearby_cue(doc: Doc, toks: list[Token], inside: list[bool]) -> _Attribution
     return best[1] if best else None
 
 
-def _colon_speaker(doc: Doc, toks: list[Token], inside: list[bool]) -> _Attribution | None:
-    """A colon introducing the quote: "Baldwin: “…”", "Stated Stone: “…”",
-    "as Pollak observed, the winner was the stage itself: “…”"."""
+def _colon_before(doc: Doc, toks: list[Token], inside: list[bool]) -> int | None:
+    """The index of a colon that introduces the quote (marks and spaces between)."""
     i = toks[0].i - 1
     while i >= 0 and (doc[i].is_space or doc[i].text in "“\"‘'"):
         i -= 1
     if i < 1 or doc[i].text != ":" or inside[i - 1]:
         return None
+    return i
+
+
+def _name_at_colon(doc: Doc, toks: list[Token], inside: list[bool]) -> _Attribution | None:
+    """A name alone before the colon that introduces the quote, after a dash or
+    at the start of its sentence ("Pollsters agree - Carl Bialik: “…”"): the
+    digest or transcript form, which names the speaker more closely than the
+    verb before the dash ("agree") that the parse links the quote to."""
+    i = _colon_before(doc, toks, inside)
+    if i is None:
+        return None
+    before = doc[i - 1]
+    if not (before.ent_type_ in ("PERSON", "ORG") or before.pos_ == "PROPN"):
+        return None
+    name = _phrase(before)
+    lead = doc[name.start - 1] if name.start > 0 else None
+    if lead is None or lead.text in ("-", "—", "–") or lead.is_space or lead.is_sent_end:
+        return _Attribution(name, (doc[i].idx, doc[i].idx + 1))
+    return None
+
+
+def _colon_speaker(doc: Doc, toks: list[Token], inside: list[bool]) -> _Attribution | None:
+    """A colon introducing the quote after a clause: "Stated Stone: “…”", "as
+    Pollak observed, the winner was the stage itself: “…”"."""
+    i = _colon_before(doc, toks, inside)
+    if i is None:
+        return None
     colon = doc[i]
     before = doc[i - 1]
     if before.ent_type_ in ("PERSON", "ORG") or (before.pos_ == "PROPN" and before.i > 0):
-        # "Pollsters agree - Carl Bialik: “…”": the name at the colon is the speaker.
+        # "More from Jones: “…”": the name at the colon is the speaker.
         return _Attribution(_phrase(before), (colon.idx, colon.idx + 1))
     clause: list[Token] = []
     j = i - 1
@@ -526,7 +552,8 @@ def extract_doc(doc: Doc, people: People) -> list[Quote]:
         if not toks:
             continue
         attribution = (
-            _governing_cue(toks, inside, para)
+            _name_at_colon(doc, toks, inside)
+            or _governing_cue(toks, inside, para)
             or _nearby_cue(doc, toks, inside)
             or _colon_speaker(doc, toks, inside)
         )
