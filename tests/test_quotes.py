@@ -428,3 +428,18 @@ def test_a_name_alone_before_the_colon_speaks_before_any_verb_ahead_of_it():
         'terrorism."'
     )
     assert quotes.extract(text)[0].speaker == "Donald Trump"
+
+
+def test_a_colon_after_a_noun_gives_the_quote_to_its_clause_subject():
+    """PolNeAR train (breitbart, wash-post): the noun before the colon is what the quote
+    is ("the stance", "his familiar lines"), not who speaks."""
+    text = (
+        "Kaine has adopted the stance common among some Catholics in public office: “I’m "
+        "pro-life in my personal life, but support abortion in my public life.”"
+    )
+    assert _speakers(text)[0][1] == "Kaine"
+    text = (
+        "But back on American soil, he returned to his familiar lines: \"It's called America "
+        'First! ... There will be no amnesty!"'
+    )
+    assert _speakers(text)[0][1] == "he"

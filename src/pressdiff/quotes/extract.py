@@ -394,11 +394,14 @@ def _name_at_colon(doc: Doc, toks: list[Token], inside: list[bool]) -> _Attribut
     if i is None:
         return None
     before = doc[i - 1]
-    if not (before.ent_type_ in ("PERSON", "ORG") or before.pos_ == "PROPN"):
+    named = before.ent_type_ in ("PERSON", "ORG") or before.pos_ == "PROPN"
+    if not named and before.pos_ != "NOUN":
         return None
     name = _phrase(before)
     lead = doc[name.start - 1] if name.start > 0 else None
-    if lead is None or lead.text in ("-", "—", "–") or lead.is_space or lead.is_sent_end:
+    # A spaced dash ("problematic - Pew Research:"), not a hyphen ("back-handed compliment:").
+    dash = lead is not None and lead.text in ("-", "—", "–") and bool(lead.whitespace_)
+    if dash or (named and (lead is None or lead.is_space or lead.is_sent_end)):
         return _Attribution(name, (doc[i].idx, doc[i].idx + 1))
     return None
 
@@ -430,9 +433,31 @@ def _colon_speaker(doc: Doc, toks: list[Token], inside: list[bool]) -> _Attribut
             if found.speaker is not None:
                 return found
     if before.pos_ == "NOUN":
-        # "Clinton issued the following statement: “…”": the statement is the issuer's.
-        issuer = _issuer(before)
-        return _Attribution(issuer or _phrase(before), (colon.idx, colon.idx + 1))
+        # "Clinton issued the following statement: “…”": the statement is the issuer's;
+        # "he returned to his familiar lines: “…”": the lines are the clause subject's.
+        # A named possessor speaks for itself ("a blind faith in Obama’s word: “…”").
+        named = any(c.dep_ == "poss" and c.pos_ == "PROPN" for c in before.children)
+        speaker = _issuer(before) or (None if named else _subject_above(before, inside))
+        return _Attribution(speaker or _phrase(before), (colon.idx, colon.idx + 1))
+    return None
+
+
+def _subject_above(noun: Token, inside: list[bool]) -> Span | None:
+    """The subject of the nearest verb above ``noun`` (its clause's subject), when
+    it is outside quotes and can be a source: the one whose words a colon after
+    ``noun`` introduces ("Kaine has adopted the stance common among some Catholics
+    in public office: “…”" is Kaine's, not "public office")."""
+    node = noun
+    while node.head.i != node.i:
+        node = node.head
+        if node.pos_ in ("VERB", "AUX"):
+            subject = next((c for c in node.children if c.dep_ in _SUBJECT_DEPS), None)
+            if subject is None:
+                continue
+            phrase = _phrase(subject)
+            if any(inside[t.i] for t in phrase) or not _can_speak(phrase):
+                return None
+            return phrase
     return None
 
 
