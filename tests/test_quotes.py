@@ -443,3 +443,17 @@ def test_a_colon_after_a_noun_gives_the_quote_to_its_clause_subject():
         'First! ... There will be no amnesty!"'
     )
     assert _speakers(text)[0][1] == "he"
+
+
+def test_it_as_the_subject_of_a_speech_verb_is_the_source_but_names_nobody():
+    """PolNeAR train (politico): the sign speaks; "it" is the source span, and the
+    speaker name stays empty rather than a person of the story (Dawson held the sign)."""
+    text = (
+        "LOS ANGELES — Actress Rosario Dawson took the stage at a Bernie Sanders rally here in "
+        "late June, a “Talk Bernie to Me” tote bag at her side, as hundreds of boisterous "
+        "supporters cheered and waved signs. Dawson smiled and triumphantly lifted a sign of "
+        "her own.\n\n“I am still Sanders,” it read."
+    )
+    (quote,) = [q for q in quotes.extract(text) if q.text.startswith("I am still")]
+    assert text[quote.speaker_start : quote.speaker_end] == "it"
+    assert quote.speaker is None

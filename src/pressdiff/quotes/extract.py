@@ -124,8 +124,10 @@ def _subject(verb: Token, inside: list[bool]) -> Span | None:
         if child.lower_ == "who" and verb.dep_ == "relcl":
             # "Sanders, who said …": the relative pronoun stands for the noun it follows.
             child = verb.head
-        elif child.lower_ in ("it", "that", "which", "this"):
+        elif child.lower_ in ("that", "which", "this"):
             continue
+        elif child.lower_ == "it" and not _is_speech_verb(verb):
+            continue  # "It's the pull of Obama's “…” promise": no source at all
         phrase = _phrase(child)
         if not _can_speak(phrase):
             continue

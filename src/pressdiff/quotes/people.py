@@ -20,7 +20,9 @@ FEMALE = frozenset({"she", "her", "hers", "herself"})
 PERSONAL_PRONOUNS = MALE | FEMALE | {"they", "them", "i", "we", "you"}
 # "I said" outside quotation marks in a news story is a quote whose marks were lost
 # (or the reporter): either way the pronoun names nobody the reader can look up.
-_SPEAKERS_UNNAMED = frozenset({"i", "me", "we", "us", "you"})
+# Nor does "it" (“I am still Sanders,” it read): the sign, ad or statement speaks,
+# and its name is no person's.
+_SPEAKERS_UNNAMED = frozenset({"i", "me", "we", "us", "you", "it"})
 # Honorifics only tell gender; they are never part of the name we report.
 _HONORIFIC_GENDER = {"mr": MALE, "mrs": FEMALE, "ms": FEMALE, "miss": FEMALE}
 
@@ -121,8 +123,9 @@ class People:
 
         Names become their fullest form; a pronoun or a role ("the actor")
         becomes the nearest earlier compatible person mention outside quotes.
-        First- and second-person pronouns ("I", "we", "you") stand for no name:
-        None, never the pronoun itself as if it were one.
+        First- and second-person pronouns ("I", "we", "you") and "it" (a sign, an
+        ad, a statement) stand for no name: None, never the pronoun itself as if
+        it were one.
         """
         doc = speaker.doc
         root = speaker.root
