@@ -457,3 +457,14 @@ def test_it_as_the_subject_of_a_speech_verb_is_the_source_but_names_nobody():
     (quote,) = [q for q in quotes.extract(text) if q.text.startswith("I am still")]
     assert text[quote.speaker_start : quote.speaker_end] == "it"
     assert quote.speaker is None
+
+
+def test_one_of_a_group_is_a_speaker():
+    """PolNeAR train (politico): "one" was taken for a number, which cannot speak."""
+    text = (
+        "“It was unseemly: Alan definitely tried to torpedo Randolph’s endorsement. He kept "
+        "calling her a liar and said she spread lies. It was awful,” said one of two witnesses "
+        "who relayed the same story but didn’t want to speak on the record for fear of "
+        "retribution from the congressman."
+    )
+    assert _speakers(text)[0][1] == "one of two witnesses"

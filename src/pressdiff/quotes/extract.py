@@ -269,8 +269,8 @@ def _can_speak(phrase: Span) -> bool:
     "Saturday"), live-blog labels ("The Latest"); an age ("the 46-year-old")
     is a person even though the tagger calls it a date."""
     root = phrase.root
-    if _is_age(phrase):
-        return True
+    if _is_age(phrase) or root.lower_ == "one":
+        return True  # "said one of two witnesses": "one" stands for a member of a group
     if root.ent_type_ in _NOT_SPEAKERS or phrase.text in ("The Latest",):
         return False
     return root.pos_ in ("PROPN", "NOUN", "PRON") or bool(root.ent_type_)
@@ -279,8 +279,14 @@ def _can_speak(phrase: Span) -> bool:
 def _phrase(tok: Token) -> Span:
     """The words naming a speaker: a named entity whole, else the noun with its
     determiners, adjectives, compounds and possessor ("another source", "the
-    actor", "Sanders’ fundraising email": the possessor is who the email speaks for)."""
+    actor", "Sanders’ fundraising email": the possessor is who the email speaks for);
+    "one" with the group it is one of ("one of two witnesses")."""
     doc = tok.doc
+    if tok.lower_ == "one":
+        of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        pobj = next((c for c in of.children if c.dep_ == "pobj"), None) if of else None
+        if pobj is not None and pobj.i > tok.i:
+            return doc[tok.i : pobj.i + 1]
     if tok.ent_type_:
         ent = next((e for e in doc.ents if e.start <= tok.i < e.end), None)
         if ent is not None:
