@@ -468,3 +468,24 @@ def test_one_of_a_group_is_a_speaker():
         "retribution from the congressman."
     )
     assert _speakers(text)[0][1] == "one of two witnesses"
+
+
+def test_a_cue_after_a_long_title_and_apposition_names_the_speaker():
+    """PolNeAR train (usa-today, politico): the verb comes 11 or more words after the
+    quote; the parser reads "tweeted" as a clause on the noun after the quote."""
+    text = (
+        '"Is President Obama going to finally mention the words radical Islamic terrorism? If he '
+        "doesn't he should immediately resign in disgrace!\" the presumptive GOP presidential "
+        "nominee, Donald Trump, tweeted Sunday after a lone-wolf attack on an Orlando nightclub."
+    )
+    (quote,) = quotes.extract(text)
+    assert text[quote.speaker_start : quote.speaker_end] == (
+        "the presumptive GOP presidential nominee"
+    )
+    assert quote.speaker == "Donald Trump"
+    text = (
+        "“Clinton needs a strategy for targeting [Libertarian candidate Gary] Johnson & [Green "
+        "Party hopeful Jill] Stein voters,” Nate Silver, the polling guru who founded "
+        "fivethirtyeight.com tweeted on Wednesday."
+    )
+    assert quotes.extract(text)[0].speaker == "Nate Silver"

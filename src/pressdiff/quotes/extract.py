@@ -134,8 +134,14 @@ def _subject(verb: Token, inside: list[bool]) -> Span | None:
         if any(inside[t.i] for t in phrase):
             continue  # a quoted word taken for the subject: the speaker is named outside
         return phrase
-    # A verb hung on the quote's own verb is no reporting clause: its speaker is outside.
     head = verb.head
+    if verb.dep_ == "acl" and head.i < verb.i and _follows_quote(head, inside):
+        # “…!” the presumptive GOP presidential nominee, Donald Trump, tweeted: the
+        # parser read the verb as a clause on the noun after the quote, its subject.
+        phrase = _phrase(head)
+        if _can_speak(phrase):
+            return phrase
+    # A verb hung on the quote's own verb is no reporting clause: its speaker is outside.
     if verb.dep_ in ("conj", "advcl", "xcomp", "acl") and head.i != verb.i and not inside[head.i]:
         return _subject(_reporting_verb(head) or head, inside)
     return (
@@ -143,6 +149,15 @@ def _subject(verb: Token, inside: list[bool]) -> Span | None:
         or _inverted_subject(verb, inside)
         or _named_neighbour(verb, inside)
     )
+
+
+def _follows_quote(tok: Token, inside: list[bool]) -> bool:
+    """Does the phrase of ``tok`` open right after a quote (marks and commas between)?"""
+    doc = tok.doc
+    i = tok.left_edge.i - 1
+    while i >= 0 and doc[i].is_punct and not inside[i]:
+        i -= 1
+    return i >= 0 and inside[i] and not inside[tok.i]
 
 
 def _passive_agent(verb: Token, inside: list[bool]) -> Span | None:
@@ -361,7 +376,11 @@ def _nearby_cue(doc: Doc, toks: list[Token], inside: list[bool]) -> _Attribution
     first, last = toks[0], toks[-1]
     own = {t.i for t in toks}
     gap = [t for t in doc[first.i : last.i] if t.i not in own]
-    window = [*doc[max(0, first.i - 12) : first.i], *gap, *doc[last.i + 1 : last.i + 10]]
+    # After a sentence of speech the speaker may come with a title and apposition
+    # before the verb (“…!” the presumptive GOP presidential nominee, Donald Trump,
+    # tweeted); a scare-quoted word or two gets only the nearer cues.
+    reach = 16 if sum(t.is_alpha for t in toks) >= 4 else 10
+    window = [*doc[max(0, first.i - 12) : first.i], *gap, *doc[last.i + 1 : last.i + reach]]
     best: tuple[int, _Attribution] | None = None
     for tok in window:
         if inside[tok.i] or "\n" in tok.text:
