@@ -489,3 +489,13 @@ def test_a_cue_after_a_long_title_and_apposition_names_the_speaker():
         "fivethirtyeight.com tweeted on Wednesday."
     )
     assert quotes.extract(text)[0].speaker == "Nate Silver"
+
+
+def test_of_two_subjects_the_one_beside_the_verb_speaks():
+    """PolNeAR train (breitbart): the parser makes the place set off by commas a second
+    subject of "went", on which "calling" hangs."""
+    text = (
+        "Speaking at a town hall event in Salem, New Hampshire, Trump went after Bush, calling "
+        "him “a total stiff.”"
+    )
+    assert _speakers(text) == [("a total stiff.", "Trump")]

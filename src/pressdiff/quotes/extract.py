@@ -118,7 +118,9 @@ def _subject(verb: Token, inside: list[bool]) -> Span | None:
     agent = _passive_agent(verb, inside)
     if agent is not None:
         return agent
-    for child in verb.children:
+    # Nearest first: of two subjects the parse gives one verb, the one beside it is
+    # the subject ("Speaking in Salem, New Hampshire, Trump went after Bush, calling …").
+    for child in sorted(verb.children, key=lambda c: abs(verb.i - c.i)):
         if child.dep_ not in _SUBJECT_DEPS:
             continue
         if child.lower_ == "who" and verb.dep_ == "relcl":
