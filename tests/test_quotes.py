@@ -499,3 +499,12 @@ def test_of_two_subjects_the_one_beside_the_verb_speaks():
         "him “a total stiff.”"
     )
     assert _speakers(text) == [("a total stiff.", "Trump")]
+
+
+def test_pressed_is_a_speech_verb():
+    """PolNeAR train (politico): the interviewer presses a question."""
+    text = (
+        "“Would it be negotiable about the 11 million?” Hannity pressed. “Maybe let some people "
+        "stay if they register in a period of time?”"
+    )
+    assert [speaker for _, speaker in _speakers(text)] == ["Hannity", "Hannity"]
