@@ -508,3 +508,13 @@ def test_pressed_is_a_speech_verb():
         "stay if they register in a period of time?”"
     )
     assert [speaker for _, speaker in _speakers(text)] == ["Hannity", "Hannity"]
+
+
+def test_a_speech_verb_inside_the_quote_reports_nothing():
+    """PolNeAR train (huff-post): the parser hangs "seem" on the quoted "said", so the
+    climb from "telling" ended inside the quote."""
+    text = (
+        "Weaver didn’t seem particularly impressed with Sanders’ comments Tuesday, telling "
+        "reporters, “A lot of people said the governor should step down.”"
+    )
+    assert _speakers(text)[0][1] == "Weaver"

@@ -145,7 +145,7 @@ def _subject(verb: Token, inside: list[bool]) -> Span | None:
             return phrase
     # A verb hung on the quote's own verb is no reporting clause: its speaker is outside.
     if verb.dep_ in ("conj", "advcl", "xcomp", "acl") and head.i != verb.i and not inside[head.i]:
-        return _subject(_reporting_verb(head) or head, inside)
+        return _subject(_reporting_verb(head, inside) or head, inside)
     return (
         _name_after_quote(verb, inside)
         or _inverted_subject(verb, inside)
@@ -245,15 +245,20 @@ def _is_speech_verb(tok: Token) -> bool:
     )
 
 
-def _reporting_verb(node: Token) -> Token | None:
+def _reporting_verb(node: Token, inside: list[bool]) -> Token | None:
     """The speech verb whose reported clause ``node`` is, if any.
 
     A participle or second verb without a subject ("…, adding", "and predicted")
     shares the subject of the reporting clause, but the parser often hangs it on
     the verb of the reported clause instead: in 'Sanders said the process could
     be “messy,” adding, “…”' "adding" hangs on "be", whose subject is "the
-    process".  The speaker is the subject of the speech verb above ("said")."""
+    process".  The speaker is the subject of the speech verb above ("said").
+    A speech verb inside a quote reports nothing of the article's ("Weaver
+    didn't seem impressed, telling reporters, “A lot of people said …”" with
+    "seem" hung on the quoted "said")."""
     for _ in range(4):
+        if inside[node.i]:
+            return None
         if _is_speech_verb(node):
             return node
         if node.dep_ not in ("ccomp", "conj", "advcl", "xcomp") or node.head.i == node.i:
