@@ -518,3 +518,12 @@ def test_a_speech_verb_inside_the_quote_reports_nothing():
         "reporters, “A lot of people said the governor should step down.”"
     )
     assert _speakers(text)[0][1] == "Weaver"
+
+
+def test_reacted_is_a_speech_verb():
+    """PolNeAR train (west-journal): an inverted "reacted" names the speaker."""
+    text = (
+        "“Obama said in his speech that Muslims are our sports heroes. What sport is he talking "
+        "about, and who? Is Obama profiling?” reacted Trump."
+    )
+    assert _speakers(text)[0][1] == "Trump"
