@@ -527,3 +527,18 @@ def test_reacted_is_a_speech_verb():
         "about, and who? Is Obama profiling?” reacted Trump."
     )
     assert _speakers(text)[0][1] == "Trump"
+
+
+def test_a_speech_verb_tagged_as_a_noun_after_the_quote_still_names_the_speaker():
+    """PolNeAR train (wash-post, west-journal): the tagger reads "read" as a noun
+    ("the email read" as one noun phrase), so the parse gives the quote no cue."""
+    text = (
+        "Cruz's campaign sent supporters a fundraising email on Friday. \"Friend, let me be "
+        "blunt. I can beat Hillary Clinton. Donald can't,\" the email read."
+    )
+    assert _speakers(text)[-1][1] == "the email"
+    text = (
+        "“If she wants to be the next president, Hillary Clinton should act like one, and come "
+        "to Louisiana,” the editorial read."
+    )
+    assert _speakers(text)[0][1] == "the editorial"

@@ -527,6 +527,46 @@ def _clause_subject(toks: list[Token], inside: list[bool], para: list[int]) -> _
     return _Attribution(speaker, (root.idx, root.idx + len(root.text)))
 
 
+# Words a short speaker phrase right after a quote may hold ("a voice-over in the ad").
+_PHRASE_POS = frozenset({"DET", "ADJ", "NOUN", "PROPN", "NUM", "ADP", "PART"})
+
+
+def _mistagged_cue(
+    doc: Doc, q: Quoted, toks: list[Token], inside: list[bool]
+) -> _Attribution | None:
+    """A speech verb the tagger read as a noun after a quote that breaks off on a
+    comma, question or exclamation mark (“…,” the email read; “…,” the two write;
+    “…,” the Saudis state in the white paper): a short noun phrase, then a word
+    of a speech verb's lemma and the end of the clause is the news attribution
+    order, whatever the tags say.  Taken only where the parse found no cue."""
+    if doc.text[q.end - 1] not in ",?!":
+        return None
+    i = toks[-1].i + 1
+    while i < len(doc) and doc[i].is_punct and not inside[i]:
+        i += 1
+    start = i
+    for i in range(start, min(len(doc), start + 7)):
+        word = doc[i]
+        if inside[i]:
+            break
+        after = doc[i + 1] if i + 1 < len(doc) else None
+        ends = after is None or after.is_punct or after.is_space or after.pos_ in ("ADP", "SCONJ")
+        if i > start and word.lemma_.lower() in SPEECH_VERBS and ends:
+            phrase = doc[start:i]
+            cut = next((t.i for t in phrase if t.pos_ == "ADP" and t.i > start), i)
+            phrase = doc[start:cut]
+            last = phrase[-1]
+            named = last.pos_ in ("NOUN", "PROPN") and last.ent_type_ not in _NOT_SPEAKERS
+            # "the two write", "the editorial read": a determiner makes a noun of the word.
+            nominal = last.pos_ in ("NUM", "ADJ") and len(phrase) == 2 and phrase[0].pos_ == "DET"
+            if named or nominal:
+                return _Attribution(phrase, (word.idx, word.idx + len(word.text)))
+            return None
+        if word.pos_ not in _PHRASE_POS:
+            break
+    return None
+
+
 def _sentence_before_cue(doc: Doc, toks: list[Token], inside: list[bool]) -> _Attribution | None:
     """A cue in the sentence just before a quote that stands alone."""
     sent = toks[0].sent
@@ -615,6 +655,7 @@ def extract_doc(doc: Doc, people: People) -> list[Quote]:
             or _governing_cue(toks, inside, para)
             or _nearby_cue(doc, toks, inside)
             or _colon_speaker(doc, toks, inside)
+            or _mistagged_cue(doc, q, toks, inside)
         )
         words = _WORDS.findall(quote_text(text, q.parts))
         standalone = _stands_alone(doc, toks, inside, para)
