@@ -542,3 +542,13 @@ def test_a_speech_verb_tagged_as_a_noun_after_the_quote_still_names_the_speaker(
         "to Louisiana,” the editorial read."
     )
     assert _speakers(text)[0][1] == "the editorial"
+
+
+def test_a_capitalised_subject_tagged_as_a_verb_is_a_name():
+    """PolNeAR train (huff-post): the tagger reads "Trump" as a verb, the parser
+    still makes it the subject of "shot back"."""
+    text = (
+        'Bush said Trump had spent more time attacking him than anyone else. "Jeb wants to be a '
+        'tough guy tonight," Trump shot back. "Let me talk."'
+    )
+    assert _speakers(text)[-1][1] == "Trump"

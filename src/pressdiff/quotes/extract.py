@@ -295,7 +295,9 @@ def _can_speak(phrase: Span) -> bool:
         return True  # "said one of two witnesses": "one" stands for a member of a group
     if root.ent_type_ in _NOT_SPEAKERS or phrase.text in ("The Latest",):
         return False
-    return root.pos_ in ("PROPN", "NOUN", "PRON") or bool(root.ent_type_)
+    # A capitalised subject the tagger took for a verb ("Trump shot back") is a name.
+    named = root.is_title and root.dep_ in _SUBJECT_DEPS and root.pos_ == "VERB"
+    return root.pos_ in ("PROPN", "NOUN", "PRON") or bool(root.ent_type_) or named
 
 
 def _phrase(tok: Token) -> Span:
