@@ -552,3 +552,16 @@ def test_a_capitalised_subject_tagged_as_a_verb_is_a_name():
         'tough guy tonight," Trump shot back. "Let me talk."'
     )
     assert _speakers(text)[-1][1] == "Trump"
+
+
+def test_an_as_clause_of_speech_names_the_speaker():
+    """PolNeAR train (wash-post, huff-post): "as X noted" hangs under the quote's own
+    verb, below the quote, where the climb to a cue never looks; "put it" is speech
+    only in such a clause.  A clause with an object of its own reports something else."""
+    text = (
+        "But as the nationalist Global Times tabloid noted in an op-ed Thursday, the leading "
+        "GOP candidate “has surprisingly earned himself a few fans in China.”"
+    )
+    assert _speakers(text)[0][1].endswith("Times tabloid")
+    text = "~ As Vulture put it, “Hello, it’s the Biebs.” Justin Bieber has dethroned Adele."
+    assert _speakers(text)[0][1] == "Vulture"

@@ -377,6 +377,38 @@ def _governing_cue(toks: list[Token], inside: list[bool], para: list[int]) -> _A
     return best[1] if best else None
 
 
+def _as_clause_cue(toks: list[Token], inside: list[bool], para: list[int]) -> _Attribution | None:
+    """An "as" clause of speech on the quote's sentence ("as the nationalist Global
+    Times tabloid noted in an op-ed Thursday, the leading GOP candidate “has …”";
+    "As Vulture put it, “…”"): the clause hangs under the quote's own verb or
+    a verb above it, below the quote, where the climb from the quote never looks."""
+    nodes: list[Token] = []
+    for tok in toks:
+        node = tok
+        while para[node.i] == para[toks[0].i] and node not in nodes:
+            nodes.append(node)
+            if node.head.i == node.i:
+                break
+            node = node.head
+    for node in nodes:
+        for child in node.children:
+            if child.dep_ != "advcl" or inside[child.i]:
+                continue
+            if not any(c.dep_ == "mark" and c.lower_ == "as" for c in child.children):
+                continue
+            # The reported words are the sentence's: a clause with an object of its own
+            # ("Even as Clinton was criticizing Trump, she came under fire …") reports
+            # something else; "it" alone stands for the words ("As Vulture put it").
+            objects = [c.lower_ for c in child.children if c.dep_ == "dobj"]
+            if objects not in ([], ["it"]):
+                continue
+            if _is_speech_verb(child) or (child.lemma_ == "put" and objects == ["it"]):
+                speaker = _subject(child, inside)
+                if speaker is not None:
+                    return _Attribution(speaker, (child.idx, child.idx + len(child.text)))
+    return None
+
+
 def _nearby_cue(doc: Doc, toks: list[Token], inside: list[bool]) -> _Attribution | None:
     """A cue in the sentences the quote touches when the parse does not link them
     (parsers often split “…,” he said. into two sentences), or between the
@@ -656,6 +688,7 @@ def extract_doc(doc: Doc, people: People) -> list[Quote]:
             _name_at_colon(doc, toks, inside)
             or _governing_cue(toks, inside, para)
             or _nearby_cue(doc, toks, inside)
+            or _as_clause_cue(toks, inside, para)
             or _colon_speaker(doc, toks, inside)
             or _mistagged_cue(doc, q, toks, inside)
         )
