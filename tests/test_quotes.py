@@ -565,3 +565,17 @@ def test_an_as_clause_of_speech_names_the_speaker():
     assert _speakers(text)[0][1].endswith("Times tabloid")
     text = "~ As Vulture put it, “Hello, it’s the Biebs.” Justin Bieber has dethroned Adele."
     assert _speakers(text)[0][1] == "Vulture"
+
+
+def test_elaborated_and_riffed_are_speech_verbs():
+    """PolNeAR train (west-journal, wash-post): the inverted cues had named nobody."""
+    text = (
+        "Woods said Khan’s speech was moving. “The way I see it,” she elaborated, “no one ever "
+        "question Major [Humayun] Khan’s sacrifice or his service or his death.”"
+    )
+    assert _speakers(text)[-1][1] == "she"
+    text = (
+        '"Governor Hassan, let me help you out - the answer\'s no," the Republican '
+        "vice-presidential nominee riffed on Hassan's non-answer, drawing applause."
+    )
+    assert _speakers(text)[0][1].endswith("nominee")

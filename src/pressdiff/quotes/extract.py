@@ -38,6 +38,7 @@ SPEECH_VERBS = frozenset(
     snap state stress suggest tell testify threaten tout tweet urge vow warn whisper wonder
     write yell talk refer affirm bark exclaim inform plead muse sneer gush rave rant thunder roar
     growl sigh assure reassure remind advise taunt grumble interrupt chime posit press react
+    elaborate riff
     """.split()  # noqa: SIM905 (a word list reads better than 110 quoted strings)
 )
 _SUBJECT_DEPS = ("nsubj", "nsubjpass")
