@@ -579,3 +579,19 @@ def test_elaborated_and_riffed_are_speech_verbs():
         "vice-presidential nominee riffed on Hassan's non-answer, drawing applause."
     )
     assert _speakers(text)[0][1].endswith("nominee")
+
+
+def test_one_or_another_after_the_verb_speaks():
+    """PolNeAR train (breitbart, wash-post): an inverted cue whose subject is a member
+    of a group named before (skywriting messages, supporters' tweets)."""
+    text = (
+        "Skywriters flew over the Rose Parade on Friday. “America is great! Trump is "
+        "disgusting,” read one."
+    )
+    assert _speakers(text)[0][1] == "one"
+    text = (
+        'Sanders supporters were not giving up. "Better watch out for illegal conduct by '
+        'Grimes since she said electing Clinton is more important than doing her job," tweeted '
+        "another."
+    )
+    assert _speakers(text)[0][1] == "another"

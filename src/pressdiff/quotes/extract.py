@@ -220,12 +220,15 @@ def _inverted_subject(verb: Token, inside: list[bool]) -> Span | None:
         and not inside[end]
         and (
             doc[end].pos_ in ("DET", "ADJ", "PROPN", "NOUN", "NUM")
+            or doc[end].lower_ in _MEMBERS
             or (doc[end].text == "-" and end > verb.i + 1)
         )
     ):
         end += 1
     phrase = doc[verb.i + 1 : end]
-    if not phrase or not (phrase[-1].pos_ in ("PROPN", "NOUN") or _is_age(phrase)):
+    if not phrase or not (
+        phrase[-1].pos_ in ("PROPN", "NOUN") or _is_age(phrase) or phrase.text.lower() in _MEMBERS
+    ):
         return None
     return phrase if _can_speak(phrase) else None
 
@@ -283,6 +286,8 @@ def _named_neighbour(verb: Token, inside: list[bool]) -> Span | None:
     return None
 
 
+# Words standing for one member of a group named before ("…,” tweeted another).
+_MEMBERS = frozenset({"one", "another"})
 _SOURCE_ENTS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 _NOT_SPEAKERS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"})
 
@@ -292,7 +297,7 @@ def _can_speak(phrase: Span) -> bool:
     "Saturday"), live-blog labels ("The Latest"); an age ("the 46-year-old")
     is a person even though the tagger calls it a date."""
     root = phrase.root
-    if _is_age(phrase) or root.lower_ == "one":
+    if _is_age(phrase) or root.lower_ in _MEMBERS:
         return True  # "said one of two witnesses": "one" stands for a member of a group
     if root.ent_type_ in _NOT_SPEAKERS or phrase.text in ("The Latest",):
         return False
