@@ -595,3 +595,14 @@ def test_one_or_another_after_the_verb_speaks():
         "another."
     )
     assert _speakers(text)[0][1] == "another"
+
+
+def test_a_gap_ending_in_a_colon_parts_two_quotes():
+    """PolNeAR train (wash-post): the words after "It continued:" are a new quote of
+    the affidavit's, not the second half of Bujnowski's split quote."""
+    text = (
+        "\"Lewandowski . . . grabbed Fields' left arm with his right hand, causing her to turn "
+        'and step back," Bujnowski wrote in the affidavit. It continued: "Probable cause exists '
+        'to charge Corey Lewandowski . . . with (1) count of Simple Battery."'
+    )
+    assert [speaker for _, speaker in _speakers(text)] == ["Bujnowski", "It"]

@@ -637,7 +637,13 @@ def _merge_split(doc: Doc, quoted: list[Quoted]) -> list[Quoted]:
         if prev is not None and not prev.single and not q.single:
             gap = text[prev.end : q.start]
             bare = not gap.strip(" \"“”'‘’")
-            split = text[prev.end - 1] in ",—–-…" and _has_cue(doc, prev.end + 1, q.start - 1)
+            # A gap ending in a colon introduces new words (“…,” Cruz said as the
+            # heckler yelled: “You suck!”); the attribution of a split quote ends on a comma.
+            split = (
+                text[prev.end - 1] in ",—–-…"
+                and not gap.rstrip(" \"“”'‘’").endswith(":")
+                and _has_cue(doc, prev.end + 1, q.start - 1)
+            )
             if (
                 len(gap) <= _SPLIT_GAP
                 and "\n" not in gap
