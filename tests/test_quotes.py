@@ -606,3 +606,18 @@ def test_a_gap_ending_in_a_colon_parts_two_quotes():
         'to charge Corey Lewandowski . . . with (1) count of Simple Battery."'
     )
     assert [speaker for _, speaker in _speakers(text)] == ["Bujnowski", "It"]
+
+
+def test_a_sentence_ending_on_the_colon_gives_the_quote_to_its_subject():
+    """PolNeAR train (wash-post, breitbart): no speech verb before the colon, but the
+    sentence introduces its subject's words; a subject's name in apposition counts."""
+    text = (
+        "Clinton has since apologized for what happened: “Yes, I should have used two email "
+        "addresses, one for personal matters and one for my work at the State Department.”"
+    )
+    assert _speakers(text)[0][1] == "Clinton"
+    text = (
+        "But after Tuesday night’s appearance, conservative commentator Jonah Goldberg of the "
+        "anti-Trump National Review imagined Christie was thinking: “My God what have I done?”"
+    )
+    assert _speakers(text)[0][1].endswith("commentator")

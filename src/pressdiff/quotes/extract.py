@@ -286,6 +286,8 @@ def _named_neighbour(verb: Token, inside: list[bool]) -> Span | None:
     return None
 
 
+# Pronouns that stand for a clause or a thing, never for a speaker.
+_RELATIVE = frozenset({"what", "which", "that", "this", "it", "who", "there"})
 # Words standing for one member of a group named before ("…,” tweeted another).
 _MEMBERS = frozenset({"one", "another"})
 _SOURCE_ENTS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
@@ -513,6 +515,20 @@ def _colon_speaker(doc: Doc, toks: list[Token], inside: list[bool]) -> _Attribut
         named = any(c.dep_ == "poss" and c.pos_ == "PROPN" for c in before.children)
         speaker = _issuer(before) or (None if named else _subject_above(before, inside))
         return _Attribution(speaker or _phrase(before), (colon.idx, colon.idx + 1))
+    if before.pos_ in ("VERB", "AUX", "ADV", "ADP"):
+        # "Clinton has since apologized for what happened: “…”"; "Goldberg imagined
+        # Christie was thinking: “…”": a sentence that ends on the colon introduces
+        # the words of its main verb's subject, if a name or a personal pronoun.
+        root = before
+        while root.head.i != root.i and not inside[root.head.i]:
+            root = root.head
+        subject = next((c for c in root.children if c.dep_ in _SUBJECT_DEPS), None)
+        if subject is not None and not inside[subject.i] and subject.lower_ not in _RELATIVE:
+            speaker = _phrase(subject)
+            # "conservative commentator Jonah Goldberg": the title with its name in apposition.
+            named = any(c.dep_ == "appos" and c.pos_ == "PROPN" for c in subject.children)
+            if named or subject.pos_ in ("PROPN", "PRON") or subject.ent_type_ == "PERSON":
+                return _Attribution(speaker, (colon.idx, colon.idx + 1))
     return None
 
 
