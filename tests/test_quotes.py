@@ -621,3 +621,14 @@ def test_a_sentence_ending_on_the_colon_gives_the_quote_to_its_subject():
         "anti-Trump National Review imagined Christie was thinking: “My God what have I done?”"
     )
     assert _speakers(text)[0][1].endswith("commentator")
+
+
+def test_a_statement_saying_speaks_for_its_issuer():
+    """PolNeAR train (huff-post): "saying" hangs on "statement", which has no subject of
+    its own; the office that put the statement out is the source."""
+    text = (
+        "His office put out a statement saying the U.S. “does not have the capacity to "
+        "properly vet every incoming refugee, and terrorist organizations can take advantage "
+        "of the major shortfalls in the refugee process.”"
+    )
+    assert _speakers(text)[0][1] == "His office"

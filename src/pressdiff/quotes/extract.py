@@ -138,12 +138,19 @@ def _subject(verb: Token, inside: list[bool]) -> Span | None:
             continue  # a quoted word taken for the subject: the speaker is named outside
         return phrase
     head = verb.head
+    naming = verb.lemma_ in ("call", "dub", "label", "brand", "describe", "characterize")
     if verb.dep_ == "acl" and head.i < verb.i and _follows_quote(head, inside):
         # “…!” the presumptive GOP presidential nominee, Donald Trump, tweeted: the
         # parser read the verb as a clause on the noun after the quote, its subject.
         phrase = _phrase(head)
         if _can_speak(phrase):
             return phrase
+    if verb.dep_ == "acl" and head.pos_ == "NOUN" and not inside[head.i] and not naming:
+        # "His office put out a statement saying …": the statement speaks for its issuer
+        # (a formula "called" something by its opponents is no statement of theirs).
+        issuer = _issuer(head)
+        if issuer is not None:
+            return issuer
     # A verb hung on the quote's own verb is no reporting clause: its speaker is outside.
     if verb.dep_ in ("conj", "advcl", "xcomp", "acl") and head.i != verb.i and not inside[head.i]:
         return _subject(_reporting_verb(head, inside) or head, inside)
@@ -552,14 +559,16 @@ def _subject_above(noun: Token, inside: list[bool]) -> Span | None:
 
 
 def _issuer(noun: Token) -> Span | None:
-    """The named or personal subject of the verb whose object ``noun`` is."""
+    """The named or personal subject of the verb whose object ``noun`` is; a
+    noun with a possessor counts as named ("His office put out a statement")."""
     verb = noun.head
     if noun.dep_ != "dobj" or verb.pos_ != "VERB":
         return None
     subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
     if subject is None or subject.lower_ in ("it", "that", "which", "this"):
         return None
-    if subject.pos_ in ("PROPN", "PRON") or subject.ent_type_ in _SOURCE_ENTS:
+    owned = subject.pos_ == "NOUN" and any(c.dep_ == "poss" for c in subject.children)
+    if owned or subject.pos_ in ("PROPN", "PRON") or subject.ent_type_ in _SOURCE_ENTS:
         return _phrase(subject)
     return None
 
