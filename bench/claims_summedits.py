@@ -82,6 +82,31 @@ def tune(checker: RuleChecker, assessments: list[Assessment], gold: list[int]) -
     print(f"tuned: support_threshold={threshold:.2f} gap_tolerance={tolerance} (BAcc {score:.3f})")
 
 
+def crossenc_runs(
+    path: str, news: list[dict], tuning: list[dict], tune_gold: list[int]
+) -> dict[str, list[int]]:
+    """The cross-encoder alone at its fixed 0.5 cut (set before any SummEdits run), and joined
+    with the rules as ``CrossEncoderChecker`` (supports only when the rules find no conflict).
+
+    Its balanced accuracy on the tuning domains is printed for reference; no knob of it is
+    chosen on SummEdits at all, so there is nothing to tune here.
+    """
+    from pressdiff.claims.crossenc import CrossEncoderChecker
+
+    checker = CrossEncoderChecker(path)
+    cut = checker.model.threshold
+    tune_probs = checker.consistency([(r["doc"], r["summary"]) for r in tuning])
+    tune_bacc = balanced_accuracy(tune_gold, [int(p >= cut) for p in tune_probs])
+    print(f"cross-encoder on the tuning domains: BAcc {tune_bacc:.3f} at P(consistent) >= {cut}")
+    pairs = [(r["doc"], r["summary"]) for r in news]
+    probs = checker.consistency(pairs)
+    labels = [res.label for res in checker.check_many(pairs)]
+    return {
+        f"cross-encoder P >= {cut}": [int(p >= cut) for p in probs],
+        "CrossEncoderChecker": [int(lab == "supports") for lab in labels],
+    }
+
+
 def per_edit_recall(rows: list[dict], pred: list[int]) -> dict[str, float]:
     hits: dict[str, list[int]] = defaultdict(list)
     for row, p in zip(rows, pred, strict=True):
@@ -117,6 +142,11 @@ def sentence_throughput() -> tuple[int, float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tune", action="store_true", help="search thresholds on other domains")
+    parser.add_argument(
+        "--crossenc",
+        metavar="WEIGHTS",
+        help="also score a cross-encoder written by bench/claims_crossenc_train.py",
+    )
     args = parser.parse_args()
 
     tuning = [r for p in sorted(DATA.glob("summedits_*.json")) if p.name != NEWS
@@ -140,6 +170,9 @@ def main() -> None:
     if args.tune:
         tune(checker, checker.assess_many([(r["doc"], r["summary"]) for r in tuning]), tune_gold)
         runs["RuleChecker (tuned)"] = rule_predictions(checker, assessments)
+
+    if args.crossenc:
+        runs.update(crossenc_runs(args.crossenc, news, tuning, tune_gold))
 
     print(f"SummEdits news: {len(news)} pairs ({gold.count(0)} inconsistent); "
           f"tuning pairs from other domains: {len(tuning)}")  # fmt: skip
