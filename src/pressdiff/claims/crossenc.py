@@ -143,7 +143,7 @@ def base_network(num_trainable_layers: int):  # -> (tokenizer, BertForSequenceCl
     """The installed MiniLM as a two-way classifier with its lower layers frozen.
 
     The training script and the loader both build the network here, so the tensor names in
-    the shipped file always match.
+    the saved file always match.
     """
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -163,7 +163,7 @@ def base_network(num_trainable_layers: int):  # -> (tokenizer, BertForSequenceCl
 
 
 def trainable(name: str, first_trained_layer: int) -> bool:
-    """Whether tensor ``name`` is fine-tuned (and so shipped) rather than taken from the base."""
+    """Whether tensor ``name`` is fine-tuned (and so saved) rather than taken from the base."""
     m = re.search(r"\.layer\.(\d+)\.", name)
     if m:
         return int(m.group(1)) >= first_trained_layer
