@@ -632,3 +632,15 @@ def test_a_statement_saying_speaks_for_its_issuer():
         "of the major shortfalls in the refugee process.”"
     )
     assert _speakers(text)[0][1] == "His office"
+
+
+def test_a_quote_mark_glued_to_the_speaker_is_split_off():
+    """PolNeAR train (huff-post, breitbart): the tokenizer had made one token of
+    "paranoia,”Clinton" and of "said,“Look", hiding the attribution from the parse."""
+    text = (
+        "“I think it’s been most surprising to me to see somebody who was affable really "
+        "traffic in a lot of the prejudice and paranoia,”Clinton said."
+    )
+    assert _speakers(text)[0][1] == "Clinton"
+    text = "Ryan said,“Look, anti-Semitic images, they’ve got no place in a presidential campaign.”"
+    assert _speakers(text)[0][1] == "Ryan"

