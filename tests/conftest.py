@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,18 @@ def example_dir() -> Path:
 @pytest.fixture(scope="session")
 def example_paths(example_dir: Path) -> list[Path]:
     return sorted(example_dir.glob("*.txt"))
+
+
+@pytest.fixture(scope="session")
+def example_line(example_dir: Path) -> Callable[[str, str], str]:
+    """``example_line("004", "radio interview")``: the stripped line of an example article
+    (chosen by file prefix) that contains the words — real text, never retyped."""
+
+    def line(prefix: str, contains: str) -> str:
+        text = next(example_dir.glob(f"{prefix}_*.txt")).read_text()
+        return next(ln.strip() for ln in text.splitlines() if contains in ln)
+
+    return line
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,7 @@ are what is under test, not the model's accuracy (that is a benchmark).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -23,23 +24,20 @@ def article(prefix: str) -> str:
     return next(STORY.glob(f"{prefix}_*.txt")).read_text()
 
 
-def story_sentence(prefix: str, contains: str) -> str:
-    """The line of an example article that contains ``contains`` (real text, not retyped)."""
-    return next(line.strip() for line in article(prefix).splitlines() if contains in line)
-
-
-def test_new_words_of_a_claim_are_marked() -> None:
-    evidence = story_sentence("000", "sit-down TV interview")
-    claim = story_sentence("004", "radio interview")
+def test_new_words_of_a_claim_are_marked(example_line: Callable[[str, str], str]) -> None:
+    evidence = example_line("000", "sit-down TV interview")
+    claim = example_line("004", "radio interview")
     marked = crossenc.mark_novel(evidence, claim)
     assert "[radio]" in marked
     assert "[interview]" not in marked  # the evidence says "interview" too
     assert crossenc.mark_novel(evidence, evidence) == evidence
 
 
-def test_the_window_holds_the_sentence_a_claim_was_made_from() -> None:
+def test_the_window_holds_the_sentence_a_claim_was_made_from(
+    example_line: Callable[[str, str], str],
+) -> None:
     evidence = article("000")
-    claim = story_sentence("000", "sit-down TV interview")
+    claim = example_line("000", "sit-down TV interview")
     [(window, sentence)] = crossenc.windows(evidence, claim)
     assert sentence == claim
     assert claim in window
@@ -55,11 +53,13 @@ def checkpoint(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.slow
-def test_a_saved_checkpoint_loads_and_judges_pairs(checkpoint: Path) -> None:
+def test_a_saved_checkpoint_loads_and_judges_pairs(
+    checkpoint: Path, example_line: Callable[[str, str], str]
+) -> None:
     checker = crossenc.CrossEncoderChecker(checkpoint)
     evidence = article("000")
-    tv = story_sentence("000", "sit-down TV interview")
-    radio = story_sentence("004", "radio interview")
+    tv = example_line("000", "sit-down TV interview")
+    radio = example_line("004", "radio interview")
     probs = checker.consistency([(evidence, tv), (evidence, radio)])
     assert probs.shape == (2,) and ((probs >= 0) & (probs <= 1)).all()
     supported, distorted = checker.check_many([(evidence, tv), (evidence, radio)])

@@ -7,21 +7,13 @@ non-news SummEdits domains); regenerating them is a benchmark, too slow for a te
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from importlib import resources
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from pressdiff.claims.trained import FEATURES, WEIGHTS_FILE, TrainedChecker, shipped_weights
-
-STORY = Path(__file__).resolve().parents[1] / ".." / "shared" / "examples" / "rust-interview"
-
-
-def story_sentence(prefix: str, contains: str) -> str:
-    """The line of an example article that contains ``contains`` (real text, not retyped)."""
-    path = next(STORY.glob(f"{prefix}_*.txt"))
-    return next(line.strip() for line in path.read_text().splitlines() if contains in line)
 
 
 @pytest.fixture(scope="module")
@@ -49,25 +41,31 @@ def test_more_unsupported_numbers_lower_the_probability() -> None:
 
 
 @pytest.mark.slow
-def test_radio_interview_contradicts_tv_interview(checker: TrainedChecker) -> None:
-    evidence = story_sentence("000", "sit-down TV interview")
-    claim = story_sentence("004", "radio interview")
+def test_radio_interview_contradicts_tv_interview(
+    checker: TrainedChecker, example_line: Callable[[str, str], str]
+) -> None:
+    evidence = example_line("000", "sit-down TV interview")
+    claim = example_line("004", "radio interview")
     result = checker.check(evidence, claim)
     assert result.label == "contradicts"
     assert [claim[a:b] for a, b in result.spans] == ["radio"]
 
 
 @pytest.mark.slow
-def test_changed_age_contradicts(checker: TrainedChecker) -> None:
-    evidence = story_sentence("003", "Baldwin, 63")
+def test_changed_age_contradicts(
+    checker: TrainedChecker, example_line: Callable[[str, str], str]
+) -> None:
+    evidence = example_line("003", "Baldwin, 63")
     result = checker.check(evidence, evidence.replace("63", "51"))
     assert result.label == "contradicts"
     assert "number 51 vs 63" in result.reasons
 
 
 @pytest.mark.slow
-def test_a_sentence_supports_itself(checker: TrainedChecker) -> None:
-    sentence = story_sentence("000", "sit-down TV interview")
+def test_a_sentence_supports_itself(
+    checker: TrainedChecker, example_line: Callable[[str, str], str]
+) -> None:
+    sentence = example_line("000", "sit-down TV interview")
     assert checker.check(sentence, sentence).label == "supports"
 
 
