@@ -198,16 +198,16 @@ def generate(seed: int, max_sentences: int) -> list[tuple[str, str, int, str]]:
     rng = random.Random(seed)
     stories = [s for s in fnc_stories() if int(s[0][0]) % 2 == 0]
     model = nlp.spacy_model()
+    # Parsed once: a story's first two articles are also another story's foreign text.
+    parsed = [list(model.pipe(text for _, text in story)) for story in stories]
     examples: list[tuple[str, str, int, str]] = []
-    for n_story, story in enumerate(stories):
-        docs = list(model.pipe(text for _, text in story))
+    for n_story, docs in enumerate(parsed):
         entities: dict[str, list[str]] = {}
         for doc in docs:
             for e in doc.ents:
                 if e.label_ in _ENTITY_LABELS and e.text not in entities.setdefault(e.label_, []):
                     entities[e.label_].append(e.text)
-        other = [d for i, d in enumerate(stories) if i != n_story]
-        foreign_docs = list(model.pipe(t for _, t in rng.choice(other)[:2]))
+        foreign_docs = parsed[rng.choice([i for i in range(len(parsed)) if i != n_story])][:2]
         info = {
             "people": entities.get("PERSON", []),
             "entities": entities,
@@ -232,7 +232,7 @@ def generate(seed: int, max_sentences: int) -> list[tuple[str, str, int, str]]:
                         examples.append((evidence, new, 0, kind))
                         break
         print(
-            f"\rstories {n_story + 1}/{len(stories)}, examples {len(examples)}",
+            f"\rstories {n_story + 1}/{len(parsed)}, examples {len(examples)}",
             end="",
             file=sys.stderr,
         )
