@@ -70,9 +70,10 @@ def _role(text: str, i: int, opens: str, closes: str, both: str) -> str | None:
         if before.isspace() and after.isspace():
             # Spaced off a nested quote ('… its brain,' " said Fiorina; " 'We …):
             # the mark beside the single one closes or opens the double quote.
-            if text[i - 2 : i - 1] in SINGLE_CLOSE + SINGLE_BOTH:
+            # (An empty slice at the text's edge would count as "in" every string.)
+            if i >= 2 and text[i - 2] in SINGLE_CLOSE + SINGLE_BOTH:
                 return "close"
-            if text[i + 2 : i + 3] in SINGLE_OPEN + SINGLE_BOTH:
+            if i + 2 < len(text) and text[i + 2] in SINGLE_OPEN + SINGLE_BOTH:
                 return "open"
         return "close" if not before.isspace() else None
     if ch in opens:
