@@ -345,7 +345,7 @@ class _Voices:
         self.weights = weights
         self.echoes = _echoes(reuse, ECHO_SCORE)
         self.reprints = _echoes(reuse, SAME_VOICE_SCORE)
-        self.groups = _reprint_groups(reuse)
+        self.groups = _reprint_groups(self.reprints)
 
     def of(self, voice: str, claimant: str) -> float:
         echo = ECHO_WEIGHT if (claimant, voice) in self.echoes else 1.0
@@ -400,15 +400,14 @@ def _slot_phrase(entity: str, attribute: str) -> str:
     return f"the {entity}'s {attribute}" if entity[:1].islower() else f"{entity}'s {attribute}"
 
 
-def _reprint_groups(reuse: Any) -> dict[str, str]:
-    """Each article's near-duplicate group (a representative id), from the reuse edges of
-    score at least :data:`SAME_VOICE_SCORE`; articles in no such edge are left out."""
+def _reprint_groups(reprints: set[tuple[str, str]]) -> dict[str, str]:
+    """Each article's near-duplicate group (a representative id), from the (source, copy)
+    pairs of near-duplicates; articles in no such pair are left out."""
     groups = DisjointSet()
-    for e in getattr(reuse, "edges", None) or []:
-        if getattr(e, "score", 0.0) >= SAME_VOICE_SCORE:
-            groups.add(e.source)
-            groups.add(e.target)
-            groups.merge(e.source, e.target)
+    for source, copy in reprints:
+        groups.add(source)
+        groups.add(copy)
+        groups.merge(source, copy)
     return {x: groups[x] for x in groups}
 
 
