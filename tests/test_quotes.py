@@ -644,3 +644,18 @@ def test_a_quote_mark_glued_to_the_speaker_is_split_off():
     assert _speakers(text)[0][1] == "Clinton"
     text = "Ryan said,“Look, anti-Semitic images, they’ve got no place in a presidential campaign.”"
     assert _speakers(text)[0][1] == "Ryan"
+
+
+def test_a_quote_in_a_clause_reported_within_another_is_the_outer_speakers():
+    """PolNeAR train (huff-post, west-journal): the quote hangs on the inner cue
+    ("called", "calling"), but the words are chosen by the one who reports the clause.
+    A full sentence the inner cue opens with a comma stays the inner speaker's."""
+    text = "Rep. Steve Israel (D-N.Y) said Clinton called on members to be “closely coordinated.”"
+    assert _speakers(text)[0][1] == "Steve Israel"
+    text = "At one point, Trump said Fox executives were calling “every 15 minutes.”"
+    assert _speakers(text)[0][1] == "Trump"
+    text = (
+        "If he could go back in time and talk to his 2012 self, prosecutors say that he told "
+        "one FBI agent, \"I'd say, 'All right, you have done a good job.'.\""
+    )
+    assert _speakers(text)[0][1] == "he"

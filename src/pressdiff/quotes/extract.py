@@ -378,6 +378,7 @@ def _governing_cue(toks: list[Token], inside: list[bool], para: list[int]) -> _A
                 if not inside[node.i]:
                     found = _cue_of(node, inside)
                     if found is not None and found.speaker is not None:
+                        found = _outer_report(node, toks[0], inside, para) or found
                         if best is None or depth < best[0]:
                             best = (depth, found)
                         break
@@ -390,6 +391,37 @@ def _governing_cue(toks: list[Token], inside: list[bool], para: list[int]) -> _A
                     break
                 node, depth = node.head, depth + 1
     return best[1] if best else None
+
+
+def _outer_report(
+    verb: Token, first: Token, inside: list[bool], para: list[int]
+) -> _Attribution | None:
+    """The report a cue is itself part of, when the quote sits in a reported clause
+    within another ("Rep. Steve Israel said Clinton called on members to be “closely
+    coordinated”"; "Trump said Fox executives were calling “every 15 minutes”"):
+    the words are those of the outer speaker, who chose them, not of the person
+    the clause reports on.  The outer cue must come first, the inner one before
+    the quote: a cue after the quote (“…,” Lewandowski added) or a report after it
+    ("…, the Times reported") frames no clause.  A full sentence opened by a comma
+    or colon after the inner cue (he told one FBI agent, “I'd say …”) is the inner
+    speaker's own, and a report by "it" (a document) names no one we can resolve."""
+    doc = verb.doc
+    mark = first.i - 1
+    while mark >= 0 and doc[mark].is_punct and doc[mark].text not in ",:":
+        mark -= 1
+    if verb.i > first.i or (mark >= 0 and doc[mark].text in ",:" and first.is_title):
+        return None
+    node = verb
+    for _ in range(3):
+        if node.dep_ not in ("ccomp", "xcomp") or node.head.i == node.i:
+            return None
+        node = node.head
+        if inside[node.i] or para[node.i] != para[verb.i] or node.i > verb.i:
+            return None
+        found = _cue_of(node, inside)
+        if found is not None and found.speaker is not None:
+            return None if found.speaker.root.lower_ == "it" else found
+    return None
 
 
 def _as_clause_cue(toks: list[Token], inside: list[bool], para: list[int]) -> _Attribution | None:
