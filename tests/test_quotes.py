@@ -659,3 +659,16 @@ def test_a_quote_in_a_clause_reported_within_another_is_the_outer_speakers():
         "one FBI agent, \"I'd say, 'All right, you have done a good job.'.\""
     )
     assert _speakers(text)[0][1] == "he"
+
+
+def test_a_partial_quote_deep_in_a_long_reported_clause_finds_its_cue():
+    """PolNeAR train (huff-post): "given that", "show" and "believe" put the quote more
+    than six levels of the parse below "argue"; the two words then had no speaker and
+    were dropped as a scare quote."""
+    text = (
+        "Supporters of Sanders would argue — and Sanders presumably believes — that his pitch "
+        "better fits the mood of the electorate, given that polls consistently show majorities "
+        "of Americans believe the country is on the “wrong track” and large numbers of people "
+        "really are struggling with stagnant wages and high medical bills."
+    )
+    assert _speakers(text) == [("wrong track", "Supporters")]

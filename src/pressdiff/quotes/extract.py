@@ -55,6 +55,10 @@ _PHRASAL_SPEECH = frozenset(
         ("write", "back"),
     }
 )
+# Levels of the parse a quote may sit below its cue: a partial quote deep in a long
+# reported clause ("would argue … given that polls show … believe … the “wrong track”")
+# sits 7 to 9 levels below it.
+_MAX_CLIMB = 10
 _MAX_CARRY_GAP = 400  # chars between two quotes for the second to inherit the speaker
 _SPLIT_GAP = 60  # longest attribution between two halves of a split quote
 _NEXT_CLAUSE_END = re.compile(r"[.!?:\n]")
@@ -373,7 +377,7 @@ def _governing_cue(toks: list[Token], inside: list[bool], para: list[int]) -> _A
     for tok in toks:
         if tok.head.i not in own or tok.head.i == tok.i:
             node, depth = tok.head, 0
-            while node.i not in seen and depth < 6 and para[node.i] == para[tok.i]:
+            while node.i not in seen and depth < _MAX_CLIMB and para[node.i] == para[tok.i]:
                 seen.add(node.i)
                 if not inside[node.i]:
                     found = _cue_of(node, inside)
