@@ -672,3 +672,18 @@ def test_a_partial_quote_deep_in_a_long_reported_clause_finds_its_cue():
         "really are struggling with stagnant wages and high medical bills."
     )
     assert _speakers(text) == [("wrong track", "Supporters")]
+
+
+def test_a_participle_under_a_preposition_shares_the_subject_of_the_verb_above():
+    """PolNeAR train (wash-post, politico): "by saying", "after telling" hang on a
+    preposition, so the speech verb had no subject and the nearest name was taken."""
+    text = (
+        "On Twitter, Fields responded Tuesday to one of Trump's messages by saying, "
+        '"Seriously, just stop lying."'
+    )
+    assert _speakers(text)[0][1] == "Fields"
+    text = (
+        "Comedian Sarah Silverman was booed and shouted down by Bernie Sanders supporters "
+        "after telling holdouts for the Vermont senator that they were “being ridiculous.”"
+    )
+    assert _speakers(text)[0][1] == "Comedian Sarah Silverman"

@@ -158,6 +158,14 @@ def _subject(verb: Token, inside: list[bool]) -> Span | None:
     # A verb hung on the quote's own verb is no reporting clause: its speaker is outside.
     if verb.dep_ in ("conj", "advcl", "xcomp", "acl") and head.i != verb.i and not inside[head.i]:
         return _subject(_reporting_verb(head, inside) or head, inside)
+    # "Bolton distanced himself … by saying he would …": the participle under a
+    # preposition shares the subject of the verb the preposition hangs on; not a
+    # passive one ("His comments came after being asked …"): that subject was asked.
+    passive = any(c.dep_ == "auxpass" for c in verb.children)
+    if verb.dep_ == "pcomp" and head.dep_ == "prep" and not passive:
+        above = head.head
+        if above.pos_ in ("VERB", "AUX") and not inside[above.i]:
+            return _subject(_reporting_verb(above, inside) or above, inside)
     return (
         _name_after_quote(verb, inside)
         or _inverted_subject(verb, inside)
