@@ -37,6 +37,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from claims_distort import DISTORTIONS, _harmless, fnc_stories
+from claims_summedits import DATA as SUMMEDITS
+from claims_summedits import NEWS, load
 
 from pressdiff import nlp
 from pressdiff.claims import crossenc
@@ -290,6 +292,35 @@ def to_windows(examples):
     return out
 
 
+def summedits_rows(domains: list[str]) -> list[tuple[str, str, int, str]]:
+    """Sentence windows from the evaluation splits of SummEdits *tuning* domains (never news).
+
+    Their consistent summaries are free abstractive rewrites of the document, the paraphrases
+    the generator cannot make.  SummEdits labels a summary as a whole; here its sentences are
+    labelled one by one: every sentence of a consistent summary is consistent, and in an
+    inconsistent one the single sentence that differs from the (consistent) original summary
+    carries the edit.  Summaries with several changed sentences are left out, since which one
+    carries the edit is unknown.  Each distinct (window, sentence) is kept once: the unchanged
+    sentences recur in every edit of a summary.
+    """
+    rows: dict[tuple[str, str], tuple[int, str]] = {}
+    for domain in domains:
+        path = SUMMEDITS / f"summedits_{domain}.json"
+        if path.name == NEWS:
+            raise ValueError("SummEdits news is the benchmark, never training data")
+        for row in load(path, split="evaluation"):
+            original = set(crossenc.sentences(row["original_summary"]))
+            pairs = crossenc.windows(row["doc"], row["summary"])
+            changed = [s for _, s in pairs if s not in original]
+            if row["label"] == 0 and len(changed) != 1:
+                continue
+            for window, sentence in pairs:
+                consistent = row["label"] == 1 or sentence in original
+                kind = "summedits+" if consistent else "summedits-"
+                rows.setdefault((window, sentence), (int(consistent), kind))
+    return [(w, s, label, kind) for (w, s), (label, kind) in rows.items()]
+
+
 def _batches(rows, batch: int, rng: random.Random) -> list[list]:
     """Shuffled batches of similar length: padding to the longest pair costs CPU for nothing."""
     order = rows[:]
@@ -303,11 +334,16 @@ def _batches(rows, batch: int, rng: random.Random) -> list[list]:
     return batches
 
 
-def train(rows, epochs: int, layers: int, lr: float, batch: int, seed: int, dev_rows):
+def train(rows, epochs: int, layers: int, lr: float, batch: int, seed: int, dev_rows, init=None):
+    """Fine-tune from the installed base model, or go on from the checkpoint ``init``."""
     import torch
 
     torch.manual_seed(seed)
-    tokenizer, network = crossenc.base_network(layers)
+    if init is None:
+        tokenizer, network = crossenc.base_network(layers)
+    else:
+        model = crossenc.load(init)
+        tokenizer, network = model.tokenizer, model.network
     params = [p for p in network.parameters() if p.requires_grad]
     head = [p for n, p in network.named_parameters() if p.requires_grad and "layer." not in n]
     body = [p for n, p in network.named_parameters() if p.requires_grad and "layer." in n]
@@ -363,9 +399,16 @@ def main() -> None:
     ap.add_argument("--layers", type=int, default=3, help="top transformer layers fine-tuned")
     ap.add_argument("--lr", type=float, default=6e-5)
     ap.add_argument("--batch", type=int, default=16)
-    ap.add_argument("--limit", type=int, default=0, help="training windows (0: all)")
+    ap.add_argument("--limit", type=int, default=0, help="generated training windows (0: all)")
     ap.add_argument("--out", type=Path, required=True, help="where to write the weights")
     ap.add_argument("--data", type=Path, help="cache of the generated windows (JSON)")
+    ap.add_argument("--init", type=Path, help="go on training this checkpoint")
+    ap.add_argument(
+        "--summedits",
+        default="",
+        help="comma-separated SummEdits tuning domains whose sentences join the training data",
+    )
+    ap.add_argument("--repeat", type=int, default=1, help="times each SummEdits window is seen")
     args = ap.parse_args()
     t0 = time.time()
     if args.data and args.data.exists():
@@ -380,9 +423,23 @@ def main() -> None:
     dev, train_rows = rows[:n_dev], rows[n_dev:]
     if args.limit:
         train_rows = train_rows[: args.limit]
+    domains = [d for d in args.summedits.split(",") if d]
+    if domains:
+        real = summedits_rows(domains)
+        print(f"{len(real)} SummEdits windows from {', '.join(domains)}, each seen {args.repeat}x")
+        train_rows = train_rows + real * args.repeat
     print(f"{len(train_rows)} training windows, {len(dev)} held out ({time.time() - t0:.0f}s)")
-    network = train(train_rows, args.epochs, args.layers, args.lr, args.batch, args.seed, dev)
-    info = {"seed": args.seed, "epochs": args.epochs, "lr": args.lr, "windows": len(train_rows)}
+    network = train(
+        train_rows, args.epochs, args.layers, args.lr, args.batch, args.seed, dev, args.init
+    )
+    info = {
+        "seed": args.seed,
+        "epochs": args.epochs,
+        "lr": args.lr,
+        "windows": len(train_rows),
+        "summedits_domains": domains,
+        "init": str(args.init or ""),
+    }
     crossenc.save(network, args.layers, args.out, info)
     print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.1f} MB)")
     print(f"total {time.time() - t0:.0f}s")

@@ -29,7 +29,7 @@ import os
 import re
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -107,12 +107,14 @@ def windows(evidence: str, claim: str, k: int = WINDOW) -> list[tuple[str, str]]
 
 @dataclass
 class Model:
-    """The fine-tuned classifier and its tokenizer; ``threshold`` is P(consistent) to support."""
+    """The fine-tuned classifier and its tokenizer; ``threshold`` is P(consistent) to support;
+    ``info`` is what the training script recorded (seed, data, SummEdits domains seen)."""
 
     tokenizer: object
     network: torch.nn.Module
     threshold: float
     lock: threading.Lock
+    info: dict = field(default_factory=dict)
 
     def probabilities(self, pairs: Sequence[tuple[str, str]], batch_size: int = 32) -> np.ndarray:
         """P(consistent) for each (evidence window, claim sentence) pair."""
@@ -207,8 +209,8 @@ def load(path: Path) -> Model:
     network.load_state_dict(state, strict=False)
     network.eval()
     torch.set_num_threads(max(1, os.cpu_count() or 1))
-    threshold = float(json.loads(meta["config"])["threshold"])
-    return Model(tokenizer, network, threshold, threading.Lock())
+    info = json.loads(meta["config"])
+    return Model(tokenizer, network, float(info["threshold"]), threading.Lock(), info)
 
 
 class CrossEncoderChecker:
