@@ -687,3 +687,17 @@ def test_a_participle_under_a_preposition_shares_the_subject_of_the_verb_above()
         "after telling holdouts for the Vermont senator that they were “being ridiculous.”"
     )
     assert _speakers(text)[0][1] == "Comedian Sarah Silverman"
+
+
+def test_a_reporting_clause_set_off_in_the_sentence_reports_the_whole_sentence():
+    """PolNeAR train (huff-post, wash-post): the parser hangs "Cruz said" on "called"
+    as a parataxis; the quote's nearer cue ("called") or none at all was taken."""
+    text = "CNN, Cruz said, called the announcement “highly significant.”"
+    assert _speakers(text)[0][1] == "Cruz"
+    text = (
+        "But Menendez said he does not think the election calendar matters. If politics makes "
+        "the road ahead for this legislation too complicated now, he said, Congress can still "
+        'pass a simple reauthorization of the ISA down the line, probably with "a strong '
+        'bipartisan vote."'
+    )
+    assert _speakers(text)[0][1] == "he"

@@ -379,6 +379,9 @@ def _governing_cue(toks: list[Token], inside: list[bool], para: list[int]) -> _A
     The walk may pass through other quotes (he said the “trigger wasn't
     pulled” and that he “didn't pull the trigger”) but a cue is never a word
     inside a quote, nor a word of another paragraph."""
+    aside = _parenthetical_cue(toks, inside, para)
+    if aside is not None:
+        return aside
     own = {t.i for t in toks}
     seen: set[int] = set()
     best: tuple[int, _Attribution] | None = None
@@ -403,6 +406,32 @@ def _governing_cue(toks: list[Token], inside: list[bool], para: list[int]) -> _A
                     break
                 node, depth = node.head, depth + 1
     return best[1] if best else None
+
+
+def _parenthetical_cue(
+    toks: list[Token], inside: list[bool], para: list[int]
+) -> _Attribution | None:
+    """A reporting clause set off inside the quote's sentence ("CNN, Cruz said, called
+    the announcement “highly significant”"; "no different, he said, from George H.W.
+    Bush calling Ronald Reagan's policies “voodoo economics”"), which the parser hangs
+    on the sentence as a parataxis: it reports the whole sentence, so it wins over a
+    nearer cue of the sentence's own ("called", "calling").  Not one right after
+    another quote (“I never said that,” Trump said, after …): that one is its own."""
+    node = toks[0]
+    for _ in range(_MAX_CLIMB):
+        if node.head.i == node.i or para[node.head.i] != para[toks[0].i]:
+            return None
+        node = node.head
+        if inside[node.i]:
+            continue
+        for verb in (node, *node.children):
+            if verb.dep_ != "parataxis" or inside[verb.i] or para[verb.i] != para[node.i]:
+                continue
+            if _is_speech_verb(verb) and not _follows_quote(verb, inside):
+                found = _cue_of(verb, inside)
+                if found is not None and found.speaker is not None:
+                    return found
+    return None
 
 
 def _outer_report(
