@@ -176,6 +176,24 @@ def per_edit_recall(rows: list[dict], pred: list[int]) -> dict[str, float]:
     return {edit: float(np.mean(v)) for edit, v in sorted(hits.items())}
 
 
+def print_runs(news: list[dict], runs: dict[str, list[int]], n_tuning: int) -> None:
+    """The results table (balanced accuracy, recall per class) and recall per edit type."""
+    gold = [r["label"] for r in news]
+    width = max(28, *(len(name) + 2 for name in runs))
+    print(f"SummEdits news: {len(news)} pairs ({gold.count(0)} inconsistent); "
+          f"tuning pairs from other domains: {n_tuning}")  # fmt: skip
+    print(f"{'checker':<{width}}{'BAcc':>7}{'rec(consistent)':>17}{'rec(inconsistent)':>19}")
+    g = np.array(gold)
+    for name, pred in runs.items():
+        q = np.array(pred)
+        print(f"{name:<{width}}{balanced_accuracy(gold, pred):>7.3f}"
+              f"{np.mean(q[g == 1] == 1):>17.3f}{np.mean(q[g == 0] == 0):>19.3f}")  # fmt: skip
+    print("recall of inconsistent pairs by edit type (" + " | ".join(runs) + "):")
+    recalls = [per_edit_recall(news, pred) for pred in runs.values()]
+    for edit in recalls[0]:
+        print(f"  {edit:<30}" + " | ".join(f"{r[edit]:.3f}" for r in recalls))
+
+
 def sentence_throughput() -> tuple[int, float, float]:
     """Pairs/s on the story-sized case the pipeline runs: every sentence of each example
     article checked against every sentence of the next one (cold caches, then warm)."""
@@ -230,7 +248,6 @@ def main() -> None:
         return
 
     news = load(DATA / NEWS)
-    gold = [r["label"] for r in news]
     cos_threshold = best_threshold(cosine_scores(tuning), tune_gold)
 
     checker = RuleChecker()
@@ -251,17 +268,7 @@ def main() -> None:
     if args.crossenc:
         runs.update(crossenc_runs(args.crossenc, news, select, checker))
 
-    print(f"SummEdits news: {len(news)} pairs ({gold.count(0)} inconsistent); "
-          f"tuning pairs from other domains: {len(tuning)}")  # fmt: skip
-    print(f"{'checker':<28}{'BAcc':>7}{'rec(consistent)':>17}{'rec(inconsistent)':>19}")
-    for name, pred in runs.items():
-        g, q = np.array(gold), np.array(pred)
-        print(f"{name:<28}{balanced_accuracy(gold, pred):>7.3f}"
-              f"{np.mean(q[g == 1] == 1):>17.3f}{np.mean(q[g == 0] == 0):>19.3f}")  # fmt: skip
-    print("recall of inconsistent pairs by edit type (" + " | ".join(runs) + "):")
-    recalls = [per_edit_recall(news, pred) for pred in runs.values()]
-    for edit in recalls[0]:
-        print(f"  {edit:<30}" + " | ".join(f"{r[edit]:.3f}" for r in recalls))
+    print_runs(news, runs, len(tuning))
     print("shipped labels:", {lab: labels.count(lab) for lab in sorted(set(labels))})
     doc_chars = np.mean([len(r["doc"]) for r in news])
     print(f"throughput: {len(news) / elapsed:.1f} pairs/s (documents ~{doc_chars:.0f} chars, cold)")

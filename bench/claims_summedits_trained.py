@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 
 import numpy as np
-from claims_summedits import DATA, NEWS, balanced_accuracy, load, per_edit_recall, tune
+from claims_summedits import DATA, NEWS, load, print_runs, tune
 from claims_train import assessment, cached_rows
 
 from pressdiff.claims.check import RuleChecker
@@ -30,7 +30,6 @@ def main() -> None:
     rows = cached_rows()
     news = [r for r in rows if r["news"]]
     tuning = [r for r in rows if not r["news"]]
-    gold = [r["label"] for r in news]
 
     rules = RuleChecker()
     shipped = [int(rules.decide(assessment(r)).label == "supports") for r in news]
@@ -51,18 +50,7 @@ def main() -> None:
             int(res.label == "supports") for res in trained.check_many(pairs)
         ]
 
-    print(f"SummEdits news: {len(news)} pairs ({gold.count(0)} inconsistent); "
-          f"training/tuning pairs from other domains: {len(tuning)}")  # fmt: skip
-    print(f"{'checker':<34}{'BAcc':>7}{'rec(consistent)':>17}{'rec(inconsistent)':>19}")
-    g = np.array(gold)
-    for name, pred in runs.items():
-        q = np.array(pred)
-        print(f"{name:<34}{balanced_accuracy(gold, pred):>7.3f}"
-              f"{np.mean(q[g == 1] == 1):>17.3f}{np.mean(q[g == 0] == 0):>19.3f}")  # fmt: skip
-    print("recall of inconsistent pairs by edit type (" + " | ".join(runs) + "):")
-    recalls = [per_edit_recall(news, pred) for pred in runs.values()]
-    for edit in recalls[0]:
-        print(f"  {edit:<30}" + " | ".join(f"{r[edit]:.3f}" for r in recalls))
+    print_runs(news, runs, len(tuning))
     print("TrainedChecker labels:", {lab: labels.count(lab) for lab in sorted(set(labels))})
 
 
