@@ -701,3 +701,19 @@ def test_a_reporting_clause_set_off_in_the_sentence_reports_the_whole_sentence()
         'bipartisan vote."'
     )
     assert _speakers(text)[0][1] == "he"
+
+
+def test_a_name_in_an_object_position_is_no_neighbouring_speaker():
+    """PolNeAR train (huff-post, wash-post): the speech verb has no subject in the
+    parse and the nearest name was an object ("on Twitter", "hinted at Donald Trump")."""
+    text = (
+        "Trump said the SCOTUS’ deadlock has “kept us safe” on Twitter before claiming "
+        "that open borders are “tearing American families apart.”"
+    )
+    assert [speaker for _, speaker in _speakers(text)] == ["Trump", "Trump"]
+    text = (
+        "At the final debate before the primary and at least one town hall, he only hinted at "
+        "Donald Trump by mentioning the need for a wall on the Mexican border and adding, "
+        '"I\'ve got an idea of who should build it."'
+    )
+    assert _speakers(text)[0][1] == "he"

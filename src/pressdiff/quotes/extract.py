@@ -292,7 +292,13 @@ def _reporting_verb(node: Token, inside: list[bool]) -> Token | None:
 
 def _named_neighbour(verb: Token, inside: list[bool]) -> Span | None:
     """When the parse gives a speech verb no subject ("her adviser, Jake Sullivan,
-    said:", "said Sullivan"), the nearest name just before it, else just after."""
+    said:", "said Sullivan"), the nearest name just before it, else just after.
+
+    A name another word governs as its object is spoken of, not speaking ("he only
+    hinted at Donald Trump by mentioning …", "on Twitter before claiming …").  Of
+    the objects, only the verb's own after it (“…,” added Gowdy) is inverted
+    speech, and a name right before the verb is its speaker however tagged
+    ("screenwriter Cole Haddon wrote", with "screenwriter" read as a verb)."""
     sent = verb.sent
     before = range(verb.i - 1, max(sent.start, verb.i - 9) - 1, -1)
     after = range(verb.i + 1, min(sent.end, verb.i + 4))
@@ -301,7 +307,13 @@ def _named_neighbour(verb: Token, inside: list[bool]) -> Span | None:
         if (tok.is_punct and tok.text in '.!?;“”"') or inside[i]:
             continue
         if tok.ent_type_ in ("PERSON", "ORG"):
-            return _phrase(tok)
+            phrase = _phrase(tok)
+            role, head = phrase.root.dep_, phrase.root.head
+            inverted = head.i == verb.i and i > verb.i
+            beside = phrase.end == verb.i
+            if not beside and (role == "pobj" or (role in ("dobj", "dative") and not inverted)):
+                continue
+            return phrase
     return None
 
 
