@@ -240,3 +240,31 @@ def test_near_duplicates_are_one_voice() -> None:
     assert not any(f.kind == "contradiction" for f in result.findings)
     pair = analyse(articles[:2], reuse=SimpleNamespace(edges=[overlap], spun_ids=[]))
     assert not any(f.kind == "contradiction" for f in pair.findings)
+
+
+def _copies(texts: dict[str, str], edges: list[tuple[str, str]]):
+    """A story of the given articles (id -> text, each with its own filler sentences so
+    that only the sentence under test is shared) and near-duplicate reuse edges between
+    them; returns the articles by id and the claim analysis."""
+    filler = " The council met for two hours. Residents asked about the traffic plan."
+    articles = {i: Article(i, i, f"outlet-{i}", t + filler, t + filler) for i, t in texts.items()}
+    annotate(list(articles.values()))
+    reuse = SimpleNamespace(
+        edges=[SimpleNamespace(source=a, target=b, score=0.95) for a, b in edges], spun_ids=[]
+    )
+    return articles, analyse(list(articles.values()), reuse=reuse)
+
+
+@pytest.mark.slow
+def test_the_odd_one_of_three_copies_is_flagged_whichever_way_reuse_points() -> None:
+    """Among near-duplicates reuse cannot tell which copied which (FNC-1 copies: the edge
+    ran from the changed copy to its source); the copy its two near-duplicates contradict
+    is the one that changed the sentence."""
+    source = (
+        "Leaning on Apple Store to provide the best possible sales experience during the "
+        "introductory year would make sense."
+    )  # FNC-1 body 1066
+    changed = source.replace("would make", "would not make")
+    articles, result = _copies({"a": source, "b": source, "c": changed}, [("c", "a"), ("a", "b")])
+    assert _contradictions(result, articles["c"]) == [changed]
+    assert _contradictions(result, articles["a"]) == _contradictions(result, articles["b"]) == []

@@ -357,9 +357,25 @@ class _Voices:
         sentence it copied is the one that changed it (else one copy against one source
         would always tie).  Only a near-duplicate is a copy here: two outlets that share
         60% of their text are both originals, and which one the edge calls the source is
-        arbitrary (FNC-1: "511 percent" / "500 percent" in two such articles)."""
+        arbitrary (FNC-1: "511 percent" / "500 percent" in two such articles).  Between
+        near-duplicates the edge's direction is a guess too, so a claimant outvoted by its
+        own near-duplicates (:meth:`odd_copy`) also counts half, whichever way they point."""
         echo = any((voice, claimant) in self.reprints for voice in side.against)
+        echo = echo or self.odd_copy(claimant, side)
         return self.weights[claimant] * (ECHO_WEIGHT if echo else 1.0)
+
+    def odd_copy(self, claimant: str, side: _Side) -> bool:
+        """Whether more of the claimant's near-duplicates contradict it than agree with it,
+        itself counted with those that agree: three copies of one wire story of which one
+        changed a number.  Among near-identical texts the reuse edge cannot tell which one
+        was copied from which (FNC-1 copies: the edge ran from the changed copy to its
+        source), but the odd one out is the one that changed the sentence."""
+        group = self.groups.get(claimant)
+        if group is None:
+            return False
+        against = sum(self.groups.get(aid) == group for aid in side.against)
+        support = sum(self.groups.get(aid) == group for aid in side.support)
+        return against > support + 1
 
     def total(self, votes: dict[str, float]) -> float:
         """The weight of several voices on one side: near-duplicates count once, at their
