@@ -268,3 +268,31 @@ def test_the_odd_one_of_three_copies_is_flagged_whichever_way_reuse_points() -> 
     articles, result = _copies({"a": source, "b": source, "c": changed}, [("c", "a"), ("a", "b")])
     assert _contradictions(result, articles["c"]) == [changed]
     assert _contradictions(result, articles["a"]) == _contradictions(result, articles["b"]) == []
+
+
+@pytest.mark.slow
+def test_a_copy_that_swaps_the_speaker_is_flagged() -> None:
+    """Twins that differ only in who says it disagree about the speaker: not two sources
+    disagreeing, one outlet getting the attribution wrong."""
+    source = (
+        "BBC reporter Güney Yıldız says a Kurdish official from the war-torn town told him of "
+        "a suspected IS chemical attack last night."
+    )  # FNC-1 body 1895; Mutlu Civiroglu is the story's other analyst (body 1369)
+    swapped = source.replace("Güney Yıldız", "Mutlu Civiroglu")
+    articles, result = _copies({"a": source, "b": source, "c": swapped}, [("a", "b"), ("a", "c")])
+    assert _contradictions(result, articles["c"]) == [swapped]
+    assert _contradictions(result, articles["a"]) == []
+
+
+@pytest.mark.slow
+def test_twins_with_another_relative_in_the_same_place_contradict() -> None:
+    """The mother / the aunt: tied to no name, so no fact holds the word; the word diff of
+    two twin sentences puts the two words in one place."""
+    source = (
+        "The nurse, named as Liu Tianlun, attempted to prise the woman off the baby but the "
+        "mother refused to let her child go."
+    )  # FNC-1 body 272
+    changed = source.replace("the mother", "the aunt")
+    articles, result = _copies({"a": source, "b": source, "c": changed}, [("a", "b"), ("a", "c")])
+    assert _contradictions(result, articles["c"]) == [changed]
+    assert _contradictions(result, articles["a"]) == []

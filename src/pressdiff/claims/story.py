@@ -30,14 +30,20 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from rapidfuzz import fuzz
 from scipy.cluster.hierarchy import DisjointSet
 
 from pressdiff import nlp
-from pressdiff.claims.check import LIGHT_VERBS, Checker, CheckResult, RuleChecker
+from pressdiff.claims.check import (
+    CONTRAST_GROUPS,
+    LIGHT_VERBS,
+    Checker,
+    CheckResult,
+    RuleChecker,
+)
 from pressdiff.claims.extract import Claim, extract_claims
 from pressdiff.claims.facts import (
     COMPARED,
@@ -178,14 +184,22 @@ NEGATING_WORDS = frozenset(
 )  # fmt: skip
 
 
+class _Token(NamedTuple):
+    """A word as the twin rules read it: ``label`` is its entity type, "PROPN" for an
+    untagged proper noun, or "" for any other word."""
+
+    text: str
+    label: str
+    lemma: str
+
+
 @dataclass(frozen=True)
 class _Words:
-    """What the twin rules read from a claim's parse: its lemmas, and its tokens as
-    (text, name label) where the label is the entity type, "PROPN" for an untagged proper
-    noun, or "" for any other word."""
+    """What the twin rules read from a claim's parse: its lemmas, and its words but
+    punctuation."""
 
     lemmas: frozenset[str]
-    tokens: tuple[tuple[str, str], ...]
+    tokens: tuple[_Token, ...]
     # (subject noun lemma, predicate lemma) of each predicate stated without negation.
     asserted: frozenset[tuple[str, str]]
 
@@ -194,7 +208,7 @@ def _words(span: Any) -> _Words:
     return _Words(
         frozenset(t.lemma_.lower() for t in span),
         tuple(
-            (t.text, t.ent_type_ or ("PROPN" if t.pos_ == "PROPN" else ""))
+            _Token(t.text, t.ent_type_ or ("PROPN" if t.pos_ == "PROPN" else ""), t.lemma_.lower())
             for t in span
             if not t.is_punct
         ),
@@ -254,31 +268,92 @@ _NAME_TAGS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "
                         "PRODUCT", "PROPN"})  # fmt: skip
 
 
-def _name_swap(claim: Claim, ev: Claim, words: dict[str, _Words], names: NameIndex) -> str | None:
+def _name_swap(
+    claim: Claim, ev: Claim, words: dict[str, _Words], names: NameIndex
+) -> tuple[str, str] | None:
     """One near-twin names a person where the other names someone else, word for word in the
-    same place ("his girlfriend, Shin Tan, ..." / "his girlfriend, Cong Yen, ...").
+    same place ("his girlfriend, Shin Tan, ..." / "his girlfriend, Cong Yen, ..."): the
+    claim's name and the twin's.
 
     The pairwise checker misses these when the two parses differ, or when the new name is
     mentioned elsewhere in the twin; the word diff of two near-identical sentences does not
     depend on either.  The twin's name must be absent from the claim (a reordered list is no
     swap), one side must be a person, and the two must not be spellings of one name.
     """
-    ours, theirs = words[claim.id].tokens, words[ev.id].tokens
-    matcher = SequenceMatcher(
-        a=[w.lower() for w, _ in ours], b=[w.lower() for w, _ in theirs], autojunk=False
-    )
-    claim_words = {w.lower() for w, _ in ours}
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        a, b = ours[i1:i2], theirs[j1:j2]
-        if op != "replace" or not all(t in _NAME_TAGS for _, t in a + b):
+    claim_words = {t.text.lower() for t in words[claim.id].tokens}
+    for a, b in _replacements(words[claim.id], words[ev.id]):
+        if not all(t.label in _NAME_TAGS for t in a + b):
             continue
-        if "PERSON" not in {t for _, t in a + b} or claim_words & {w.lower() for w, _ in b}:
+        if "PERSON" not in {t.label for t in a + b} or claim_words & {t.text.lower() for t in b}:
             continue
-        x, y = " ".join(w for w, _ in a), " ".join(w for w, _ in b)
+        x, y = " ".join(t.text for t in a), " ".join(t.text for t in b)
         spelling = fuzz.ratio(x.lower(), y.lower()) >= SAME_NAME
         if not spelling and names.canonical(x) != names.canonical(y):
-            return f"name: '{x}' where its twin says '{y}'"
+            return x, y
     return None
+
+
+def _replacements(
+    ours: _Words, theirs: _Words
+) -> list[tuple[tuple[_Token, ...], tuple[_Token, ...]]]:
+    """The runs of words the word diff of two sentences replaces, ours against theirs."""
+    matcher = SequenceMatcher(
+        a=[t.text.lower() for t in ours.tokens],
+        b=[t.text.lower() for t in theirs.tokens],
+        autojunk=False,
+    )
+    return [
+        (ours.tokens[i1:i2], theirs.tokens[j1:j2])
+        for op, i1, i2, j1, j2 in matcher.get_opcodes()
+        if op == "replace"
+    ]
+
+
+# One-word members of the checker's closed sets: word -> (group, synonym set).
+_CONTRAST_WORDS = {
+    word: (group, i)
+    for group, sets in CONTRAST_GROUPS.items()
+    for i, synonyms in enumerate(sets)
+    for word in synonyms
+    if " " not in word
+}
+
+
+def _word_swap(claim: Claim, ev: Claim, words: dict[str, _Words]) -> str | None:
+    """Near-twins that put different words of one closed set in the same place: "the
+    mother refused to let her child go" / "the aunt refused ...", "found dead" / "found
+    injured", "a radio interview" / "a TV interview".
+
+    The checker compares such words only when the parse ties them to a person or a noun,
+    which "her husband" or "the mother" never are; in two sentences alike but for that
+    word, the place is the same by construction.  Words inside names are left out ("Mother
+    Nature"), and a twin's word the claim also uses elsewhere makes no swap.
+    """
+    ours, theirs = words[claim.id], words[ev.id]
+    for a, b in _replacements(ours, theirs):
+        if len(a) != 1 or len(b) != 1 or a[0].label or b[0].label:
+            continue
+        x, y = a[0], b[0]
+        mine = _CONTRAST_WORDS.get(x.text.lower()) or _CONTRAST_WORDS.get(x.lemma)
+        other = _CONTRAST_WORDS.get(y.text.lower()) or _CONTRAST_WORDS.get(y.lemma)
+        if mine is None or other is None or mine[0] != other[0] or mine == other:
+            continue
+        if y.lemma in ours.lemmas or x.lemma in theirs.lemmas:
+            continue
+        return f"{mine[0]}: '{x.text}' where its twin says '{y.text}'"
+    return None
+
+
+def _speaker_swapped(
+    claim: Claim, ev: Claim, swap: tuple[str, str] | None, names: NameIndex
+) -> bool:
+    """Whether the names two near-twins swap are their speakers ("BBC reporter Güney Yıldız
+    says ..." / "BBC reporter Mutlu Civiroglu says ..."): the twins then disagree about who
+    said it, which is no disagreement between two sources but one outlet getting it wrong."""
+    return swap is not None and (
+        names.canonical(swap[0]) == _speaker_key(claim, names)
+        and names.canonical(swap[1]) == _speaker_key(ev, names)
+    )
 
 
 def _word_overlap(a: str, b: str) -> float:
@@ -298,6 +373,7 @@ def _judge(
     for (claim, ev, sim), res in zip(pairs, results, strict=True):
         label, reasons = res.label, list(res.reasons)
         twins = sim >= PAIR_CONTRA_SIM or _word_overlap(claim.text, ev.text) >= PAIR_CONTRA_WORDS
+        swap = _name_swap(claim, ev, words, names) if twins else None
         if not twins and sim >= PAIR_NEGATION_SIM:
             conflict = _negation_conflict(claim, ev, words, same_subject=True)
             if conflict:
@@ -307,7 +383,8 @@ def _judge(
             for conflict in (
                 _negation_conflict(claim, ev, words),
                 _closed_set_conflict(claim, ev),
-                _name_swap(claim, ev, words, names),
+                _word_swap(claim, ev, words),
+                swap and f"name: '{swap[0]}' where its twin says '{swap[1]}'",
             ):
                 if conflict:
                     label = "contradicts"
@@ -319,7 +396,9 @@ def _judge(
             elif not twins:
                 label = "unclear"
                 reasons.append(f"sentences too far apart to compare (similarity {sim:.2f})")
-            elif not _same_voice(_speaker_key(claim, names), _speaker_key(ev, names)):
+            elif not _same_voice(
+                _speaker_key(claim, names), _speaker_key(ev, names)
+            ) and not _speaker_swapped(claim, ev, swap, names):
                 label = "unclear"
                 reasons.append("different speakers: a disagreement between sources")
         out.append(
