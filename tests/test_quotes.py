@@ -717,3 +717,24 @@ def test_a_name_in_an_object_position_is_no_neighbouring_speaker():
         '"I\'ve got an idea of who should build it."'
     )
     assert _speakers(text)[0][1] == "he"
+
+
+def test_the_owner_of_a_noun_of_speech_said_the_words():
+    """PolNeAR train (politico, wash-post): no speech verb governs the quote; the
+    claim or call is the possessor's.  A speech verb above the noun still wins."""
+    text = (
+        "LA CROSSE, Wisc. — Gov. Mike Pence on Thursday blamed the media for making an issue "
+        "out of Donald Trump’s claim that President Barack Obama “founded ISIS,” saying they "
+        "were nitpicking at Trump's wording while missing the larger truth of Trump's remarks."
+    )
+    assert _speakers(text)[0][1] == "Donald Trump’s"
+    text = (
+        "His standing improved after the shootings in San Bernardino, Calif., and his call "
+        'for "a total and complete ban" on all Muslims entering the United States.'
+    )
+    assert _speakers(text)[0][1] == "his"
+    text = (
+        'Aides have also suggested Sanders\'s call for a single-payer "Medicare for all" '
+        "health-care system is something he will push at the convention."
+    )
+    assert _speakers(text)[0][1] == "Aides"

@@ -403,7 +403,7 @@ def _governing_cue(toks: list[Token], inside: list[bool], para: list[int]) -> _A
             while node.i not in seen and depth < _MAX_CLIMB and para[node.i] == para[tok.i]:
                 seen.add(node.i)
                 if not inside[node.i]:
-                    found = _cue_of(node, inside)
+                    found = _cue_of(node, inside) or _owned_words(node, inside)
                     if found is not None and found.speaker is not None:
                         found = _outer_report(node, toks[0], inside, para) or found
                         if best is None or depth < best[0]:
@@ -418,6 +418,42 @@ def _governing_cue(toks: list[Token], inside: list[bool], para: list[int]) -> _A
                     break
                 node, depth = node.head, depth + 1
     return best[1] if best else None
+
+
+# Nouns naming what someone said ("his comment that …", "her claim that …").
+_SPEECH_NOUNS = frozenset(
+    """
+    comment claim remark statement call assertion promise vow pledge demand conclusion
+    suggestion warning response answer argument accusation insistence declaration
+    description words phrase question message tweet slogan catchphrase line mantra refrain
+    quip joke view contention admission boast threat prediction
+    """.split()  # noqa: SIM905 (a word list reads better than quoted strings)
+)
+
+
+def _owned_words(noun: Token, inside: list[bool]) -> _Attribution | None:
+    """A noun of speech with its owner ("Trump stood by his comment Monday that “Islam
+    hates us”"; "Donald Trump’s claim that President Barack Obama “founded ISIS”";
+    "the suggestion by a potential president that someone “ought to look into”"):
+    the possessor, or the agent after "by", said the words.  Not where a speech
+    verb above reports on the noun ("Aides have suggested Sanders's call for a
+    “Medicare for all” system"): that verb's subject is the source."""
+    if noun.pos_ != "NOUN" or noun.lemma_.lower() not in _SPEECH_NOUNS:
+        return None
+    node = noun
+    while node.head.i != node.i and not inside[node.head.i]:
+        node = node.head
+        if _is_speech_verb(node):
+            return None
+    cue = (noun.idx, noun.idx + len(noun.text))
+    for child in noun.children:
+        if child.dep_ == "poss" and not inside[child.i]:
+            return _Attribution(_phrase(child), cue)
+        if child.dep_ == "prep" and child.lower_ == "by":
+            agent = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if agent is not None and not inside[agent.i]:
+                return _Attribution(_phrase(agent), cue)
+    return None
 
 
 def _parenthetical_cue(
