@@ -296,3 +296,34 @@ def test_twins_with_another_relative_in_the_same_place_contradict() -> None:
     articles, result = _copies({"a": source, "b": source, "c": changed}, [("a", "b"), ("a", "c")])
     assert _contradictions(result, articles["c"]) == [changed]
     assert _contradictions(result, articles["a"]) == []
+
+
+@pytest.mark.slow
+def test_a_dropped_curly_contraction_is_a_negation_change() -> None:
+    """A curly-apostrophe "isn’t" leaves "n’t" mis-tagged; it still negates."""
+    source = "But eBay isn’t only interested in the Apple Watch as a development platform."
+    changed = source.replace("isn’t", "is")  # FNC-1 body 952
+    articles, result = _copies({"a": source, "b": source, "c": changed}, [("a", "b"), ("a", "c")])
+    assert _contradictions(result, articles["c"]) == [changed]
+    assert _contradictions(result, articles["a"]) == []
+
+
+@pytest.mark.slow
+def test_a_sentence_that_denies_nothing_does_not_back_a_denial() -> None:
+    """Two outlets' looser wording of the fact (FNC-1 bodies 562, 877) must not outvote the
+    source against its copy's added "not"."""
+    source = (
+        "The company's first smartwatch will be available in three versions: Apple Watch "
+        "Sport, Apple Watch and Apple Watch Edition."
+    )  # FNC-1 body 1280
+    changed = source.replace("will be", "will not be")
+    loose = {
+        "d": "Apple Watch will come in three separate price tiers — Apple Watch Sport, Apple "
+        "Watch and Apple Watch Edition — each series including two display sizes.",
+        "e": "Apple Watch will be released in three separate price tiers i.e. Apple Watch "
+        "Sport, Apple Watch and Apple Watch Edition, with each series including two display "
+        "sizes.",
+    }
+    articles, result = _copies({"a": source, "c": changed, **loose}, [("a", "c")])
+    assert _contradictions(result, articles["c"]) == [changed]
+    assert not any(f.kind == "contradiction" and f.article_id != "c" for f in result.findings)

@@ -251,6 +251,17 @@ def _negation_conflict(
     return None
 
 
+def _unbacked_denial(claim: Claim, ev: Claim) -> bool:
+    """A denial is a claim of its own, which a sentence that denies nothing cannot back:
+    "the first smartwatch will not be available in three versions" is not supported by
+    "Apple Watch will come in three separate price tiers", however alike the rest.  (The
+    checker requires this too, but misses denials of a copula: "will not be available".)"""
+    if not any(f.attribute == "negation" for f in claim.facts):
+        return False
+    plain = {w.strip(".,;:!?\"“”‘’'").lower() for w in ev.text.split()}
+    return not plain & NEGATING_WORDS and not any(f.attribute == "negation" for f in ev.facts)
+
+
 def _closed_set_conflict(claim: Claim, ev: Claim) -> str | None:
     """Twins that fill a closed slot differently, named or not ("a hospital spokesman said" /
     "a hospital chief executive said"; "three were killed" / "three were injured")."""
@@ -389,6 +400,9 @@ def _judge(
                 if conflict:
                     label = "contradicts"
                     reasons.append(conflict)
+        if label == "supports" and _unbacked_denial(claim, ev):
+            label = "unclear"
+            reasons.append("the claim denies something; the other sentence denies nothing")
         if label == "contradicts":
             if claim.is_quote or ev.is_quote:
                 label = "unclear"
