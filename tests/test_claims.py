@@ -327,3 +327,18 @@ def test_a_sentence_that_denies_nothing_does_not_back_a_denial() -> None:
     articles, result = _copies({"a": source, "c": changed, **loose}, [("a", "c")])
     assert _contradictions(result, articles["c"]) == [changed]
     assert not any(f.kind == "contradiction" and f.article_id != "c" for f in result.findings)
+
+
+@pytest.mark.slow
+def test_a_second_denial_of_the_same_verb_about_another_subject_is_a_change() -> None:
+    """Denials are told apart by subject and verb, not the verb alone: the source already
+    denies "be" of the 8GB watch, so the copy's "be" denied of the 4GB edition looked
+    like the same denial."""
+    source = (
+        "Arcuri believes the 4GB edition will be the more popular mainstream version, noting "
+        "that the 8GB watch probably won't be the default configuration."
+    )  # FNC-1 body 1277
+    changed = source.replace("edition will be", "edition will not be")
+    articles, result = _copies({"a": source, "b": source, "c": changed}, [("a", "b"), ("a", "c")])
+    assert _contradictions(result, articles["c"]) == [changed]
+    assert _contradictions(result, articles["a"]) == []

@@ -227,8 +227,10 @@ def _negation_conflict(
 ) -> str | None:
     """A negation one near-twin has and the other lacks ("is ongoing" / "is not ongoing").
 
-    The negated word must appear un-negated in the other sentence, and that sentence must not
-    negate in other words ("judges instead of arbitrators" / "judges, not arbitrators").
+    A denial is its subject and verb: "the 4GB edition will not be ..." is another denial
+    than the "8GB watch won't be ..." both twins share.  The negated word must appear
+    un-negated in the other sentence, and that sentence must not negate in other words
+    ("judges instead of arbitrators" / "judges, not arbitrators").
     With ``same_subject`` (for sentences less alike than twins) the other sentence must state
     the very predicate of the same subject noun ("the cause ... was not yet known" / "the
     cause ... was already known"), and that predicate must not be a light verb such as "be".
@@ -239,13 +241,13 @@ def _negation_conflict(
         plain = {w.strip(".,;:!?\"“”‘’'").lower() for w in b.text.split()}
         if len(ours) <= len(theirs) or plain & NEGATING_WORDS:
             continue
-        negated = {f.value for f in theirs}
+        negated = {(f.entity, f.value) for f in theirs}
         for f in ours:
             if same_subject and (
                 f.value in LIGHT_VERBS or (f.entity, f.value) not in words[b.id].asserted
             ):
                 continue
-            if f.value not in negated and f.value in words[b.id].lemmas:
+            if (f.entity, f.value) not in negated and f.value in words[b.id].lemmas:
                 other = "its twin" if side == "claim" else "the claim"
                 return f"negation mismatch: the {side} says '{f.text}', {other} does not negate it"
     return None
