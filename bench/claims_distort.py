@@ -31,6 +31,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scipy.cluster.hierarchy import DisjointSet
+
 from pressdiff import nlp
 
 FNC = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "fnc1"
@@ -65,24 +67,20 @@ def fnc_stories(path: Path = FNC) -> list[list[tuple[str, str]]]:
     with (path / "train_bodies.csv").open(newline="", encoding="utf-8") as f:
         bodies = {row["Body ID"] if "Body ID" in row else row["Body_ID"]: row["articleBody"]
                   for row in csv.DictReader(f)}  # fmt: skip
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    stories = DisjointSet()
     with (path / "train_stances.csv").open(newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     debunks = {r["Body_ID"] for r in rows if r["Stance"] in {"1", "disagree"}}
     for row in rows:
         if row["Stance"] in {"0", "2", "agree", "discuss"} and row["Body_ID"] not in debunks:
-            parent[find("h:" + row["Headline"])] = find(row["Body_ID"])
+            headline = "h:" + row["Headline"]
+            stories.add(headline)
+            stories.add(row["Body_ID"])
+            stories.merge(headline, row["Body_ID"])
     groups: dict[str, list[str]] = defaultdict(list)
     for body_id in bodies:
-        if body_id in parent:
-            groups[find(body_id)].append(body_id)
+        if body_id in stories:
+            groups[stories[body_id]].append(body_id)
     return [[(b, bodies[b]) for b in sorted(g, key=int)] for g in groups.values()]
 
 

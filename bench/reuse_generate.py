@@ -24,6 +24,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from scipy.cluster.hierarchy import DisjointSet
+
 FNC1 = Path(__file__).resolve().parents[2] / "shared" / "data" / "fnc1"
 
 SYNONYMS: dict[str, list[str]] = {
@@ -238,23 +240,16 @@ def load_stories() -> tuple[dict[int, str], list[list[int]]]:
     """FNC-1 bodies and their stories (connected groups of related headline/body pairs)."""
     with (FNC1 / "train_bodies.csv").open(encoding="utf-8") as f:
         bodies = {int(r["Body_ID"]): r["articleBody"] for r in csv.DictReader(f)}
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    stories = DisjointSet()
     with (FNC1 / "train_stances.csv").open(encoding="utf-8") as f:
         for r in csv.DictReader(f):
             if r["Stance"] != "3":
-                parent[find(f"b{r['Body_ID']}")] = find(f"h{r['Headline']}")
-    groups: dict[str, list[int]] = {}
-    for key in list(parent):
-        if key.startswith("b"):
-            groups.setdefault(find(key), []).append(int(key[1:]))
-    return bodies, sorted((sorted(g) for g in groups.values()), key=lambda g: g[0])
+                body, headline = f"b{r['Body_ID']}", f"h{r['Headline']}"
+                stories.add(body)
+                stories.add(headline)
+                stories.merge(body, headline)
+    groups = [sorted(int(k[1:]) for k in keys if k.startswith("b")) for keys in stories.subsets()]
+    return bodies, sorted(groups, key=lambda g: g[0])
 
 
 def _usable(text: str) -> bool:
