@@ -212,6 +212,20 @@ def test_summedits_tuning_domain_edits(checker: RuleChecker) -> None:
     assert sum(r.label != "supports" for r in results) >= 3
 
 
+@pytest.mark.slow
+def test_an_untagged_name_the_document_never_mentions_is_a_gap(checker: RuleChecker) -> None:
+    """SummEdits podcast edit: "the Rams" became "the Falcons", a team the transcript never
+    names and the small tagger does not tag; the original summary's teams are all backed."""
+    rows = json.loads((SUMMEDITS / "summedits_podcast.json").read_text())
+    edited = next(r for r in rows if "Falcons" in r["summary"] and r["split"] == "evaluation")
+    assert "falcons" not in edited["doc"].lower()
+    result = checker.check(edited["doc"], edited["summary"])
+    assert result.label != "supports"
+    assert "name 'Falcons' not in evidence" in result.reasons
+    original = checker.check(edited["doc"], edited["original_summary"])
+    assert not [r for r in original.reasons if r.startswith("name '")]
+
+
 # ---------------------------------------------------------------------------------------------
 # NLIChecker with a tiny local model
 # ---------------------------------------------------------------------------------------------

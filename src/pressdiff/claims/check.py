@@ -880,6 +880,11 @@ def _gaps(claim: Passage, ev: Parsed) -> list[tuple[str, tuple[int, int]]]:
     for name in claim.names:
         if not _name_found(name, ev.words):
             out.append((f"{name.label_.lower()} '{name.text}' not in evidence", _span(name)))
+    # A proper noun the tagger left untagged ("the Falcons and the Saints") is a name too.
+    for tok in claim.content:
+        untagged = tok.pos_ == "PROPN" and not tok.ent_type_ and tok.i != tok.sent.start
+        if untagged and not {tok.lower_, tok.lower_.rstrip("s")} & ev.words:
+            out.append((f"name '{tok.text}' not in evidence", _span(tok)))
     for word, tok in claim.dates.items():
         if word not in ev.dates:
             out.append((f"date '{tok.text}' not in evidence", _span(tok)))
