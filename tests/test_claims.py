@@ -270,39 +270,48 @@ def test_the_odd_one_of_three_copies_is_flagged_whichever_way_reuse_points() -> 
     assert _contradictions(result, articles["a"]) == _contradictions(result, articles["b"]) == []
 
 
-@pytest.mark.slow
-def test_a_copy_that_swaps_the_speaker_is_flagged() -> None:
-    """Twins that differ only in who says it disagree about the speaker: not two sources
-    disagreeing, one outlet getting the attribution wrong."""
-    source = (
+# A copy that changes one thing in a sentence its two siblings print alike: the copy's
+# sentence is the contradiction, the source's is not.  Real FNC-1 sentences.
+TWIN_CHANGES = {
+    # Twins that differ only in who says it disagree about the speaker: not two sources
+    # disagreeing, one outlet getting the attribution wrong.  (Body 1895; Mutlu Civiroglu is
+    # the story's other analyst, body 1369.)
+    "speaker swapped": (
         "BBC reporter Güney Yıldız says a Kurdish official from the war-torn town told him of "
-        "a suspected IS chemical attack last night."
-    )  # FNC-1 body 1895; Mutlu Civiroglu is the story's other analyst (body 1369)
-    swapped = source.replace("Güney Yıldız", "Mutlu Civiroglu")
-    articles, result = _copies({"a": source, "b": source, "c": swapped}, [("a", "b"), ("a", "c")])
-    assert _contradictions(result, articles["c"]) == [swapped]
-    assert _contradictions(result, articles["a"]) == []
-
-
-@pytest.mark.slow
-def test_twins_with_another_relative_in_the_same_place_contradict() -> None:
-    """The mother / the aunt: tied to no name, so no fact holds the word; the word diff of
-    two twin sentences puts the two words in one place."""
-    source = (
+        "a suspected IS chemical attack last night.",
+        "Güney Yıldız",
+        "Mutlu Civiroglu",
+    ),
+    # The mother / the aunt: tied to no name, so no fact holds the word; the word diff of two
+    # twin sentences puts the two words in one place.  (Body 272.)
+    "another relative": (
         "The nurse, named as Liu Tianlun, attempted to prise the woman off the baby but the "
-        "mother refused to let her child go."
-    )  # FNC-1 body 272
-    changed = source.replace("the mother", "the aunt")
-    articles, result = _copies({"a": source, "b": source, "c": changed}, [("a", "b"), ("a", "c")])
-    assert _contradictions(result, articles["c"]) == [changed]
-    assert _contradictions(result, articles["a"]) == []
+        "mother refused to let her child go.",
+        "the mother",
+        "the aunt",
+    ),
+    # A curly-apostrophe "isn’t" leaves "n’t" mis-tagged; it still negates.  (Body 952.)
+    "curly contraction dropped": (
+        "But eBay isn’t only interested in the Apple Watch as a development platform.",
+        "isn’t",
+        "is",
+    ),
+    # Denials are told apart by subject and verb, not the verb alone: the source already
+    # denies "be" of the 8GB watch, so the copy's "be" denied of the 4GB edition looked like
+    # the same denial.  (Body 1277.)
+    "second denial of one verb": (
+        "Arcuri believes the 4GB edition will be the more popular mainstream version, noting "
+        "that the 8GB watch probably won't be the default configuration.",
+        "edition will be",
+        "edition will not be",
+    ),
+}
 
 
 @pytest.mark.slow
-def test_a_dropped_curly_contraction_is_a_negation_change() -> None:
-    """A curly-apostrophe "isn’t" leaves "n’t" mis-tagged; it still negates."""
-    source = "But eBay isn’t only interested in the Apple Watch as a development platform."
-    changed = source.replace("isn’t", "is")  # FNC-1 body 952
+@pytest.mark.parametrize("source, old, new", TWIN_CHANGES.values(), ids=TWIN_CHANGES.keys())
+def test_a_twin_with_one_change_is_flagged(source: str, old: str, new: str) -> None:
+    changed = source.replace(old, new)
     articles, result = _copies({"a": source, "b": source, "c": changed}, [("a", "b"), ("a", "c")])
     assert _contradictions(result, articles["c"]) == [changed]
     assert _contradictions(result, articles["a"]) == []
@@ -327,18 +336,3 @@ def test_a_sentence_that_denies_nothing_does_not_back_a_denial() -> None:
     articles, result = _copies({"a": source, "c": changed, **loose}, [("a", "c")])
     assert _contradictions(result, articles["c"]) == [changed]
     assert not any(f.kind == "contradiction" and f.article_id != "c" for f in result.findings)
-
-
-@pytest.mark.slow
-def test_a_second_denial_of_the_same_verb_about_another_subject_is_a_change() -> None:
-    """Denials are told apart by subject and verb, not the verb alone: the source already
-    denies "be" of the 8GB watch, so the copy's "be" denied of the 4GB edition looked
-    like the same denial."""
-    source = (
-        "Arcuri believes the 4GB edition will be the more popular mainstream version, noting "
-        "that the 8GB watch probably won't be the default configuration."
-    )  # FNC-1 body 1277
-    changed = source.replace("edition will be", "edition will not be")
-    articles, result = _copies({"a": source, "b": source, "c": changed}, [("a", "b"), ("a", "c")])
-    assert _contradictions(result, articles["c"]) == [changed]
-    assert _contradictions(result, articles["a"]) == []
