@@ -173,13 +173,18 @@ def _subject(verb: Token, inside: list[bool]) -> Span | None:
     )
 
 
+def _quote_end_before(doc: Doc, i: int, inside: list[bool]) -> int | None:
+    """The quoted word that token ``i`` follows with only unquoted punctuation (marks,
+    commas) between (“…,” said …), or None when a word comes between."""
+    j = i - 1
+    while j >= 0 and doc[j].is_punct and not inside[j]:
+        j -= 1
+    return j if j >= 0 and inside[j] else None
+
+
 def _follows_quote(tok: Token, inside: list[bool]) -> bool:
     """Does the phrase of ``tok`` open right after a quote (marks and commas between)?"""
-    doc = tok.doc
-    i = tok.left_edge.i - 1
-    while i >= 0 and doc[i].is_punct and not inside[i]:
-        i -= 1
-    return i >= 0 and inside[i] and not inside[tok.i]
+    return _quote_end_before(tok.doc, tok.left_edge.i, inside) is not None and not inside[tok.i]
 
 
 def _passive_agent(verb: Token, inside: list[bool]) -> Span | None:
@@ -208,10 +213,8 @@ def _name_after_quote(verb: Token, inside: list[bool]) -> Span | None:
     start = verb.i
     while start > verb.sent.start and not inside[start - 1]:
         start -= 1
-    before = start - 1
-    while before >= 0 and doc[before].is_punct and not inside[before]:
-        before -= 1
-    if before < 0 or not inside[before]:
+    before = _quote_end_before(doc, start, inside)
+    if before is None:
         return None
     words = [t for t in doc[before + 1 : verb.i] if not t.is_punct]
     if not words or any("\n" in t.text for t in words):
@@ -228,10 +231,8 @@ def _inverted_subject(verb: Token, inside: list[bool]) -> Span | None:
     often reads as an object or adverb of the verb.  Only after a quote: the
     order verb–speaker is the news convention for a cue that follows the quote."""
     doc = verb.doc
-    before = verb.i - 1
-    while before >= 0 and doc[before].is_punct and not inside[before]:
-        before -= 1
-    if before < 0 or not inside[before] or before == verb.i - 1:
+    before = _quote_end_before(doc, verb.i, inside)
+    if before is None or before == verb.i - 1:
         return None
     end = verb.i + 1
     while (
