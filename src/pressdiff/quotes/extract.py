@@ -196,10 +196,15 @@ def _passive_agent(verb: Token, inside: list[bool]) -> Span | None:
         return None  # "X was joined by Y and joked, “…”": the joke is still X's
     for child in verb.children:
         if child.dep_ == "agent":
-            pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            pobj = _object_of(child)
             if pobj is not None and not inside[pobj.i]:
                 return _phrase(pobj)
     return None
+
+
+def _object_of(preposition: Token) -> Token | None:
+    """The object of a preposition ("by" → "Maher", "of" → "witnesses")."""
+    return next((c for c in preposition.children if c.dep_ == "pobj"), None)
 
 
 def _name_after_quote(verb: Token, inside: list[bool]) -> Span | None:
@@ -348,7 +353,7 @@ def _phrase(tok: Token) -> Span:
     doc = tok.doc
     if tok.lower_ == "one":
         of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
-        pobj = next((c for c in of.children if c.dep_ == "pobj"), None) if of else None
+        pobj = _object_of(of) if of else None
         if pobj is not None and pobj.i > tok.i:
             return doc[tok.i : pobj.i + 1]
     if tok.ent_type_:
@@ -370,7 +375,7 @@ def _according_to(tok: Token) -> Span | None:
     if tok.lower_ == "according":
         to = next((c for c in tok.children if c.lower_ == "to"), None)
         if to is not None:
-            pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
+            pobj = _object_of(to)
             if pobj is not None:
                 return _phrase(pobj)
     return None
@@ -451,7 +456,7 @@ def _owned_words(noun: Token, inside: list[bool]) -> _Attribution | None:
         if child.dep_ == "poss" and not inside[child.i]:
             return _Attribution(_phrase(child), cue)
         if child.dep_ == "prep" and child.lower_ == "by":
-            agent = next((c for c in child.children if c.dep_ == "pobj"), None)
+            agent = _object_of(child)
             if agent is not None and not inside[agent.i]:
                 return _Attribution(_phrase(agent), cue)
     return None
