@@ -320,13 +320,13 @@ _NEGATORS = {"not", "n't", "never", "no", "nobody", "nothing", "none", "neither"
 _NUMBER_RE = re.compile(r"^[$£€]?\d[\d,]*(\.\d+)?(%|k|m|bn)?$", re.IGNORECASE)
 
 # Phrase index for the contrast groups: lowercase phrase -> (group, synonym-set index).
-_PHRASES: dict[str, tuple[str, int]] = {
+CONTRAST_PHRASES: dict[str, tuple[str, int]] = {
     phrase: (group, i)
     for group, sets in CONTRAST_GROUPS.items()
     for i, synonyms in enumerate(sets)
     for phrase in synonyms
 }
-_MAX_PHRASE = max(len(p.split()) for p in _PHRASES)
+_MAX_PHRASE = max(len(p.split()) for p in CONTRAST_PHRASES)
 
 
 # --------------------------------------------------------------------------------------------
@@ -437,8 +437,8 @@ def _facts(doc: Doc | Span) -> list[Fact]:
             span = tokens[i : i + n]
             forms = (" ".join(t.lower_ for t in span), " ".join(t.lemma_.lower() for t in span))
             for form in forms:
-                if form in _PHRASES:
-                    match = (span, _PHRASES[form])
+                if form in CONTRAST_PHRASES:
+                    match = (span, CONTRAST_PHRASES[form])
                     break
             if match:
                 break

@@ -38,7 +38,7 @@ from scipy.cluster.hierarchy import DisjointSet
 
 from pressdiff import nlp
 from pressdiff.claims.check import (
-    CONTRAST_GROUPS,
+    CONTRAST_PHRASES,
     LIGHT_VERBS,
     Checker,
     CheckResult,
@@ -323,13 +323,7 @@ def _replacements(
 
 
 # One-word members of the checker's closed sets: word -> (group, synonym set).
-_CONTRAST_WORDS = {
-    word: (group, i)
-    for group, sets in CONTRAST_GROUPS.items()
-    for i, synonyms in enumerate(sets)
-    for word in synonyms
-    if " " not in word
-}
+_CONTRAST_WORDS = {word: slot for word, slot in CONTRAST_PHRASES.items() if " " not in word}
 
 
 def _word_swap(claim: Claim, ev: Claim, words: dict[str, _Words]) -> str | None:
