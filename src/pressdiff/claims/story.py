@@ -236,10 +236,8 @@ def _negation_conflict(
     cause ... was already known"), and that predicate must not be a light verb such as "be".
     """
     for a, b, side in ((claim, ev, "claim"), (ev, claim, "twin")):
-        ours = [f for f in a.facts if f.attribute == "negation"]
-        theirs = [f for f in b.facts if f.attribute == "negation"]
-        plain = {w.strip(".,;:!?\"“”‘’'").lower() for w in b.text.split()}
-        if len(ours) <= len(theirs) or plain & NEGATING_WORDS:
+        ours, theirs = _denials(a), _denials(b)
+        if len(ours) <= len(theirs) or _negates_in_words(b):
             continue
         negated = {(f.entity, f.value) for f in theirs}
         for f in ours:
@@ -253,15 +251,22 @@ def _negation_conflict(
     return None
 
 
+def _denials(claim: Claim) -> list[Fact]:
+    """The claim's negation facts: the predicates it denies."""
+    return [f for f in claim.facts if f.attribute == "negation"]
+
+
+def _negates_in_words(claim: Claim) -> bool:
+    """Whether the claim uses a word that negates without "not" ("instead", "refused")."""
+    return bool({w.strip(".,;:!?\"“”‘’'").lower() for w in claim.text.split()} & NEGATING_WORDS)
+
+
 def _unbacked_denial(claim: Claim, ev: Claim) -> bool:
     """A denial is a claim of its own, which a sentence that denies nothing cannot back:
     "the first smartwatch will not be available in three versions" is not supported by
     "Apple Watch will come in three separate price tiers", however alike the rest.  (The
     checker requires this too, but misses denials of a copula: "will not be available".)"""
-    if not any(f.attribute == "negation" for f in claim.facts):
-        return False
-    plain = {w.strip(".,;:!?\"“”‘’'").lower() for w in ev.text.split()}
-    return not plain & NEGATING_WORDS and not any(f.attribute == "negation" for f in ev.facts)
+    return bool(_denials(claim)) and not _denials(ev) and not _negates_in_words(ev)
 
 
 def _closed_set_conflict(claim: Claim, ev: Claim) -> str | None:
