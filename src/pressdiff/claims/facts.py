@@ -183,7 +183,7 @@ KILLED = {"kill", "slay", "die", "dead", "death", "murder"}
 INJURED = {"injure", "wound", "hurt", "hospitalize", "hospitalise"}
 # The entity of a fact whose words name no one: compared only between twin sentences.
 UNATTACHED = ""
-CONTRACTED_NOT = frozenset({"n't", "n’t"})
+_CONTRACTED_NOT = frozenset({"n't", "n’t"})
 _PRONOUNS = {"he", "she", "him", "her", "his", "hers", "they", "their", "them"}
 _FIRST_PERSON = {"i", "me", "my", "mine"}
 _MONTHS = {
@@ -605,7 +605,7 @@ def _counts_dates_negation(span: Span, persons: dict, ctx: _Context) -> list[Fac
             )
         # A contraction with a curly apostrophe ("isn’t") often leaves "n’t" mis-tagged
         # (a noun, "punct"): it negates its head all the same.
-        if tok.dep_ == "neg" or tok.lower_ in CONTRACTED_NOT:
+        if tok.dep_ == "neg" or tok.lower_ in _CONTRACTED_NOT:
             verb = tok.head
             subj = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
             who = (persons.get(subj.i, (subj.lemma_.lower(),))[0]) if subj is not None else ""
