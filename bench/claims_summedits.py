@@ -86,7 +86,7 @@ def tune(checker: RuleChecker, assessments: list[Assessment], gold: list[int]) -
 
 
 # How the cross-encoder's P(consistent) and the rules are joined; one is chosen per run on the
-# held-out tuning domains named by --select, with its cut.
+# held-out tuning domains named by --select, with its cut.  On a tie the earlier join wins.
 JOINS = {
     "rules alone": lambda p, cut, a, rules_support: rules_support,
     "model": lambda p, cut, a, rules_support: p >= cut,
@@ -121,15 +121,18 @@ def crossenc_run(checker, rules: RuleChecker, rows: list[dict]) -> CrossEncoderR
     )
 
 
-def select_join(run: CrossEncoderRun, gold: list[int]) -> tuple[str, float, float]:
-    """The join and cut with the best balanced accuracy on the selection rows."""
-    best = ("model", 0.5, -1.0)
+def best_cuts(run: CrossEncoderRun, gold: list[int]) -> dict[str, tuple[float, float]]:
+    """Each join's best balanced accuracy on the selection rows, with the (lowest) cut that
+    gives it."""
+    out = {}
     for join in JOINS:
+        best = (-1.0, 0.5)
         for cut in np.arange(0.05, 0.96, 0.01):
             score = balanced_accuracy(gold, run.predict(join, float(cut)))
-            if score > best[2]:
-                best = (join, round(float(cut), 2), score)
-    return best
+            if score > best[0]:
+                best = (score, round(float(cut), 2))
+        out[join] = best
+    return out
 
 
 def crossenc_runs(
@@ -149,14 +152,12 @@ def crossenc_runs(
     select_gold = [r["label"] for r in select]
     run = crossenc_run(checker, rules, select)
     print(f"selection rows: {len(select)} from {sorted({r['domain'] for r in select})}")
-    for join in JOINS:
-        best = max(
-            (balanced_accuracy(select_gold, run.predict(join, float(c))), float(c))
-            for c in np.arange(0.05, 0.96, 0.01)
-        )
+    best = best_cuts(run, select_gold)
+    for join, (score, at) in best.items():
         at_saved = balanced_accuracy(select_gold, run.predict(join, cut))
-        print(f"  {join:<26} BAcc {at_saved:.3f} at {cut}, best {best[0]:.3f} at {best[1]:.2f}")
-    join, chosen, score = select_join(run, select_gold)
+        print(f"  {join:<26} BAcc {at_saved:.3f} at {cut}, best {score:.3f} at {at:.2f}")
+    join = max(best, key=lambda j: best[j][0])  # the first listed wins a tie
+    score, chosen = best[join]
     print(f"chosen: {join} at P(consistent) >= {chosen} (selection BAcc {score:.3f})")
     if news is None:
         return {}
