@@ -226,6 +226,86 @@ def test_an_untagged_name_the_document_never_mentions_is_a_gap(checker: RuleChec
     assert not [r for r in original.reasons if r.startswith("name '")]
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("domain", "row_id", "reason"),
+    [
+        # "fail to show": a verb that denies its complement.
+        ("scitldr", "ryeT47FIIS_18", "evidence does not deny 'show'"),
+        # A quarter is a code: "Q2" edited to "Q1".
+        ("ectsum", "ectsum_DLB_q2_2021_14", "'Q1' not in evidence"),
+        # The same count of another span of time: "two weeks" edited to "two months".
+        ("sales_email", "sales_email_4_28", "'2 month' vs '2 week'"),
+        # Ordinals attached to one noun: "the third quarter" edited to "the second quarter".
+        ("ectsum", "ectsum_COF_q3_2021_2", "ordinal of 'quarter': 'second' vs 'third'"),
+        # An antonym from the wider lexicon: "explicit" edited to "implicit".
+        ("scitldr", "rJgMlhRctm_23", "antonym: 'implicit' vs 'explicit'"),
+        # A denied copula is a denial: "is a new podcast" edited to "is not a new podcast".
+        ("podcast", "spotify_podcast_3_25", "evidence does not deny 'is'"),
+    ],
+)
+def test_summedits_tuning_edits_found_by_rule(
+    checker: RuleChecker, domain: str, row_id: str, reason: str
+) -> None:
+    """Real SummEdits edits (tuning domains, evaluation split): the edited summary is not
+    supported, for the rule's reason; the original summary it was edited from raises none."""
+    rows = json.loads((SUMMEDITS / f"summedits_{domain}.json").read_text())
+    row = next(r for r in rows if r["id"] == row_id)
+    assert row["label"] == 0
+    edited, original = checker.check_many(
+        [(row["doc"], row["summary"]), (row["doc"], row["original_summary"])]
+    )
+    assert edited.label != "supports"
+    assert reason in edited.reasons
+    assert reason not in original.reasons
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("denial", "assertion"),
+    [
+        # FNC-1 bodies: a predicate adjective denied through its copula.
+        ("Macaulay Culkin is not dead.", "Macaulay Culkin is dead."),
+        (
+            "But the rumor is not true, according to the university.",
+            "But the rumor is true, according to the university.",
+        ),
+        # A curly "n’t" that the small tagger reads as punctuation still negates.
+        (
+            "Please, that sort of language isn’t necessary.",
+            "Please, that sort of language is necessary.",
+        ),
+        # A denied subject denies its verb.
+        (
+            "No one expects “record-shattering snowfall” this year.",
+            "Forecasters expect “record-shattering snowfall” this year.",
+        ),
+    ],
+)
+def test_denials_through_copula_or_subject_contradict(
+    checker: RuleChecker, denial: str, assertion: str
+) -> None:
+    assert checker.check(assertion, denial).label == "contradicts"
+    assert checker.check(denial, assertion).label == "contradicts"
+
+
+@pytest.mark.slow
+def test_a_light_verb_denied_with_its_object_is_not_supported(checker: RuleChecker) -> None:
+    """FNC-1: "they did not have the competence"; without the "not" neither side backs the
+    other (light verbs are compared by their object, not only their subject)."""
+    denial = (
+        "When the man was delivered to the local hospital, doctors realised they did not "
+        "have the competence to reattach the member."
+    )
+    assertion = denial.replace("did not have", "had")
+    forward = checker.check(denial, assertion)
+    assert forward.label == "unclear"
+    assert "evidence denies 'had competence'" in forward.reasons
+    backward = checker.check(assertion, denial)
+    assert backward.label == "unclear"
+    assert "evidence asserts 'have competence'" in backward.reasons
+
+
 # ---------------------------------------------------------------------------------------------
 # NLIChecker with a tiny local model
 # ---------------------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Literal, Protocol
 
 import numpy as np
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from pressdiff import nlp
 
@@ -142,6 +143,26 @@ CONTRAST_GROUPS: dict[str, tuple[tuple[str, ...], ...]] = {
         ("black",),
         ("white",),
         ("grey", "gray"),
+    ),
+    "ordinal": (
+        ("first",),
+        ("second",),
+        ("third",),
+        ("fourth",),
+        ("fifth",),
+        ("sixth",),
+    ),
+    "time of day": (
+        ("morning",),
+        ("afternoon",),
+        ("evening",),
+        ("night", "overnight"),
+    ),
+    "season": (
+        ("spring",),
+        ("summer",),
+        ("autumn",),
+        ("winter",),
     ),
     "weapon": (
         ("gun", "firearm", "pistol", "revolver", "handgun", "weapon"),
@@ -283,6 +304,79 @@ _ANTONYM_PAIRS = (
     ("simple", "complex"),
     ("visible", "invisible"),
     ("temporary", "permanent"),
+    ("explicit", "implicit"),
+    ("input", "output"),
+    ("manual", "automatic"),
+    ("manual", "automated"),
+    ("free", "paid"),
+    ("next", "previous"),
+    ("next", "last"),
+    ("beginning", "end"),
+    ("online", "offline"),
+    ("urban", "rural"),
+    ("ancient", "modern"),
+    ("junior", "senior"),
+    ("winner", "loser"),
+    ("buyer", "seller"),
+    ("general", "specific"),
+    ("abstract", "concrete"),
+    ("active", "passive"),
+    ("absolute", "relative"),
+    ("global", "local"),
+    ("qualitative", "quantitative"),
+    ("static", "dynamic"),
+    ("upper", "lower"),
+    ("inner", "outer"),
+    ("top", "bottom"),
+    ("front", "back"),
+    ("offensive", "defensive"),
+    ("offense", "defense"),
+    ("supporter", "opponent"),
+    ("peace", "war"),
+    ("wet", "dry"),
+    ("hot", "cold"),
+    ("warm", "cold"),
+    ("heavy", "light"),
+    ("thick", "thin"),
+    ("wide", "narrow"),
+    ("deep", "shallow"),
+    ("rise", "decline"),
+    ("increase", "decline"),
+    ("grow", "shrink"),
+    ("growth", "decline"),
+    ("surge", "plunge"),
+    ("soar", "plummet"),
+    ("climb", "fall"),
+    ("jump", "drop"),
+    ("bullish", "bearish"),
+    ("hawkish", "dovish"),
+    ("acquire", "divest"),
+    ("lift", "impose"),
+    ("ease", "tighten"),
+    ("loosen", "tighten"),
+    ("allow", "ban"),
+    ("morning", "evening"),
+    ("day", "night"),
+    ("birth", "death"),
+    ("arrival", "departure"),
+    ("entrance", "exit"),
+    ("send", "receive"),
+    ("credit", "debit"),
+    ("asset", "liability"),
+    ("income", "expense"),
+    ("overvalue", "undervalue"),
+    ("accelerate", "decelerate"),
+    ("accelerate", "slow"),
+    ("minimal", "maximal"),
+    ("negligible", "significant"),
+    ("crucial", "irrelevant"),
+    ("advanced", "basic"),
+    ("comprehensive", "basic"),
+    ("expensive", "affordable"),
+    ("costly", "cheap"),
+    ("wealthy", "poor"),
+    ("victory", "loss"),
+    ("ignore", "highlight"),
 )
 ANTONYMS: dict[str, frozenset[str]] = {}
 for _a, _b in _ANTONYM_PAIRS:
@@ -309,6 +403,9 @@ _DATE_WORDS = {
     "november": "nov", "nov": "nov", "december": "dec", "dec": "dec",
 }  # fmt: skip
 _NEGATIVE_PREFIXES = ("un", "in", "im", "ir", "il", "dis", "non", "non-")
+_TIME_UNITS = frozenset(
+    {"second", "minute", "hour", "day", "week", "month", "year", "decade", "century"}
+)
 _WEEKDAYS = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
 _NAME_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT"}
 _CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ", "NUM", "ADV"}
@@ -316,8 +413,10 @@ _CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ", "NUM", "ADV"}
 # "the account is not official" and "the account is a fake" share subject and verb "be",
 # and agree.
 LIGHT_VERBS = frozenset({"be", "have", "do", "say", "tell", "make", "get", "go", "take", "come"})
-_NEGATORS = {"not", "n't", "never", "no", "nobody", "nothing", "none", "neither", "nor", "without"}
-_NUMBER_RE = re.compile(r"^[$£€]?\d[\d,]*(\.\d+)?(%|k|m|bn)?$", re.IGNORECASE)
+# Verbs that deny their complement: "the authors fail to *build* a model".
+_DENYING_VERBS = frozenset({"fail", "refuse", "neglect"})
+_CODE_RE = re.compile(r"(?=.*\d)(?=.*[A-Za-z])")
+_NUMBER_RE = re.compile(r"^[$£€]?\d[\d,]*(\.\d+)?(%|k|m|bn|st|nd|rd|th)?$", re.IGNORECASE)
 
 # Phrase index for the contrast groups: lowercase phrase -> (group, synonym-set index).
 CONTRAST_PHRASES: dict[str, tuple[str, int]] = {
@@ -362,6 +461,10 @@ class Passage:
     asserted: dict[str, set[str]]  # the same for content predicates not under negation
     denials: list[Token]  # the negated predicates themselves, stop words included ("become")
     facts: list[Fact]
+    codes: list[Token]  # letters and digits in one word: "Q2", "G7", "COVID-19", "3D"
+    # Light verbs with their objects, asserted and denied: ("have", "navigation", token).
+    held: list[tuple[str, str, Token]]
+    denied_held: list[tuple[str, str, Token]]
 
 
 @dataclass
@@ -375,6 +478,9 @@ class Parsed:
     numbers: list[float]
     dates: set[str]
     negated: set[str]
+    denied_about: set[str]  # what the denials are about: their arguments, stop words aside
+    held: set[tuple[str, str]]
+    denied_held: set[tuple[str, str]]
     facts: list[Fact]
 
 
@@ -400,20 +506,40 @@ def _number_value(tok: Token) -> float | None:
     return value
 
 
+_CORE_ARGS = frozenset({"nsubj", "nsubjpass", "dobj", "attr"})
+
+
+def _denied_noun(noun: Token) -> bool:
+    """ "no charges", "nothing", "nobody": a subject or object that denies its verb."""
+    return noun.lower_ in {"nothing", "nobody", "none"} or any(
+        c.dep_ == "det" and c.lower_ == "no" for c in noun.children
+    )
+
+
 def _is_negated(tok: Token) -> bool:
     """Whether a predicate is denied, directly or through the verb that governs it.
 
-    Negation reaches into coordinations and the future with "go" ("not going to *pull*",
-    "would never point a gun and *pull* the trigger").  "Won't air until Thursday" denies
-    only the time, not the airing, so a negation with "until" does not count.
+    Negation reaches into coordinations, the future with "go" ("not going to *pull*",
+    "would never point a gun and *pull* the trigger") and a copula's complement ("is not
+    *official*"); a denied subject or object, "without" and verbs like "fail to" deny too.
+    "Won't air until Thursday" denies only the time, not the airing, so a negation with
+    "until" does not count.
     """
     while True:
         children = list(tok.children)
         if any(c.lower_ == "until" for c in children):
             return False
-        if any(c.dep_ == "neg" or c.lower_ in {"never", "no"} for c in children):
+        # A curly "n’t" is sometimes tagged a noun, not a negation, by the small model.
+        if any(c.dep_ == "neg" or c.lower_ in {"never", "no", "n’t"} for c in children):
             return True
-        chained = tok.dep_ == "conj" or (tok.dep_ == "xcomp" and tok.head.lemma_ == "go")
+        # "No charges were *filed*", "*provides* no link", "nothing was *found*".
+        if any(c.dep_ in _CORE_ARGS and _denied_noun(c) for c in children):
+            return True
+        if tok.dep_ == "pcomp" and tok.head.lower_ == "without":
+            return True
+        if tok.dep_ == "xcomp" and tok.head.lemma_ in _DENYING_VERBS:
+            return True
+        chained = tok.dep_ in {"conj", "acomp"} or (tok.dep_ == "xcomp" and tok.head.lemma_ == "go")
         if not chained or tok.head is tok:
             return False
         tok = tok.head
@@ -505,9 +631,23 @@ def _arguments(tok: Token) -> set[str]:
                 out.add(child.lemma_.lower())
             elif child.dep_ == "prep":
                 out.update(g.lemma_.lower() for g in child.children if g.dep_ == "pobj")
-        if tok.dep_ not in {"xcomp", "conj"} or tok.head is tok:
+        if tok.dep_ not in {"xcomp", "conj", "acomp"} or tok.head is tok:
             return out
         tok = tok.head
+
+
+def _about(predicate: Token) -> set[str]:
+    """The arguments of a predicate that say what it is about (not "it", "they", "that")."""
+    return {a for a in _arguments(predicate) if a not in STOP_WORDS}
+
+
+def _objects(verb: Token) -> set[str]:
+    """What a light verb has, does or is: "has smart *navigation*", "there is no *mention*"."""
+    return {
+        c.lemma_.lower()
+        for c in verb.children
+        if c.dep_ in {"dobj", "attr"} and c.lemma_.lower() not in STOP_WORDS
+    }
 
 
 def _passage(sent: Span) -> Passage:
@@ -516,11 +656,15 @@ def _passage(sent: Span) -> Passage:
     asserted: dict[str, set[str]] = {}
     dates: dict[str, Token] = {}
     denials: list[Token] = []
+    held: list[tuple[str, str, Token]] = []
+    denied_held: list[tuple[str, str, Token]] = []
     for tok in sent:
         if tok.like_num or tok.lower_ in _NUMBER_WORDS or _NUMBER_RE.match(tok.lower_):
             value = _number_value(tok)
-            # Ordinal words and "one" are mostly not quantities ("one of the", "first time").
-            if value is not None and not (tok.is_alpha and tok.ent_type_ not in {"CARDINAL"}):
+            # Ordinal words and "one" are mostly not quantities ("one of the", "first time");
+            # a number word counting time is ("two weeks").
+            counted = tok.ent_type_ == "CARDINAL" or tok.head.lemma_.lower() in _TIME_UNITS
+            if value is not None and not (tok.is_alpha and not counted):
                 numbers.append((value, tok.head.lemma_.lower(), tok))
         # "may" and "march" are months only inside a date entity.
         if tok.lower_.rstrip(".") in _DATE_WORDS and (
@@ -530,8 +674,18 @@ def _passage(sent: Span) -> Passage:
         if tok.pos_ in {"VERB", "ADJ"} and tok.lemma_.lower() not in LIGHT_VERBS:
             polarity = negated if _is_negated(tok) else asserted
             polarity.setdefault(tok.lemma_.lower(), set()).update(_arguments(tok))
-            if polarity is negated:
+            # A denied predicate adjective ("not as *competitive*") is compared with what the
+            # evidence says of the same subject, but is no denial the evidence must repeat:
+            # it is paraphrased too freely ("worse than"); measured on SummEdits tuning data.
+            if polarity is negated and tok.dep_ != "acomp":
                 denials.append(tok)
+        elif tok.pos_ in {"VERB", "AUX"} and tok.dep_ == "ROOT" and _is_negated(tok):
+            # "did not *have* a meeting", "he *is* not a suspect": a light verb's denial is
+            # still a denial, though too common to pair with an assertion elsewhere.
+            denials.append(tok)
+        if tok.lemma_.lower() in LIGHT_VERBS and tok.dep_ not in {"aux", "auxpass"}:
+            polarity = denied_held if _is_negated(tok) else held
+            polarity += [(tok.lemma_.lower(), o, tok) for o in _objects(tok)]
     return Passage(
         text=sent.text,
         lemmas={t.lemma_.lower() for t in sent if not t.is_punct},
@@ -545,6 +699,9 @@ def _passage(sent: Span) -> Passage:
         asserted=asserted,
         denials=denials,
         facts=_facts(sent),
+        codes=[t for t in sent if _CODE_RE.search(t.text) and not _NUMBER_RE.match(t.lower_)],
+        held=held,
+        denied_held=denied_held,
     )
 
 
@@ -557,7 +714,10 @@ def _parsed(text: str, doc: Doc) -> Parsed:
         words=set().union(*(p.words for p in passages)),
         numbers=[n for p in passages for n, _, _ in p.numbers],
         dates={d for p in passages for d in p.dates},
-        negated={lemma for p in passages for lemma in p.negated},
+        negated={t.lemma_.lower() for p in passages for t in p.denials},
+        denied_about={a for p in passages for t in p.denials for a in _about(t)},
+        held={(v, o) for p in passages for v, o, _ in p.held},
+        denied_held={(v, o) for p in passages for v, o, _ in p.denied_held},
         facts=[f for p in passages for f in p.facts],
     )
 
@@ -752,7 +912,13 @@ def _number_conflicts(claim: Passage, aligned: list[Passage]) -> list[tuple[str,
     out = []
     aligned_numbers = [(v, u) for p in aligned for v, u, _ in p.numbers]
     for value, unit, tok in claim.numbers:
-        if _number_found(value, (v for v, _ in aligned_numbers)):
+        units = {u for v, u in aligned_numbers if _number_found(value, [v])}
+        if units:
+            # The same count of another span of time: "two weeks" vs "two months".
+            other = units & _TIME_UNITS - {unit}
+            if unit in _TIME_UNITS and other and unit not in units:
+                counted = tok.doc[tok.i : max(tok.i, tok.head.i) + 1]
+                out.append((f"'{value:g} {unit}' vs '{value:g} {min(other)}'", _span(counted)))
             continue
         rivals = [v for v, u in aligned_numbers if u == unit]
         if rivals:
@@ -814,11 +980,11 @@ def _polarity_conflicts(
 
     A negation mismatch needs the two predicates to share an argument ("did not pull the
     *trigger*" vs "pulled the *trigger*"), and a claim that both asserts and denies the
-    predicate (different clauses) is left alone; opposites must face each other in the best
-    evidence sentence, outside names ("new" in "New York" opposes nothing).
+    predicate (different clauses) is left alone; opposites must face each other in the aligned
+    evidence sentences, outside names ("new" in "New York" opposes nothing).
     """
     out = []
-    best = aligned[0].plain_lemmas
+    facing = set().union(*(p.plain_lemmas for p in aligned))
     for tok in claim.content:
         lemma = tok.lemma_.lower()
         for denier, mine, theirs in (
@@ -837,14 +1003,15 @@ def _polarity_conflicts(
             continue
         # A claim that holds both words of a pair ("on the high *end* ... to *start* at")
         # opposes nothing by using one of them.
-        opposite = (_opposites(lemma, tok.pos_) & best) - claim.plain_lemmas
-        if opposite and lemma not in best:
+        opposite = (_opposites(lemma, tok.pos_) & facing) - claim.plain_lemmas
+        if opposite and lemma not in facing:
             out.append((f"antonym: '{tok.text}' vs '{min(opposite)}'", _span(tok)))
     return out
 
 
 def _fact_conflicts(claim: Passage, ev: Parsed) -> list[tuple[str, tuple[int, int]]]:
-    """The same person or thing given another role, medium, outcome, relation or weapon."""
+    """The same person or thing given another role, medium, outcome, relation, weapon,
+    ordinal, time of day or season."""
     out = []
     for fact in claim.facts:
         same_key = [f for f in ev.facts if f.key == fact.key and f.group == fact.group]
@@ -888,11 +1055,27 @@ def _gaps(claim: Passage, ev: Parsed) -> list[tuple[str, tuple[int, int]]]:
     for word, tok in claim.dates.items():
         if word not in ev.dates:
             out.append((f"date '{tok.text}' not in evidence", _span(tok)))
+    # Codes name one thing exactly (a quarter, a model, a variant): another is another thing.
+    for tok in claim.codes:
+        if tok.lower_ not in ev.words:
+            out.append((f"'{tok.text}' not in evidence", _span(tok)))
     # A denial is a claim of its own: the evidence must deny the same thing.  Every negated
     # predicate counts, stop words too: "will not quickly become the number one vendor" is
     # no more backed by "will claim 55 percent of the market" than any other denial.
+    # The evidence denies what the claim has or is, or the reverse: "has no smart navigation"
+    # / "has smart navigation".  (Light verbs are compared by their object, since their subjects are
+    # everywhere: "the account is not official" does not deny "the account is a fake".)
+    for mine, theirs, agreeing, says in (
+        (claim.held, ev.denied_held, ev.held, "denies"),
+        (claim.denied_held, ev.held, ev.denied_held, "asserts"),
+    ):
+        for verb, obj, tok in mine:
+            if (verb, obj) in theirs and (verb, obj) not in agreeing:
+                out.append((f"evidence {says} '{tok.text} {obj}'", _span(tok)))
+    # The same thing denied in other words ("no casualties were *reported*" / "*stated*")
+    # backs it too.
     for tok in claim.denials:
-        if tok.lemma_.lower() not in ev.negated:
+        if tok.lemma_.lower() not in ev.negated and not _about(tok) & ev.denied_about:
             out.append((f"evidence does not deny '{tok.text}'", _span(tok)))
     return out
 
