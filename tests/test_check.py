@@ -242,6 +242,13 @@ def test_an_untagged_name_the_document_never_mentions_is_a_gap(checker: RuleChec
         ("scitldr", "rJgMlhRctm_23", "antonym: 'implicit' vs 'explicit'"),
         # A denied copula is a denial: "is a new podcast" edited to "is not a new podcast".
         ("podcast", "spotify_podcast_3_25", "evidence does not deny 'is'"),
+        # Words that set a claim's reach, which the document never uses: "only", "except",
+        # "more", "every", "slight".
+        ("podcast", "spotify_podcast_4_15", "evidence does not say 'only'"),
+        ("podcast", "spotify_podcast_2_3", "evidence does not say 'except'"),
+        ("qmsumm", "q_test_16_3", "evidence does not say 'more'"),
+        ("sales_call", "sales_call_0_1", "evidence does not say 'every'"),
+        ("ectsum", "ectsum_DLB_q2_2021_7", "evidence does not say 'slight'"),
     ],
 )
 def test_summedits_tuning_edits_found_by_rule(

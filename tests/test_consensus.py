@@ -10,7 +10,7 @@ import pytest
 from pressdiff import claims, consensus
 from pressdiff.annotate import annotate
 from pressdiff.model import Article, Story, to_jsonable
-from pressdiff.pipeline import Report, StoryAnalysis, load
+from pressdiff.pipeline import Report, StoryAnalysis, analyse_story, load
 from pressdiff.report.html import render_html
 
 pytestmark = pytest.mark.slow
@@ -25,8 +25,10 @@ def story(example_dir: Path) -> dict[str, Article]:
 
 @pytest.fixture(scope="module")
 def result(story: dict[str, Article]) -> consensus.ConsensusResult:
-    articles = list(story.values())
-    return consensus.analyse(articles, claims.analyse(articles))
+    """Consensus as a user gets it: after reuse and quotes, which weigh the claims."""
+    analysis = analyse_story(list(story.values()))
+    assert analysis.consensus is not None
+    return analysis.consensus
 
 
 def test_rewritten_copies_have_the_lowest_fidelity(story, result) -> None:
