@@ -56,21 +56,26 @@ def test_changed_age_contradicts_and_points_at_it(checker: RuleChecker) -> None:
 
 
 @pytest.mark.slow
-def test_radio_interview_contradicts_tv_interview(checker: RuleChecker) -> None:
-    evidence = story_sentence("000", "sit-down TV interview")
-    claim = story_sentence("004", "radio interview")
-    result = checker.check(evidence, claim)
+@pytest.mark.parametrize(
+    ("evidence_at", "claim", "word"),
+    [
+        # 004's rewrite turned the TV interview into a radio one.
+        (("000", "sit-down TV interview"), ("004", "radio interview"), "radio"),
+        # An outcome swapped: injured -> killed.
+        (
+            ("002", "director Joel Souza was injured"),
+            "Director Joel Souza was killed after they were struck by the live round.",
+            "killed",
+        ),
+    ],
+)
+def test_closed_set_swap_contradicts_and_points_at_it(
+    checker: RuleChecker, evidence_at: tuple[str, str], claim: str | tuple[str, str], word: str
+) -> None:
+    claim_text = story_sentence(*claim) if isinstance(claim, tuple) else claim
+    result = checker.check(story_sentence(*evidence_at), claim_text)
     assert result.label == "contradicts"
-    assert spanned(claim, result) == ["radio"]
-
-
-@pytest.mark.slow
-def test_killed_for_injured_contradicts(checker: RuleChecker) -> None:
-    evidence = story_sentence("002", "director Joel Souza was injured")
-    claim = "Director Joel Souza was killed after they were struck by the live round."
-    result = checker.check(evidence, claim)
-    assert result.label == "contradicts"
-    assert spanned(claim, result) == ["killed"]
+    assert spanned(claim_text, result) == [word]
 
 
 @pytest.mark.slow
@@ -213,23 +218,12 @@ def test_summedits_tuning_domain_edits(checker: RuleChecker) -> None:
 
 
 @pytest.mark.slow
-def test_an_untagged_name_the_document_never_mentions_is_a_gap(checker: RuleChecker) -> None:
-    """SummEdits podcast edit: "the Rams" became "the Falcons", a team the transcript never
-    names and the small tagger does not tag; the original summary's teams are all backed."""
-    rows = json.loads((SUMMEDITS / "summedits_podcast.json").read_text())
-    edited = next(r for r in rows if "Falcons" in r["summary"] and r["split"] == "evaluation")
-    assert "falcons" not in edited["doc"].lower()
-    result = checker.check(edited["doc"], edited["summary"])
-    assert result.label != "supports"
-    assert "name 'Falcons' not in evidence" in result.reasons
-    original = checker.check(edited["doc"], edited["original_summary"])
-    assert not [r for r in original.reasons if r.startswith("name '")]
-
-
-@pytest.mark.slow
 @pytest.mark.parametrize(
     ("domain", "row_id", "reason"),
     [
+        # "the Rams" edited to "the Falcons", a team the transcript never names and the
+        # small tagger leaves untagged.
+        ("podcast", "spotify_podcast_7_0", "name 'Falcons' not in evidence"),
         # "fail to show": a verb that denies its complement.
         ("scitldr", "ryeT47FIIS_18", "evidence does not deny 'show'"),
         # A quarter is a code: "Q2" edited to "Q1".
@@ -258,7 +252,7 @@ def test_summedits_tuning_edits_found_by_rule(
     supported, for the rule's reason; the original summary it was edited from raises none."""
     rows = json.loads((SUMMEDITS / f"summedits_{domain}.json").read_text())
     row = next(r for r in rows if r["id"] == row_id)
-    assert row["label"] == 0
+    assert row["label"] == 0 and row["split"] == "evaluation"
     edited, original = checker.check_many(
         [(row["doc"], row["summary"]), (row["doc"], row["original_summary"])]
     )
