@@ -14,11 +14,12 @@ How the rules decide, and why:
 * A *contradiction* needs a concrete conflict with what the aligned evidence says in the same
   slot: another number for the same thing, another person or place of the same kind, a
   verb negated on one side only, an antonym, or another member of a closed set (roles, media,
-  outcomes, relations) attached to the same person or noun.  Conflicts are demanding on
-  purpose: a false contradiction accuses an honest outlet.
+  outcomes, relations, ordinals, ...) attached to the same person or noun.  Conflicts are
+  demanding on purpose: a false contradiction accuses an honest outlet.
 * Without a conflict, a claim is *supported* when the evidence says the same thing: high
-  similarity and nearly every content word, name and number found in it; otherwise the
-  evidence simply does not settle it (*unclear*), e.g. a detail the evidence never mentions.
+  similarity, every name, number and code found in it, its denials denied there too, and no
+  word that sets its reach ("only", "all", "more") missing; otherwise the evidence simply
+  does not settle it (*unclear*), e.g. a detail the evidence never mentions.
 """
 
 from __future__ import annotations
