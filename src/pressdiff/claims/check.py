@@ -527,7 +527,7 @@ def _denied_noun(noun: Token) -> bool:
     )
 
 
-def _is_negated(tok: Token) -> bool:
+def is_negated(tok: Token) -> bool:
     """Whether a predicate is denied, directly or through the verb that governs it.
 
     Negation reaches into coordinations, the future with "go" ("not going to *pull*",
@@ -683,19 +683,19 @@ def _passage(sent: Span) -> Passage:
         ):
             dates.setdefault(_DATE_WORDS[tok.lower_.rstrip(".")], tok)
         if tok.pos_ in {"VERB", "ADJ"} and tok.lemma_.lower() not in LIGHT_VERBS:
-            polarity = negated if _is_negated(tok) else asserted
+            polarity = negated if is_negated(tok) else asserted
             polarity.setdefault(tok.lemma_.lower(), set()).update(_arguments(tok))
             # A denied predicate adjective ("not as *competitive*") is compared with what the
             # evidence says of the same subject, but is no denial the evidence must repeat:
             # it is paraphrased too freely ("worse than"); measured on SummEdits tuning data.
             if polarity is negated and tok.dep_ != "acomp":
                 denials.append(tok)
-        elif tok.pos_ in {"VERB", "AUX"} and tok.dep_ == "ROOT" and _is_negated(tok):
+        elif tok.pos_ in {"VERB", "AUX"} and tok.dep_ == "ROOT" and is_negated(tok):
             # "did not *have* a meeting", "he *is* not a suspect": a light verb's denial is
             # still a denial, though too common to pair with an assertion elsewhere.
             denials.append(tok)
         if tok.lemma_.lower() in LIGHT_VERBS and tok.dep_ not in {"aux", "auxpass"}:
-            polarity = denied_held if _is_negated(tok) else held
+            polarity = denied_held if is_negated(tok) else held
             polarity += [(tok.lemma_.lower(), o, tok) for o in _objects(tok)]
     return Passage(
         text=sent.text,

@@ -43,6 +43,7 @@ from pressdiff.claims.check import (
     Checker,
     CheckResult,
     RuleChecker,
+    is_negated,
 )
 from pressdiff.claims.extract import Claim, extract_claims
 from pressdiff.claims.facts import (
@@ -215,7 +216,7 @@ def _words(span: Any) -> _Words:
         frozenset(
             (c.lemma_.lower(), t.lemma_.lower())
             for t in span
-            if not any(c.dep_ == "neg" for c in t.children)
+            if not is_negated(t)
             for c in t.children
             if c.dep_ in {"nsubj", "nsubjpass"} and c.pos_ == "NOUN"
         ),
