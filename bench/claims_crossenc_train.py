@@ -42,6 +42,7 @@ from claims_summedits import NEWS, load
 
 from pressdiff import nlp
 from pressdiff.claims import crossenc
+from pressdiff.claims.extract import rough_sentences
 
 # Antonyms common in news copy (both directions are used).
 _ANTONYMS = [
@@ -281,7 +282,7 @@ def to_windows(examples):
     """Examples as (window, claim, label, kind), windows built as at run time."""
     # One batched encoding of every sentence first; ``windows`` then reads the cache.
     texts = {e for e, *_ in examples} | {c for _, c, *_ in examples}
-    nlp.embed(list(dict.fromkeys(s for t in sorted(texts) for s in crossenc.sentences(t))))
+    nlp.embed(list(dict.fromkeys(s for t in sorted(texts) for s in rough_sentences(t))))
     out = []
     for i, (evidence, claim, label, kind) in enumerate(examples):
         for window, sentence in crossenc.windows(evidence, claim):
@@ -309,7 +310,7 @@ def summedits_rows(domains: list[str]) -> list[tuple[str, str, int, str]]:
         if path.name == NEWS:
             raise ValueError("SummEdits news is the benchmark, never training data")
         for row in load(path, split="evaluation"):
-            original = set(crossenc.sentences(row["original_summary"]))
+            original = set(rough_sentences(row["original_summary"]))
             pairs = crossenc.windows(row["doc"], row["summary"])
             changed = [s for _, s in pairs if s not in original]
             if row["label"] == 0 and len(changed) != 1:

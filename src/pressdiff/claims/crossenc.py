@@ -39,21 +39,13 @@ import numpy as np
 
 from pressdiff import nlp
 from pressdiff.claims.check import CheckResult, RuleChecker
+from pressdiff.claims.extract import rough_sentences
 
 if TYPE_CHECKING:
     import torch
 
 WINDOW = 3
 MAX_TOKENS = 256
-
-# Sentence ends without a parse: the window only needs rough sentences, and a regex keeps the
-# checker usable on evidence the size of a whole article at little cost.
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])|\n+")
-
-
-def sentences(text: str) -> list[str]:
-    """Rough sentences of ``text`` (never empty: a text with no break is one sentence)."""
-    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()] or [text.strip()]
 
 
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
@@ -97,7 +89,7 @@ def windows(evidence: str, claim: str, k: int = WINDOW) -> list[tuple[str, str]]
 
     Shared with the training script, so the model is fitted on the windows it will see.
     """
-    ev_sents, cl_sents = sentences(evidence), sentences(claim)
+    ev_sents, cl_sents = rough_sentences(evidence), rough_sentences(claim)
     sims = nlp.embed(cl_sents) @ nlp.embed(ev_sents).T
     out = []
     for i, sent in enumerate(cl_sents):

@@ -28,12 +28,10 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from pressdiff import nlp
 from pressdiff.claims.check import Assessment, CheckResult, RuleChecker
+from pressdiff.claims.extract import rough_sentences
 
 WEIGHTS_FILE = "trained_checker.json"
 
-# Sentence ends for the similarity features: a regex split keeps this free of a second parse
-# (the rules already parsed both texts; only their verdicts are public).
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*|\d[\d,.]*")
 _NEGATORS = {"not", "n't", "never", "no", "nobody", "nothing", "none", "neither", "nor", "without"}
 
@@ -49,10 +47,6 @@ FEATURES = (
     "unmatched_negation",
     "log_claim_words",
 )
-
-
-def _sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()] or [text]
 
 
 def _words(text: str) -> list[str]:
@@ -72,12 +66,12 @@ def _negations(text: str) -> int:
 def lexical_features(evidence: str, claim: str, vectors: dict[str, np.ndarray]) -> list[float]:
     """The extras beside the rules' assessment, in ``FEATURES`` order from ``cos_min`` on.
 
-    ``vectors`` maps every sentence of both texts (as split by :func:`_sentences`) to its
+    ``vectors`` maps every sentence of both texts (as split by ``rough_sentences``) to its
     MiniLM vector.  Unmatched negation counts negators in each claim sentence beyond those in
     its most similar evidence sentence: inserting a "not" is a common distortion that leaves
     every word of the claim present in the evidence.
     """
-    ev_sents, cl_sents = _sentences(evidence), _sentences(claim)
+    ev_sents, cl_sents = rough_sentences(evidence), rough_sentences(claim)
     sims = np.stack([vectors[s] for s in cl_sents]) @ np.stack([vectors[s] for s in ev_sents]).T
     best = sims.max(axis=1)
     unmatched = sum(
@@ -111,7 +105,7 @@ def pair_features(
     the features it was fitted on.
     """
     assessments = rules.assess_many(pairs)
-    sentences = list(dict.fromkeys(s for pair in pairs for t in pair for s in _sentences(t)))
+    sentences = list(dict.fromkeys(s for pair in pairs for t in pair for s in rough_sentences(t)))
     vectors = dict(zip(sentences, nlp.embed(sentences), strict=True))
     rows = [
         [
