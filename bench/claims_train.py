@@ -14,6 +14,8 @@ rules' tuned threshold measured the same way, and writes the weights as JSON int
 
 from __future__ import annotations
 
+import hashlib
+import importlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,15 +34,25 @@ WEIGHTS = ROOT / "src" / "pressdiff" / "claims" / WEIGHTS_FILE
 C = 1.0  # inverse L2 strength; the default, not searched (too few domains to search honestly)
 
 
+def code_fingerprint() -> str:
+    """A hash of the modules the features come from: the rules, the extras and the splitter."""
+    digest = hashlib.sha256()
+    for name in ("check", "extract", "trained"):
+        module = importlib.import_module(f"pressdiff.claims.{name}")
+        digest.update(Path(module.__file__).read_bytes())
+    return digest.hexdigest()
+
+
 def cached_rows() -> list[dict]:
     """Every tuning and news pair with its domain, label, features and rule assessment.
 
     Parsing ~1,000 documents takes minutes on the shared CPU, so the result is cached; the
-    cache is rebuilt when the feature list changes.
+    cache is rebuilt when the code that computes the features (the rules included) changes.
     """
+    code = code_fingerprint()
     if CACHE.exists():
         cached = json.loads(CACHE.read_text())
-        if tuple(cached["features"]) == FEATURES:
+        if cached.get("code") == code:
             return cached["rows"]
     rows = []
     for path in sorted(DATA.glob("summedits_*.json")):
@@ -63,7 +75,7 @@ def cached_rows() -> list[dict]:
             )
         print(f"features: {domain} ({len(data)} pairs)", flush=True)
     CACHE.parent.mkdir(parents=True, exist_ok=True)
-    CACHE.write_text(json.dumps({"features": FEATURES, "rows": rows}))
+    CACHE.write_text(json.dumps({"features": FEATURES, "code": code, "rows": rows}))
     return rows
 
 
