@@ -1067,6 +1067,7 @@ def _gaps(claim: Passage, ev: Parsed) -> list[tuple[str, tuple[int, int]]]:
     for word, tok in claim.dates.items():
         if word not in ev.dates:
             out.append((f"date '{tok.text}' not in evidence", _span(tok)))
+    # A word that sets the claim's reach (``_SCOPE_WORDS``) must be the evidence's word too.
     for tok in claim.scope:
         if tok.lower_ not in ev.words:
             out.append((f"evidence does not say '{tok.text}'", _span(tok)))
@@ -1077,9 +1078,10 @@ def _gaps(claim: Passage, ev: Parsed) -> list[tuple[str, tuple[int, int]]]:
     # A denial is a claim of its own: the evidence must deny the same thing.  Every negated
     # predicate counts, stop words too: "will not quickly become the number one vendor" is
     # no more backed by "will claim 55 percent of the market" than any other denial.
-    # The evidence denies what the claim has or is, or the reverse: "has no smart navigation"
-    # / "has smart navigation".  (Light verbs are compared by their object, since their subjects are
-    # everywhere: "the account is not official" does not deny "the account is a fake".)
+    # The evidence denies what the claim has or is, or the reverse ("has no smart navigation"
+    # / "has smart navigation").  Light verbs are compared by their object, since their
+    # subjects are everywhere: "the account is not official" does not deny "the account is a
+    # fake".
     for mine, theirs, agreeing, says in (
         (claim.held, ev.denied_held, ev.held, "denies"),
         (claim.denied_held, ev.held, ev.denied_held, "asserts"),
