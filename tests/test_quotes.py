@@ -306,12 +306,179 @@ def test_participle_cue_takes_the_reporting_clause_subject():
     assert _speakers(text) == [("messy, Democracy is messy.", "Sanders")]
 
 
-def test_words_inside_the_quote_are_never_the_speaker():
-    text = (
-        "“Very good reporter, very good reporter this guy,” Trump, the front-runner in "
-        "South Carolina, said when Boyle asked him a question."
-    )
-    assert _speakers(text)[0][1] == "Trump"
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        pytest.param(
+            "“Very good reporter, very good reporter this guy,” Trump, the front-runner in "
+            "South Carolina, said when Boyle asked him a question.",
+            "Trump",
+            id="words_inside_the_quote_are_never_the_speaker",
+        ),
+        # PolNeAR train (breitbart, AFP): "Trump" parsed as a compound of "barked"; "told" hung as a
+        # conjunct on the quote's own verb.
+        pytest.param(
+            "“Go back to Univision,” Trump barked and a security guard escorted Ramos out.",
+            "Trump",
+            id="the_name_right_after_the_quote_speaks_when_the_verb_has_no_subject-1",
+        ),
+        pytest.param(
+            "“We were tremendously wrong to not have confronted him from the beginning,” "
+            "Ramos, 58, told AFP in an interview in Mexico City on Monday.",
+            "Ramos",
+            id="the_name_right_after_the_quote_speaks_when_the_verb_has_no_subject-2",
+        ),
+        # PolNeAR train (breitbart, wash-post): the noun before the colon is what the quote is ("the
+        # stance", "his familiar lines"), not who speaks.
+        pytest.param(
+            "Kaine has adopted the stance common among some Catholics in public office: “I’m "
+            "pro-life in my personal life, but support abortion in my public life.”",
+            "Kaine",
+            id="a_colon_after_a_noun_gives_the_quote_to_its_clause_subject-1",
+        ),
+        pytest.param(
+            "But back on American soil, he returned to his familiar lines: \"It's called America "
+            'First! ... There will be no amnesty!"',
+            "he",
+            id="a_colon_after_a_noun_gives_the_quote_to_its_clause_subject-2",
+        ),
+        # PolNeAR train (politico): "one" was taken for a number, which cannot speak.
+        pytest.param(
+            "“It was unseemly: Alan definitely tried to torpedo Randolph’s endorsement. He kept "
+            "calling her a liar and said she spread lies. It was awful,” said one of two witnesses "
+            "who relayed the same story but didn’t want to speak on the record for fear of "
+            "retribution from the congressman.",
+            "one of two witnesses",
+            id="one_of_a_group_is_a_speaker",
+        ),
+        # PolNeAR train (huff-post): the parser hangs "seem" on the quoted "said", so the climb from
+        # "telling" ended inside the quote.
+        pytest.param(
+            "Weaver didn’t seem particularly impressed with Sanders’ comments Tuesday, telling "
+            "reporters, “A lot of people said the governor should step down.”",
+            "Weaver",
+            id="a_speech_verb_inside_the_quote_reports_nothing",
+        ),
+        # PolNeAR train (west-journal): an inverted "reacted" names the speaker.
+        pytest.param(
+            "“Obama said in his speech that Muslims are our sports heroes. What sport is he "
+            "talking about, and who? Is Obama profiling?” reacted Trump.",
+            "Trump",
+            id="reacted_is_a_speech_verb",
+        ),
+        # PolNeAR train (breitbart, wash-post): an inverted cue whose subject is a member of a group
+        # named before (skywriting messages, supporters' tweets).
+        pytest.param(
+            "Skywriters flew over the Rose Parade on Friday. “America is great! Trump is "
+            "disgusting,” read one.",
+            "one",
+            id="one_or_another_after_the_verb_speaks-1",
+        ),
+        pytest.param(
+            'Sanders supporters were not giving up. "Better watch out for illegal conduct by '
+            'Grimes since she said electing Clinton is more important than doing her job," tweeted '
+            "another.",
+            "another",
+            id="one_or_another_after_the_verb_speaks-2",
+        ),
+        # PolNeAR train (huff-post): "saying" hangs on "statement", which has no subject of its own;
+        # the office that put the statement out is the source.
+        pytest.param(
+            "His office put out a statement saying the U.S. “does not have the capacity to "
+            "properly vet every incoming refugee, and terrorist organizations can take advantage "
+            "of the major shortfalls in the refugee process.”",
+            "His office",
+            id="a_statement_saying_speaks_for_its_issuer",
+        ),
+        # PolNeAR train (huff-post, breitbart): the tokenizer had made one token of
+        # "paranoia,”Clinton" and of "said,“Look", hiding the attribution from the parse.
+        pytest.param(
+            "“I think it’s been most surprising to me to see somebody who was affable really "
+            "traffic in a lot of the prejudice and paranoia,”Clinton said.",
+            "Clinton",
+            id="a_quote_mark_glued_to_the_speaker_is_split_off-1",
+        ),
+        pytest.param(
+            "Ryan said,“Look, anti-Semitic images, they’ve got no place in a presidential "
+            "campaign.”",
+            "Ryan",
+            id="a_quote_mark_glued_to_the_speaker_is_split_off-2",
+        ),
+        # PolNeAR train (huff-post, west-journal): the quote hangs on the inner cue ("called",
+        # "calling"), but the words are chosen by the one who reports the clause. A full sentence
+        # the inner cue opens with a comma stays the inner speaker's.
+        pytest.param(
+            "Rep. Steve Israel (D-N.Y) said Clinton called on members to be “closely coordinated.”",
+            "Steve Israel",
+            id="a_quote_in_a_clause_reported_within_another_is_the_outer_speakers-1",
+        ),
+        pytest.param(
+            "At one point, Trump said Fox executives were calling “every 15 minutes.”",
+            "Trump",
+            id="a_quote_in_a_clause_reported_within_another_is_the_outer_speakers-2",
+        ),
+        pytest.param(
+            "If he could go back in time and talk to his 2012 self, prosecutors say that he told "
+            "one FBI agent, \"I'd say, 'All right, you have done a good job.'.\"",
+            "he",
+            id="a_quote_in_a_clause_reported_within_another_is_the_outer_speakers-3",
+        ),
+        # PolNeAR train (wash-post, politico): "by saying", "after telling" hang on a preposition,
+        # so the speech verb had no subject and the nearest name was taken.
+        pytest.param(
+            "On Twitter, Fields responded Tuesday to one of Trump's messages by saying, "
+            '"Seriously, just stop lying."',
+            "Fields",
+            id="a_participle_under_a_preposition_shares_the_subject_of_the_verb_above-1",
+        ),
+        pytest.param(
+            "Comedian Sarah Silverman was booed and shouted down by Bernie Sanders supporters "
+            "after telling holdouts for the Vermont senator that they were “being ridiculous.”",
+            "Comedian Sarah Silverman",
+            id="a_participle_under_a_preposition_shares_the_subject_of_the_verb_above-2",
+        ),
+        # PolNeAR train (huff-post, wash-post): the parser hangs "Cruz said" on "called" as a
+        # parataxis; the quote's nearer cue ("called") or none at all was taken.
+        pytest.param(
+            "CNN, Cruz said, called the announcement “highly significant.”",
+            "Cruz",
+            id="a_reporting_clause_set_off_in_the_sentence_reports_the_whole_sentence-1",
+        ),
+        pytest.param(
+            "But Menendez said he does not think the election calendar matters. If politics makes "
+            "the road ahead for this legislation too complicated now, he said, Congress can still "
+            'pass a simple reauthorization of the ISA down the line, probably with "a strong '
+            'bipartisan vote."',
+            "he",
+            id="a_reporting_clause_set_off_in_the_sentence_reports_the_whole_sentence-2",
+        ),
+        # PolNeAR train (politico, wash-post): no speech verb governs the quote; the claim or call
+        # is the possessor's. A speech verb above the noun still wins.
+        pytest.param(
+            "LA CROSSE, Wisc. — Gov. Mike Pence on Thursday blamed the media for making an issue "
+            "out of Donald Trump’s claim that President Barack Obama “founded ISIS,” saying they "
+            "were nitpicking at Trump's wording while missing the larger truth of Trump's remarks.",
+            "Donald Trump’s",
+            id="the_owner_of_a_noun_of_speech_said_the_words-1",
+        ),
+        pytest.param(
+            "His standing improved after the shootings in San Bernardino, Calif., and his call "
+            'for "a total and complete ban" on all Muslims entering the United States.',
+            "his",
+            id="the_owner_of_a_noun_of_speech_said_the_words-2",
+        ),
+        pytest.param(
+            'Aides have also suggested Sanders\'s call for a single-payer "Medicare for all" '
+            "health-care system is something he will push at the convention.",
+            "Aides",
+            id="the_owner_of_a_noun_of_speech_said_the_words-3",
+        ),
+    ],
+)
+def test_first_quote_speaker(text: str, speaker: str) -> None:
+    """One speaker rule per case, each on a real PolNeAR sentence: the first quote's
+    speaker, as written in the text."""
+    assert _speakers(text)[0][1] == speaker
 
 
 def test_inverted_attribution_names_an_unnamed_speaker():
@@ -344,18 +511,6 @@ def test_a_subject_that_cannot_speak_gives_way_to_the_verbs_other_subject():
         "all the old trust stuff,” said a person close to the Clintons."
     )
     assert _speakers(text)[0][1] == "a person"
-
-
-def test_the_name_right_after_the_quote_speaks_when_the_verb_has_no_subject():
-    """PolNeAR train (breitbart, AFP): "Trump" parsed as a compound of "barked"; "told"
-    hung as a conjunct on the quote's own verb."""
-    text = "“Go back to Univision,” Trump barked and a security guard escorted Ramos out."
-    assert _speakers(text)[0][1] == "Trump"
-    text = (
-        "“We were tremendously wrong to not have confronted him from the beginning,” Ramos, 58, "
-        "told AFP in an interview in Mexico City on Monday."
-    )
-    assert _speakers(text)[0][1] == "Ramos"
 
 
 def test_a_cue_between_the_halves_of_a_split_quote_names_the_speaker():
@@ -430,21 +585,6 @@ def test_a_name_alone_before_the_colon_speaks_before_any_verb_ahead_of_it():
     assert quotes.extract(text)[0].speaker == "Donald Trump"
 
 
-def test_a_colon_after_a_noun_gives_the_quote_to_its_clause_subject():
-    """PolNeAR train (breitbart, wash-post): the noun before the colon is what the quote
-    is ("the stance", "his familiar lines"), not who speaks."""
-    text = (
-        "Kaine has adopted the stance common among some Catholics in public office: “I’m "
-        "pro-life in my personal life, but support abortion in my public life.”"
-    )
-    assert _speakers(text)[0][1] == "Kaine"
-    text = (
-        "But back on American soil, he returned to his familiar lines: \"It's called America "
-        'First! ... There will be no amnesty!"'
-    )
-    assert _speakers(text)[0][1] == "he"
-
-
 def test_it_as_the_subject_of_a_speech_verb_is_the_source_but_names_nobody():
     """PolNeAR train (politico): the sign speaks; "it" is the source span, and the
     speaker name stays empty rather than a person of the story (Dawson held the sign)."""
@@ -457,17 +597,6 @@ def test_it_as_the_subject_of_a_speech_verb_is_the_source_but_names_nobody():
     (quote,) = [q for q in quotes.extract(text) if q.text.startswith("I am still")]
     assert text[quote.speaker_start : quote.speaker_end] == "it"
     assert quote.speaker is None
-
-
-def test_one_of_a_group_is_a_speaker():
-    """PolNeAR train (politico): "one" was taken for a number, which cannot speak."""
-    text = (
-        "“It was unseemly: Alan definitely tried to torpedo Randolph’s endorsement. He kept "
-        "calling her a liar and said she spread lies. It was awful,” said one of two witnesses "
-        "who relayed the same story but didn’t want to speak on the record for fear of "
-        "retribution from the congressman."
-    )
-    assert _speakers(text)[0][1] == "one of two witnesses"
 
 
 def test_a_cue_after_a_long_title_and_apposition_names_the_speaker():
@@ -508,25 +637,6 @@ def test_pressed_is_a_speech_verb():
         "stay if they register in a period of time?”"
     )
     assert [speaker for _, speaker in _speakers(text)] == ["Hannity", "Hannity"]
-
-
-def test_a_speech_verb_inside_the_quote_reports_nothing():
-    """PolNeAR train (huff-post): the parser hangs "seem" on the quoted "said", so the
-    climb from "telling" ended inside the quote."""
-    text = (
-        "Weaver didn’t seem particularly impressed with Sanders’ comments Tuesday, telling "
-        "reporters, “A lot of people said the governor should step down.”"
-    )
-    assert _speakers(text)[0][1] == "Weaver"
-
-
-def test_reacted_is_a_speech_verb():
-    """PolNeAR train (west-journal): an inverted "reacted" names the speaker."""
-    text = (
-        "“Obama said in his speech that Muslims are our sports heroes. What sport is he talking "
-        "about, and who? Is Obama profiling?” reacted Trump."
-    )
-    assert _speakers(text)[0][1] == "Trump"
 
 
 def test_a_speech_verb_tagged_as_a_noun_after_the_quote_still_names_the_speaker():
@@ -581,22 +691,6 @@ def test_elaborated_and_riffed_are_speech_verbs():
     assert _speakers(text)[0][1].endswith("nominee")
 
 
-def test_one_or_another_after_the_verb_speaks():
-    """PolNeAR train (breitbart, wash-post): an inverted cue whose subject is a member
-    of a group named before (skywriting messages, supporters' tweets)."""
-    text = (
-        "Skywriters flew over the Rose Parade on Friday. “America is great! Trump is "
-        "disgusting,” read one."
-    )
-    assert _speakers(text)[0][1] == "one"
-    text = (
-        'Sanders supporters were not giving up. "Better watch out for illegal conduct by '
-        'Grimes since she said electing Clinton is more important than doing her job," tweeted '
-        "another."
-    )
-    assert _speakers(text)[0][1] == "another"
-
-
 def test_a_gap_ending_in_a_colon_parts_two_quotes():
     """PolNeAR train (wash-post): the words after "It continued:" are a new quote of
     the affidavit's, not the second half of Bujnowski's split quote."""
@@ -623,44 +717,6 @@ def test_a_sentence_ending_on_the_colon_gives_the_quote_to_its_subject():
     assert _speakers(text)[0][1].endswith("commentator")
 
 
-def test_a_statement_saying_speaks_for_its_issuer():
-    """PolNeAR train (huff-post): "saying" hangs on "statement", which has no subject of
-    its own; the office that put the statement out is the source."""
-    text = (
-        "His office put out a statement saying the U.S. “does not have the capacity to "
-        "properly vet every incoming refugee, and terrorist organizations can take advantage "
-        "of the major shortfalls in the refugee process.”"
-    )
-    assert _speakers(text)[0][1] == "His office"
-
-
-def test_a_quote_mark_glued_to_the_speaker_is_split_off():
-    """PolNeAR train (huff-post, breitbart): the tokenizer had made one token of
-    "paranoia,”Clinton" and of "said,“Look", hiding the attribution from the parse."""
-    text = (
-        "“I think it’s been most surprising to me to see somebody who was affable really "
-        "traffic in a lot of the prejudice and paranoia,”Clinton said."
-    )
-    assert _speakers(text)[0][1] == "Clinton"
-    text = "Ryan said,“Look, anti-Semitic images, they’ve got no place in a presidential campaign.”"
-    assert _speakers(text)[0][1] == "Ryan"
-
-
-def test_a_quote_in_a_clause_reported_within_another_is_the_outer_speakers():
-    """PolNeAR train (huff-post, west-journal): the quote hangs on the inner cue
-    ("called", "calling"), but the words are chosen by the one who reports the clause.
-    A full sentence the inner cue opens with a comma stays the inner speaker's."""
-    text = "Rep. Steve Israel (D-N.Y) said Clinton called on members to be “closely coordinated.”"
-    assert _speakers(text)[0][1] == "Steve Israel"
-    text = "At one point, Trump said Fox executives were calling “every 15 minutes.”"
-    assert _speakers(text)[0][1] == "Trump"
-    text = (
-        "If he could go back in time and talk to his 2012 self, prosecutors say that he told "
-        "one FBI agent, \"I'd say, 'All right, you have done a good job.'.\""
-    )
-    assert _speakers(text)[0][1] == "he"
-
-
 def test_a_partial_quote_deep_in_a_long_reported_clause_finds_its_cue():
     """PolNeAR train (huff-post): "given that", "show" and "believe" put the quote more
     than six levels of the parse below "argue"; the two words then had no speaker and
@@ -672,35 +728,6 @@ def test_a_partial_quote_deep_in_a_long_reported_clause_finds_its_cue():
         "really are struggling with stagnant wages and high medical bills."
     )
     assert _speakers(text) == [("wrong track", "Supporters")]
-
-
-def test_a_participle_under_a_preposition_shares_the_subject_of_the_verb_above():
-    """PolNeAR train (wash-post, politico): "by saying", "after telling" hang on a
-    preposition, so the speech verb had no subject and the nearest name was taken."""
-    text = (
-        "On Twitter, Fields responded Tuesday to one of Trump's messages by saying, "
-        '"Seriously, just stop lying."'
-    )
-    assert _speakers(text)[0][1] == "Fields"
-    text = (
-        "Comedian Sarah Silverman was booed and shouted down by Bernie Sanders supporters "
-        "after telling holdouts for the Vermont senator that they were “being ridiculous.”"
-    )
-    assert _speakers(text)[0][1] == "Comedian Sarah Silverman"
-
-
-def test_a_reporting_clause_set_off_in_the_sentence_reports_the_whole_sentence():
-    """PolNeAR train (huff-post, wash-post): the parser hangs "Cruz said" on "called"
-    as a parataxis; the quote's nearer cue ("called") or none at all was taken."""
-    text = "CNN, Cruz said, called the announcement “highly significant.”"
-    assert _speakers(text)[0][1] == "Cruz"
-    text = (
-        "But Menendez said he does not think the election calendar matters. If politics makes "
-        "the road ahead for this legislation too complicated now, he said, Congress can still "
-        'pass a simple reauthorization of the ISA down the line, probably with "a strong '
-        'bipartisan vote."'
-    )
-    assert _speakers(text)[0][1] == "he"
 
 
 def test_a_name_in_an_object_position_is_no_neighbouring_speaker():
@@ -717,24 +744,3 @@ def test_a_name_in_an_object_position_is_no_neighbouring_speaker():
         '"I\'ve got an idea of who should build it."'
     )
     assert _speakers(text)[0][1] == "he"
-
-
-def test_the_owner_of_a_noun_of_speech_said_the_words():
-    """PolNeAR train (politico, wash-post): no speech verb governs the quote; the
-    claim or call is the possessor's.  A speech verb above the noun still wins."""
-    text = (
-        "LA CROSSE, Wisc. — Gov. Mike Pence on Thursday blamed the media for making an issue "
-        "out of Donald Trump’s claim that President Barack Obama “founded ISIS,” saying they "
-        "were nitpicking at Trump's wording while missing the larger truth of Trump's remarks."
-    )
-    assert _speakers(text)[0][1] == "Donald Trump’s"
-    text = (
-        "His standing improved after the shootings in San Bernardino, Calif., and his call "
-        'for "a total and complete ban" on all Muslims entering the United States.'
-    )
-    assert _speakers(text)[0][1] == "his"
-    text = (
-        'Aides have also suggested Sanders\'s call for a single-payer "Medicare for all" '
-        "health-care system is something he will push at the convention."
-    )
-    assert _speakers(text)[0][1] == "Aides"
