@@ -266,7 +266,8 @@ def _unbacked_denial(claim: Claim, ev: Claim) -> bool:
     """A denial is a claim of its own, which a sentence that denies nothing cannot back:
     "the first smartwatch will not be available in three versions" is not supported by
     "Apple Watch will come in three separate price tiers", however alike the rest.  (The
-    checker requires this too, but misses denials of a copula: "will not be available".)"""
+    checker requires this too, but only for a denial it parses as one: a copula denied in a
+    main clause, not one under another verb, "analysts say it will not be available".)"""
     return bool(_denials(claim)) and not _denials(ev) and not _negates_in_words(ev)
 
 
