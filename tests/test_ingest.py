@@ -6,7 +6,9 @@ import csv
 import gzip
 import io
 import json
+import os
 import socket
+import subprocess
 import sys
 import threading
 import time
@@ -376,3 +378,112 @@ def test_url_connection_refused():
     # Nothing listens on the port any more.
     reason = only_rejection(read(f"http://127.0.0.1:{port}/article")).reason
     assert reason.startswith("could not connect")
+
+
+# --- folders, links and permissions (issue 17) ------------------------------------------
+
+# read_inputs in a child process, as a list of (kind, source, reason): the
+# permission cases need a process that file permissions apply to.
+_READ_CHILD = (
+    "import json, sys; from pressdiff.ingest import read_inputs; "
+    "print(json.dumps([[type(i).__name__, i.source, getattr(i, 'reason', None)] "
+    "for i in read_inputs(sys.argv[1:])]))"
+)
+
+
+def read_as(prefix: list[str], *paths: Path) -> list[tuple[str, str, str | None]]:
+    done = subprocess.run(
+        [*prefix, sys.executable, "-c", _READ_CHILD, *map(str, paths)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    return [tuple(item) for item in json.loads(done.stdout)]
+
+
+def test_unreadable_inputs_are_rejected_by_name_and_the_rest_read(
+    tmp_path, example_paths, unprivileged
+):
+    """A file in a folder that cannot be entered, a folder that cannot be listed (given,
+    or met inside another) and a file that cannot be opened each get their own reason."""
+    good = tmp_path / "good.txt"
+    good.write_text(example_paths[0].read_text())
+    closed = tmp_path / "closed"
+    closed.mkdir()
+    (closed / "a.txt").write_text("Text.")
+    batch = tmp_path / "batch"
+    (batch / "sub").mkdir(parents=True)
+    (batch / "sub" / "x.txt").write_text(example_paths[1].read_text())
+    (batch / "y.txt").write_text(example_paths[2].read_text())
+    secret = tmp_path / "secret.txt"
+    secret.write_text(example_paths[3].read_text())
+    for path in (closed, batch / "sub", secret):
+        path.chmod(0)
+    try:
+        items = read_as(unprivileged, good, closed / "a.txt", closed, batch, secret)
+    finally:
+        for path in (closed, batch / "sub", secret):
+            path.chmod(0o755)
+    assert items == [
+        ("RawDocument", str(good), None),
+        (
+            "Rejection",
+            str(closed / "a.txt"),
+            "cannot read: permission denied on a folder in its path",
+        ),
+        ("Rejection", str(closed), "cannot read folder: permission denied"),
+        ("RawDocument", str(batch / "y.txt"), None),
+        ("Rejection", str(batch / "sub"), "cannot read folder: permission denied"),
+        ("Rejection", str(secret), "cannot read: permission denied"),
+    ]
+
+
+def test_links_and_special_files_in_a_folder_are_named_not_skipped(tmp_path, example_paths):
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "a.txt").write_text(example_paths[0].read_text())
+    (folder / "broken.txt").symlink_to("gone.txt")
+    (folder / "loop1").symlink_to("loop2")
+    (folder / "loop2").symlink_to("loop1")
+    (folder / "sub").mkdir()
+    (folder / "sub" / "up").symlink_to("..")  # back to the folder above: read once, not forever
+    (folder / "photo.png").symlink_to("gone.png")  # a kind we never read: no word
+    os.mkfifo(folder / "pipe.txt")
+    items = [(type(i).__name__, i.source, getattr(i, "reason", None)) for i in read(folder)]
+    assert items == [
+        ("RawDocument", str(folder / "a.txt"), None),
+        ("Rejection", str(folder / "broken.txt"),
+         "broken symbolic link (its target gone.txt does not exist)"),
+        ("Rejection", str(folder / "loop1"), "symbolic link loop (the links point at each other)"),
+        ("Rejection", str(folder / "loop2"), "symbolic link loop (the links point at each other)"),
+        ("Rejection", str(folder / "pipe.txt"), "not a regular file"),
+        ("Rejection", str(folder / "sub" / "up"),
+         f"symbolic link to a folder already read ({folder})"),
+    ]  # fmt: skip
+    assert only_rejection(read(folder / "loop1")).reason.startswith("symbolic link loop")
+    assert only_rejection(read(folder / "broken.txt")).reason.startswith("broken symbolic link")
+
+
+def test_deeply_nested_html_falls_back_to_its_text(tmp_path, example_paths):
+    """libxml2 gives up at 255 levels; 5,000 nested divs give what one div gives."""
+    body = example_paths[4].read_text(encoding="utf-8")
+    paragraphs = "".join(f"<p>{p}</p>" for p in body.split("\n") if p.strip())
+    for depth in (1, 5000):
+        (tmp_path / f"{depth}.html").write_text(
+            "<html><head><title>Baldwin speaks</title></head><body>"
+            + "<div>" * depth + paragraphs + "</div>" * depth + "</body></html>"
+        )  # fmt: skip
+    shallow, deep = read(tmp_path / "1.html", tmp_path / "5000.html")
+    assert isinstance(deep, RawDocument), deep
+    assert (
+        (deep.title, deep.text) == (shallow.title, shallow.text) == ("Baldwin speaks", shallow.text)
+    )
+    assert "We both assumed the gun was empty" in deep.text
+
+
+def test_json_error_message_reads_as_a_sentence(tmp_path):
+    path = tmp_path / "cut.jsonl"
+    path.write_text('{"text": "cut off\n')
+    reason = only_rejection(read(path)).reason
+    assert reason == "invalid JSON: Unterminated string starting at column 10"

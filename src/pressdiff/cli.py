@@ -7,6 +7,8 @@ No analysis happens here; every command is a few calls into
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -62,12 +64,15 @@ def _report_rejections(rejected: list[Rejection]) -> None:
         )
 
 
-def _open_store(db: Path) -> Store:
-    """Open the database, or exit with the reason (not a traceback) when it can't be used."""
+@contextmanager
+def _open_store(db: Path) -> Iterator[Store]:
+    """The open database; exit 2 with the reason (not a traceback) when it can't be used,
+    on opening or on a later write (a read-only file, a full disk)."""
     try:
-        return Store(db)
+        with Store(db) as store:
+            yield store
     except StoreError as error:
-        stderr.print(f"{db}: {error}", markup=False, highlight=False, soft_wrap=True)
+        stderr.print(str(error), markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2) from error
 
 
@@ -122,7 +127,8 @@ def analyze(
 @app.command()
 def ingest(paths: Paths, db: Annotated[Path, typer.Option("--db", help="SQLite file.")]) -> None:
     """Add articles to a database; re-running adds nothing twice."""
-    added = total = 0
+    added = total = repeats = 0
+    seen: set[str] = set()
     rejected: list[Rejection] = []
     with _open_store(db) as store, _progress() as progress:
         task = progress.add_task("ingesting", total=None)
@@ -131,13 +137,19 @@ def ingest(paths: Paths, db: Annotated[Path, typer.Option("--db", help="SQLite f
                 rejected.append(rejection)
                 store.add_rejection(rejection)
             else:
+                repeats += article.id in seen
+                seen.add(article.id)
                 added += store.add([article])
                 total += 1
             progress.advance(task)
         stored = len(store)
     _report_rejections(rejected)
     stderr.print(
-        f"{added} new of {total} read, {len(rejected)} rejected; {stored} articles in {db}"
+        f"{added} new of {total} read ({repeats} with the same text as an earlier input, "
+        f"{total - added - repeats} already stored), {len(rejected)} rejected; "
+        f"{stored} articles in {db}",
+        markup=False,
+        highlight=False,
     )
     if total == 0:
         raise typer.Exit(1)

@@ -31,16 +31,20 @@ so a 50 MB page costs nothing.
 from __future__ import annotations
 
 import codecs
+import errno
 import importlib.util
 import json
 import os
 import re
+import stat
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from functools import cache
+from html.parser import HTMLParser
 from pathlib import Path
-from typing import BinaryIO, Literal
+from typing import Any, BinaryIO, Literal
 from urllib.parse import urlsplit
 
 import httpx
@@ -115,30 +119,106 @@ def read_inputs(
 
 
 def _read_path(path: str, max_bytes: int) -> Iterator[Item]:
-    p = Path(path)
-    if p.is_dir():
-        files = list(_folder_files(p))
-        if not files:
-            kinds = ", ".join(s or "no suffix" for s in SUFFIX_KINDS)
-            yield Rejection(path, f"folder has no readable files (looked for {kinds})")
-        for f in files:
-            yield from _read_file(f, str(f), SUFFIX_KINDS[f.suffix.lower()], max_bytes)
-    elif p.is_file():
-        yield from _read_file(p, path, SUFFIX_KINDS.get(p.suffix.lower()), max_bytes)
-    elif p.exists():
-        yield Rejection(path, "not a regular file or folder")
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as e:
+        yield Rejection(path, _stat_problem(path, e))
+        return
+    if stat.S_ISDIR(mode):
+        yield from _read_folder(Path(path), max_bytes)
+    elif stat.S_ISREG(mode):
+        yield from _read_file(Path(path), path, _kind(path), max_bytes)
     else:
-        yield Rejection(path, "no such file or folder")
+        yield Rejection(path, "not a regular file or folder")
 
 
-def _folder_files(folder: Path) -> Iterator[Path]:
-    """Files of a supported kind under ``folder``, sorted, hidden ones skipped."""
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            f = Path(root, name)
-            if not name.startswith(".") and f.suffix.lower() in SUFFIX_KINDS and f.is_file():
-                yield f
+def _read_folder(folder: Path, max_bytes: int) -> Iterator[Item]:
+    """Every file of a supported kind under ``folder``, or why one cannot be read.
+
+    A folder that cannot be listed, a broken or looping symbolic link and a
+    special file with a supported suffix each become a Rejection naming it;
+    only files of other kinds and hidden entries are passed over in silence.
+    """
+    found = False
+    for entry in _folder_entries(folder):
+        found = True
+        if isinstance(entry, Rejection):
+            yield entry
+        else:
+            yield from _read_file(entry, str(entry), _kind(entry.name), max_bytes)
+    if not found:
+        kinds = ", ".join(s or "no suffix" for s in SUFFIX_KINDS)
+        yield Rejection(str(folder), f"folder has no readable files (looked for {kinds})")
+
+
+def _folder_entries(top: Path) -> Iterator[Path | Rejection]:
+    """Files under ``top`` in sorted order (a folder's files before its subfolders).
+
+    Symbolic links are followed; a link back to a folder already read is
+    reported rather than followed, so a loop ends.  The walk keeps its own
+    stack, so no depth of nesting can exhaust Python's recursion limit.
+    """
+    seen: dict[tuple[int, int], Path] = {}
+    stack = [top]
+    while stack:
+        folder = stack.pop()
+        try:
+            info = folder.stat()
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError as e:
+            yield Rejection(str(folder), f"cannot read folder: {_os_reason(e)}")
+            continue
+        key = (info.st_dev, info.st_ino)
+        if key in seen:
+            yield Rejection(str(folder), f"symbolic link to a folder already read ({seen[key]})")
+            continue
+        seen[key] = folder
+        subfolders = []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = Path(entry.path)
+            try:
+                mode = path.stat().st_mode
+            except OSError as e:
+                if _kind(entry.name) is not None:  # what it was is unknown; its name says
+                    yield Rejection(str(path), _stat_problem(entry.path, e))
+                continue
+            if stat.S_ISDIR(mode):
+                subfolders.append(path)
+            elif _kind(entry.name) is None:
+                continue
+            elif stat.S_ISREG(mode):
+                yield path
+            else:
+                yield Rejection(str(path), "not a regular file")
+        stack.extend(reversed(subfolders))
+
+
+def _kind(name: str) -> Kind | None:
+    """The format a file name's suffix says, or None for a suffix we do not read."""
+    return SUFFIX_KINDS.get(Path(name).suffix.lower())
+
+
+def _stat_problem(path: str, error: OSError) -> str:
+    """Why ``path`` cannot be looked at, from the error ``stat`` gave."""
+    if error.errno == errno.ENOENT:
+        if os.path.islink(path):
+            return f"broken symbolic link (its target {os.readlink(path)} does not exist)"
+        return "no such file or folder"
+    if error.errno == errno.ELOOP:
+        return "symbolic link loop (the links point at each other)"
+    if error.errno in (errno.EACCES, errno.EPERM):
+        # stat needs no permission on the file itself, only on the folders above it.
+        return "cannot read: permission denied on a folder in its path"
+    return f"cannot read: {_os_reason(error)}"
+
+
+def _os_reason(error: OSError) -> str:
+    """An OSError's reason in lower case and without the file name (the source says it)."""
+    reason = error.strerror or str(error)
+    return reason[:1].lower() + reason[1:]
 
 
 def _read_file(p: Path, source: str, kind: Kind | None, max_bytes: int) -> Iterator[Item]:
@@ -146,13 +226,19 @@ def _read_file(p: Path, source: str, kind: Kind | None, max_bytes: int) -> Itera
         yield from _read_jsonl_file(p, source, max_bytes)
         return
     try:
-        size = p.stat().st_size
-        if size > max_bytes:
-            yield Rejection(source, f"too large: {_size(size)}, the limit is {_size(max_bytes)}")
-            return
-        data = p.read_bytes()
+        with p.open("rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            if size > max_bytes:
+                yield Rejection(
+                    source, f"too large: {_size(size)}, the limit is {_size(max_bytes)}"
+                )
+                return
+            data = f.read(max_bytes + 1)  # a file may grow, or lie about its size
     except OSError as e:
-        yield Rejection(source, f"cannot read: {e.strerror or e}")
+        yield Rejection(source, f"cannot read: {_os_reason(e)}")
+        return
+    if len(data) > max_bytes:
+        yield Rejection(source, f"too large: more than {_size(max_bytes)}")
         return
     yield from _parse(data, source, kind, fallback_outlet=p.stem)
 
@@ -170,7 +256,7 @@ def _read_jsonl_file(p: Path, source: str, max_bytes: int) -> Iterator[Item]:
             f.seek(0)
             yield from _read_jsonl(_capped_lines(f, max_bytes), source, p.stem)
     except OSError as e:
-        yield Rejection(source, f"cannot read: {e.strerror or e}")
+        yield Rejection(source, f"cannot read: {_os_reason(e)}")
 
 
 def _capped_lines(f: BinaryIO, max_bytes: int) -> Iterator[str | _Unreadable]:
@@ -299,8 +385,14 @@ def _parse(
 
 
 def _read_html(html: str, source: str, url: str | None, fallback_outlet: str) -> Item:
-    doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False)
-    if doc is None or not (doc.text or "").strip():
+    doc = _extract_html(html, url)
+    if doc is None:
+        # libxml2, under trafilatura, stops at 255 nested elements and
+        # trafilatura then finds nothing; the same page with its deepest
+        # wrappers dropped keeps every word and parses.
+        flat = _flatten_html(html, MAX_HTML_DEPTH)
+        doc = _extract_html(flat, url) if flat != html else None
+    if doc is None:
         return Rejection(source, "no article text found in the HTML page")
     return RawDocument(
         source=source,
@@ -310,6 +402,101 @@ def _read_html(html: str, source: str, url: str | None, fallback_outlet: str) ->
         outlet=doc.sitename or _site(doc.url or url or "") or fallback_outlet,
         published=doc.date or None,
     )
+
+
+def _extract_html(html: str, url: str | None) -> Any:
+    """trafilatura's extraction (a Document), or None when it finds no text."""
+    doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False)
+    return doc if doc is not None and (doc.text or "").strip() else None
+
+
+MAX_HTML_DEPTH = 200
+"""Nesting of generic wrappers kept when a page is too deep for libxml2, whose limit
+is 255 levels; other elements may nest up to that limit, so the article's own
+paragraphs, lists and links survive inside thousands of wrappers."""
+
+_LIBXML2_DEPTH = 250  # 255, less html, body and a margin
+_WRAPPERS = frozenset({"div", "span", "section", "font", "center"})
+_VOID_ELEMENTS = frozenset({
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr",
+})  # fmt: skip
+
+
+class _Flattener(HTMLParser):
+    """Re-emits a page as it was, minus the tags of elements nested too deep.
+
+    A generic wrapper (``div``, ``span`` …) deeper than ``max_depth`` loses
+    its tags, any other element deeper than libxml2 can go; the content
+    (text and shallower markup) is kept, which is what a page of thousands
+    of nested ``<div>`` needs to parse.
+    """
+
+    def __init__(self, max_depth: int) -> None:
+        super().__init__(convert_charrefs=False)
+        self.max_depth = max_depth
+        self.out: list[str] = []
+        self.open: list[tuple[str, bool]] = []  # (tag, whether its start tag was kept)
+        self.kept = 0  # how many of the open elements were kept
+        self.opened: Counter[str] = Counter()  # open elements by tag: stray end tags cost O(1)
+
+    def _keeps(self, tag: str) -> bool:
+        return self.kept < (self.max_depth if tag in _WRAPPERS else _LIBXML2_DEPTH)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        keep = self._keeps(tag)
+        if keep:
+            self.out.append(self.get_starttag_text() or "")
+        if tag not in _VOID_ELEMENTS:
+            self.open.append((tag, keep))
+            self.kept += keep
+            self.opened[tag] += 1
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self._keeps(tag):
+            self.out.append(self.get_starttag_text() or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        keep = True  # a stray end tag: the HTML parser downstream ignores it
+        if self.opened[tag]:
+            while True:  # elements left open inside it end with it
+                name, kept = self.open.pop()
+                self.kept -= kept
+                self.opened[name] -= 1
+                if name == tag:
+                    keep = kept
+                    break
+        if keep:
+            self.out.append(f"</{tag}>")
+
+    def handle_data(self, data: str) -> None:
+        self.out.append(data)
+
+    def handle_entityref(self, name: str) -> None:
+        self.out.append(f"&{name};")
+
+    def handle_charref(self, name: str) -> None:
+        self.out.append(f"&#{name};")
+
+    def handle_comment(self, data: str) -> None:
+        self.out.append(f"<!--{data}-->")
+
+    def handle_decl(self, decl: str) -> None:
+        self.out.append(f"<!{decl}>")
+
+    def handle_pi(self, data: str) -> None:
+        self.out.append(f"<?{data}>")
+
+    def unknown_decl(self, data: str) -> None:
+        self.out.append(f"<![{data}]>")
+
+
+def _flatten_html(html: str, max_depth: int) -> str:
+    """``html`` without the tags of elements nested deeper than ``max_depth``."""
+    flattener = _Flattener(max_depth)
+    flattener.feed(html)
+    flattener.close()
+    return "".join(flattener.out)
 
 
 _JSONL_FIELDS = ("id", "title", "url", "outlet", "published")
@@ -332,7 +519,8 @@ def _read_jsonl(
         try:
             record = json.loads(line)
         except json.JSONDecodeError as e:
-            yield Rejection(where, f"invalid JSON: {e.msg} at column {e.colno}")
+            # json's messages may end in "at" ("Unterminated string starting at").
+            yield Rejection(where, f"invalid JSON: {e.msg.removesuffix(' at')} at column {e.colno}")
             continue
         if not isinstance(record, dict):
             yield Rejection(where, f"expected a JSON object, got {type(record).__name__}")
