@@ -20,6 +20,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from pressdiff import pipeline
 from pressdiff.model import Article, Rejection
 from pressdiff.report import render_html, render_json, render_md, render_terminal
+from pressdiff.report.terminal import rejection_line
 from pressdiff.store import Store, StoreError
 
 app = typer.Typer(
@@ -59,9 +60,7 @@ def _progress() -> Progress:
 
 def _report_rejections(rejected: list[Rejection]) -> None:
     for item in rejected:
-        stderr.print(
-            f"rejected: {item.source}: {item.reason}", markup=False, highlight=False, soft_wrap=True
-        )
+        stderr.print(rejection_line(item), markup=False, highlight=False, soft_wrap=True)
 
 
 @contextmanager
