@@ -1,7 +1,8 @@
 """Read inputs of every supported kind into raw documents; bad input becomes a Rejection.
 
 An input is a file, a folder (read recursively, in sorted order, hidden files
-and folders skipped), ``-`` for standard input, or an ``http(s)://`` URL.
+and folders skipped, symbolic links followed but never in a loop), ``-`` for
+standard input, or an ``http(s)://`` URL.
 Formats, chosen by file suffix (or by the response's content type for URLs;
 standard input and unknown suffixes are sniffed from their first characters):
 
@@ -16,6 +17,11 @@ standard input and unknown suffixes are sniffed from their first characters):
   required, ``id``, ``title``, ``url``, ``outlet``, ``published`` optional.
   A broken line is rejected as ``path:line``; the other lines still count.
   A JSON Lines file is streamed, and the size limit applies to each line.
+  Gzipped (``.jsonl.gz``, ``.ndjson.gz``) is decompressed as it streams.
+* WARC (``.warc``, ``.warc.gz``, read with warcio): each successful HTML
+  response is read as an HTML page (``path:record``, its URL the record's
+  target); every other record is skipped and counted in one Rejection on the
+  file.  Streamed one record at a time, each body capped like a file.
 
 The outlet comes from the metadata (a JSON ``outlet`` field, the HTML site
 name), else the URL's site (host name without ``www.``), else the file name
@@ -25,13 +31,16 @@ Readers never raise on bad input: an empty, binary, oversized, undecodable,
 non-English or unreachable input yields one :class:`Rejection` whose reason a
 user can act on, and the batch goes on.  Sizes are checked before anything is
 read (``stat`` for files, ``Content-Length`` and a running count for URLs),
-so a 50 MB page costs nothing.
+so a 50 MB page costs nothing.  A folder, link or file that cannot be read
+(permissions, a broken or looping link, a special file) is one Rejection
+naming it and saying why.
 """
 
 from __future__ import annotations
 
 import codecs
 import errno
+import gzip
 import importlib.util
 import json
 import os
@@ -39,12 +48,13 @@ import re
 import stat
 import sys
 import time
+import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, BinaryIO, Literal
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 from urllib.parse import urlsplit
 
 import httpx
@@ -52,8 +62,11 @@ import trafilatura
 
 from pressdiff.model import RawDocument, Rejection
 
+if TYPE_CHECKING:
+    from warcio.recordloader import ArcWarcRecord
+
 Item = RawDocument | Rejection
-Kind = Literal["text", "html", "jsonl"]
+Kind = Literal["text", "html", "jsonl", "warc"]
 
 MAX_BYTES = 20 * 1024 * 1024
 """Largest input read; real article pages are well under 5 MB."""
@@ -70,7 +83,14 @@ SUFFIX_KINDS: dict[str, Kind] = {
     ".htm": "html",
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
+    ".jsonl.gz": "jsonl",
+    ".ndjson.gz": "jsonl",
+    ".warc": "warc",
+    ".warc.gz": "warc",
 }
+"""What each file name ending is read as; ``.gz`` is decompressed as it is read."""
+
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 STDIN_SOURCE = "<stdin>"
 
@@ -198,7 +218,14 @@ def _folder_entries(top: Path) -> Iterator[Path | Rejection]:
 
 def _kind(name: str) -> Kind | None:
     """The format a file name's suffix says, or None for a suffix we do not read."""
-    return SUFFIX_KINDS.get(Path(name).suffix.lower())
+    path = Path(name.lower())
+    suffix = "".join(path.suffixes[-2:]) if path.suffix == ".gz" else path.suffix
+    return SUFFIX_KINDS.get(suffix)
+
+
+def _stem(p: Path) -> str:
+    """The file name without its suffix (both of ``.jsonl.gz``): the outlet of last resort."""
+    return Path(p.name[:-3] if p.suffix.lower() == ".gz" else p.name).stem
 
 
 def _stat_problem(path: str, error: OSError) -> str:
@@ -215,15 +242,18 @@ def _stat_problem(path: str, error: OSError) -> str:
     return f"cannot read: {_os_reason(error)}"
 
 
-def _os_reason(error: OSError) -> str:
-    """An OSError's reason in lower case and without the file name (the source says it)."""
-    reason = error.strerror or str(error)
+def _os_reason(error: Exception) -> str:
+    """An error's reason in lower case and without the file name (the source says it)."""
+    reason = getattr(error, "strerror", None) or str(error)
     return reason[:1].lower() + reason[1:]
 
 
 def _read_file(p: Path, source: str, kind: Kind | None, max_bytes: int) -> Iterator[Item]:
     if kind == "jsonl":
         yield from _read_jsonl_file(p, source, max_bytes)
+        return
+    if kind == "warc":
+        yield from _read_warc(p, source, max_bytes)
         return
     try:
         with p.open("rb") as f:
@@ -240,23 +270,131 @@ def _read_file(p: Path, source: str, kind: Kind | None, max_bytes: int) -> Itera
     if len(data) > max_bytes:
         yield Rejection(source, f"too large: more than {_size(max_bytes)}")
         return
-    yield from _parse(data, source, kind, fallback_outlet=p.stem)
+    yield from _parse(data, source, kind, fallback_outlet=_stem(p))
+
+
+# Errors that a corrupt or truncated compressed stream raises part-way through.
+_STREAM_ERRORS = (OSError, EOFError, zlib.error)
 
 
 def _read_jsonl_file(p: Path, source: str, max_bytes: int) -> Iterator[Item]:
-    """Stream a JSON Lines file: a batch may hold any number of articles, so
-    the size cap applies to each line, and a bad line costs only that line."""
+    """Stream a JSON Lines file, gzipped or not: a batch may hold any number of
+    articles, so the size cap applies to each line, and a bad line costs only
+    that line; a stream that breaks off keeps the lines read before it."""
     try:
-        with p.open("rb") as f:
-            head = f.read(65536)
-            problem = "empty (0 bytes)" if not head else _binary_problem(head)
+        with gzip.open(p, "rb") if p.suffix.lower() == ".gz" else p.open("rb") as f:
+            try:
+                head = f.read(65536)
+            except _STREAM_ERRORS:
+                head = None  # broken early: the line reader says so after the lines before it
+            problem = "empty (0 bytes)" if head == b"" else head and _binary_problem(head)
             if problem:
                 yield Rejection(source, problem)
                 return
             f.seek(0)
-            yield from _read_jsonl(_capped_lines(f, max_bytes), source, p.stem)
-    except OSError as e:
+            yield from _read_jsonl(_capped_lines(f, max_bytes), source, _stem(p))
+    except _STREAM_ERRORS as e:
         yield Rejection(source, f"cannot read: {_os_reason(e)}")
+
+
+def _read_warc(p: Path, source: str, max_bytes: int) -> Iterator[Item]:
+    """Stream a WARC file (gzipped or not): each HTML response is read as a page.
+
+    Only successful (2xx) HTML responses hold articles; every other record
+    (requests, metadata, images, redirects, errors) is skipped, and one
+    Rejection on the file counts them by kind, so nothing is passed over
+    silently.  Records are read one at a time and each body is capped, so
+    memory does not grow with the archive.
+    """
+    skipped: Counter[str] = Counter()
+    pages_read = 0
+    broken = False
+    try:
+        with p.open("rb") as f:
+            if not _starts_warc(f):
+                # warcio would read other text as the older ARC format's records
+                yield Rejection(source, "not a WARC file (it does not start with WARC/)")
+                return
+            pages = _warc_pages(f, max_bytes, skipped)
+            while True:
+                try:
+                    page = next(pages, None)
+                except Exception as e:
+                    # warcio parses untrusted bytes and raises more than its own
+                    # errors on them (AttributeError, ValueError …)
+                    seen = pages_read + skipped.total()
+                    where = f"after {seen} records" if seen else "not a WARC file"
+                    yield Rejection(source, f"cannot read as WARC ({where}): {e}")
+                    broken = True
+                    break
+                if page is None:
+                    break
+                pages_read += 1
+                number, url, content_type, data = page
+                where = f"{source}:{number}"
+                if len(data) > max_bytes:
+                    yield Rejection(where, f"too large: more than {_size(max_bytes)}")
+                    continue
+                charset = _header_charset(content_type)
+                yield from _parse(
+                    data, where, "html", fallback_outlet=_stem(p), url=url, charset=charset
+                )
+    except _STREAM_ERRORS as e:
+        yield Rejection(source, f"cannot read: {_os_reason(e)}")
+        return
+    if skipped:
+        counts = ", ".join(f"{n} {why}" for why, n in skipped.most_common())
+        total = skipped.total()
+        yield Rejection(
+            source, f"skipped {total} of {total + pages_read} records, not HTML pages: {counts}"
+        )
+    elif not pages_read and not broken:
+        yield Rejection(source, "empty (no WARC records)")
+
+
+def _warc_pages(
+    f: BinaryIO, max_bytes: int, skipped: Counter[str]
+) -> Iterator[tuple[int, str | None, str, bytes]]:
+    """(record number, target URL, content type, body) of each HTML page in a WARC.
+
+    Other records are counted into ``skipped`` by kind.  A body is read up to
+    one byte past ``max_bytes``, so the caller can tell an oversized one.
+    """
+    # warcio imports fsspec (0.2 s): paid only by runs that read a WARC.
+    from warcio.archiveiterator import ArchiveIterator
+
+    for number, record in enumerate(ArchiveIterator(f), start=1):
+        why_not = _not_a_page(record)
+        if why_not:
+            skipped[why_not] += 1
+            continue
+        url = record.rec_headers.get_header("WARC-Target-URI") or None
+        content_type = record.http_headers.get_header("Content-Type") or ""
+        yield number, url, content_type, record.content_stream().read(max_bytes + 1)
+
+
+def _starts_warc(f: BinaryIO) -> bool:
+    """Whether the (possibly gzipped) file starts with a WARC record; rewinds it."""
+    magic = f.read(2)
+    f.seek(0)
+    head = gzip.GzipFile(fileobj=f).read(5) if magic == b"\x1f\x8b" else f.read(5)
+    f.seek(0)
+    return head == b"WARC/"
+
+
+def _not_a_page(record: ArcWarcRecord) -> str | None:
+    """Why a WARC record holds no article page (its kind, for the count), or None."""
+    if record.rec_type != "response":
+        return record.rec_type
+    if record.http_headers is None:
+        return "non-HTTP response"
+    status = record.http_headers.get_statuscode() or ""
+    if not status.startswith("2"):
+        return f"HTTP {status} response"
+    mime = (record.http_headers.get_header("Content-Type") or "").split(";")[0].strip().lower()
+    if mime not in _HTML_TYPES:
+        return f"{mime or 'untyped'} response"
+    return None
 
 
 def _capped_lines(f: BinaryIO, max_bytes: int) -> Iterator[str | _Unreadable]:
@@ -312,7 +450,7 @@ def _read_url(url: str, timeout: float, max_bytes: int) -> Iterator[Item]:
         return
     mime = content_type.split(";")[0].strip().lower()
     kind: Kind | None
-    if mime in ("text/html", "application/xhtml+xml"):
+    if mime in _HTML_TYPES:
         kind = "html"
     elif mime in ("application/x-ndjson", "application/jsonl", "application/x-jsonlines"):
         kind = "jsonl"
