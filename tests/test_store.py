@@ -158,3 +158,18 @@ def test_killing_the_writer_loses_nothing_committed(tmp_path):
         assert raw.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     finally:
         raw.close()
+
+
+def test_a_folder_or_an_unreadable_file_is_refused_with_its_reason(tmp_path, unprivileged):
+    with pytest.raises(StoreError, match=r"^[^:]+: is a folder, not a database file$"):
+        Store(tmp_path)
+    locked = tmp_path / "locked.db"
+    Store(locked).close()
+    locked.chmod(0)
+    opener = "import sys; from pressdiff.store import Store; Store(sys.argv[1])"
+    done = subprocess.run(
+        [*unprivileged, sys.executable, "-c", opener, str(locked)], capture_output=True, text=True
+    )
+    assert done.stderr.strip().endswith(
+        f"StoreError: {locked}: cannot open the database (Permission denied)"
+    )

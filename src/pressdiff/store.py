@@ -63,7 +63,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import stat
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -122,7 +124,8 @@ _COLUMNS = "id, source, outlet, title, url, published, input_id, text, original,
 
 
 class StoreError(Exception):
-    """The database cannot be used: not an SQLite file, or from a newer pressdiff."""
+    """The database cannot be used: not an SQLite file, from a newer pressdiff, a folder,
+    unreadable, or (when adding) not writable.  The message starts with the path."""
 
 
 class Store:
@@ -130,11 +133,13 @@ class Store:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        if not self.path.parent.is_dir():
-            raise StoreError(f"{self.path}: the folder {self.path.parent} does not exist")
-        # Autocommit mode: every statement outside an explicit BEGIN is its own
-        # transaction, which is exactly the per-article commit we want.
-        self._db = sqlite3.connect(self.path, isolation_level=None)
+        self._check_path()
+        try:
+            # Autocommit mode: every statement outside an explicit BEGIN is its own
+            # transaction, which is exactly the per-article commit we want.
+            self._db = sqlite3.connect(self.path, isolation_level=None)
+        except sqlite3.Error as e:
+            raise StoreError(f"{self.path}: cannot open the database ({e})") from None
         try:
             self._db.execute("PRAGMA busy_timeout = 5000")
             mode = self._db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
@@ -142,12 +147,42 @@ class Store:
                 raise StoreError(f"{self.path}: could not switch to WAL mode (got {mode!r})")
             self._db.execute("PRAGMA synchronous = NORMAL")
             self._create_or_check_schema()
+        except sqlite3.OperationalError as e:
+            self._db.close()
+            raise StoreError(f"{self.path}: cannot open the database ({e})") from None
         except sqlite3.DatabaseError as e:
             self._db.close()
             raise StoreError(f"{self.path}: cannot open as a pressdiff database ({e})") from None
         except StoreError:
             self._db.close()
             raise
+
+    def _check_path(self) -> None:
+        """Say what is wrong with a path SQLite cannot use, before SQLite's vaguer errors."""
+        try:
+            mode = self.path.stat().st_mode
+            if stat.S_ISREG(mode):
+                self.path.open("rb").close()  # SQLite would only say "unable to open"
+        except FileNotFoundError:
+            if not self.path.parent.is_dir():
+                raise StoreError(
+                    f"{self.path}: the folder {self.path.parent} does not exist"
+                ) from None
+            return  # a new database
+        except OSError as e:
+            raise StoreError(f"{self.path}: cannot open the database ({e.strerror})") from None
+        if stat.S_ISDIR(mode):
+            raise StoreError(f"{self.path}: is a folder, not a database file")
+        if not stat.S_ISREG(mode):
+            raise StoreError(f"{self.path}: not a regular file")
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Turn a failed write (a read-only file or folder, a full disk) into a StoreError."""
+        try:
+            yield
+        except sqlite3.OperationalError as e:
+            raise StoreError(f"{self.path}: cannot write to the database ({e})") from None
 
     def _create_or_check_schema(self) -> None:
         # BEGIN IMMEDIATE takes the write lock first, so two processes opening
@@ -187,11 +222,12 @@ class Store:
                 *(a.id, a.source, a.outlet, a.title, a.url, a.published, a.input_id),
                 *(a.text, a.original),
             )
-            cursor = self._db.execute(
-                f"INSERT OR IGNORE INTO articles ({_COLUMNS}, added_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (*row, removed, _now()),
-            )
+            with self._writing():
+                cursor = self._db.execute(
+                    f"INSERT OR IGNORE INTO articles ({_COLUMNS}, added_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (*row, removed, _now()),
+                )
             added += cursor.rowcount
         return added
 
@@ -319,10 +355,11 @@ class Store:
 
     def add_rejection(self, rejection: Rejection) -> bool:
         """Record a rejected input; False when the same source and reason are already there."""
-        cursor = self._db.execute(
-            "INSERT OR IGNORE INTO rejections (source, reason, added_at) VALUES (?, ?, ?)",
-            (rejection.source, rejection.reason, _now()),
-        )
+        with self._writing():
+            cursor = self._db.execute(
+                "INSERT OR IGNORE INTO rejections (source, reason, added_at) VALUES (?, ?, ?)",
+                (rejection.source, rejection.reason, _now()),
+            )
         return cursor.rowcount == 1
 
     def rejections(self) -> list[Rejection]:

@@ -1,7 +1,9 @@
 """The terminal summary: what a user sees first, in a few screen lines.
 
 Input text goes into :class:`rich.text.Text` objects, never into markup
-strings, so brackets in a title cannot be taken for rich styling.
+strings, so brackets in a title cannot be taken for rich styling, and
+through :func:`~pressdiff.report.printable.printable` first, so escape
+sequences in it are shown rather than obeyed by the terminal.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from pressdiff.model import Rejection
+from pressdiff.report.printable import printable
 from pressdiff.report.views import (
     all_findings,
     articles_by_id,
@@ -31,7 +35,12 @@ _SNIPPET = 90
 
 def _snippet(text: str) -> str:
     flat = " ".join(text.split())
-    return flat if len(flat) <= _SNIPPET else flat[: _SNIPPET - 1] + "…"
+    return printable(flat if len(flat) <= _SNIPPET else flat[: _SNIPPET - 1] + "…")
+
+
+def rejection_line(rejection: Rejection) -> str:
+    """The one line that tells a user why an input was not read (newlines in a name shown)."""
+    return f"rejected: {printable(rejection.source)}: {printable(rejection.reason)}"
 
 
 def render_terminal(report: Report, console: Console) -> None:
@@ -52,8 +61,8 @@ def render_terminal(report: Report, console: Console) -> None:
     for article in report.articles:
         found = per_article.get(article.id, 0)
         table.add_row(
-            Text(article.outlet),
-            Text(article.title or "—"),
+            Text(printable(article.outlet)),
+            Text(printable(article.title or "—")),
             str(word_count(article.text)),
             str(len(article.removed)),
             Text(str(found), style="bold red" if found else "dim"),
@@ -68,7 +77,8 @@ def render_terminal(report: Report, console: Console) -> None:
             article = by_id.get(finding.article_id)
             line = Text("  ")
             line.append(kind_label(finding.kind), style="bold yellow")
-            line.append(f"  {article.outlet if article else finding.article_id}", style="cyan")
+            outlet = article.outlet if article else finding.article_id
+            line.append(f"  {printable(outlet)}", style="cyan")
             line.append(f"  {finding.confidence:.2f}", style="dim")
             line.append(f"\n    “{_snippet(finding.text)}”")
             line.append(f"\n    {_snippet(finding.explanation)}", style="dim")
