@@ -11,11 +11,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from pressdiff import annotate as annotation
 from pressdiff import claims, consensus, quotes, reuse
 from pressdiff.annotate import annotate
 from pressdiff.clean import clean
 from pressdiff.ingest import read_inputs
 from pressdiff.model import Article, Finding, Rejection, Story
+from pressdiff.store import Store
 
 SCHEMA_VERSION = "1.0"
 
@@ -132,3 +134,29 @@ def analyse(
     """Analyse a set of articles as one story (until story clustering exists)."""
     stories = [analyse_story(articles, progress)] if articles else []
     return Report(articles=articles, stories=stories, rejected=rejected)
+
+
+def restore_annotations(store: Store, articles: Iterable[Article]) -> int:
+    """Give the articles the annotations the store kept for them; return how many had some.
+
+    An article restored here is neither parsed nor has its kept pieces
+    encoded again by :func:`analyse_story`.
+    """
+    version = annotation.annotation_version()
+    restored = 0
+    for article in articles:
+        doc, vectors = store.annotations(article.id, version)
+        if doc:
+            annotation.restore(article, doc, vectors)
+            restored += 1
+    return restored
+
+
+def keep_annotations(store: Store, articles: Iterable[Article]) -> int:
+    """Store what annotation and the analyses computed for the articles; return new vectors."""
+    version = annotation.annotation_version()
+    return sum(
+        store.add_annotations(a.id, version, annotation.to_bytes(a), a.vectors)
+        for a in articles
+        if a.doc is not None
+    )
