@@ -50,8 +50,26 @@ an article and assigning it leaves it pending the same way.
 
 Articles are keyed by content hash, so adding the same text twice (from the
 same file read again, or from two outlets printing identical copy) stores it
-once; the first source wins.  Annotations (sentences, entities, tokens) are
-not stored: they are recomputed from ``text`` by :mod:`pressdiff.annotate`.
+once; the first source wins.
+
+What annotation computed for an article (:mod:`pressdiff.annotate`: the
+parse, and the MiniLM vectors of its pieces) is kept so that no article is
+parsed or encoded twice; the table is created on open when missing, so a
+database of any schema version gets it::
+
+    annotations(
+        article_id TEXT NOT NULL,    -- Article.id
+        version    TEXT NOT NULL,    -- annotate.annotation_version(): models and format
+        part       INTEGER NOT NULL, -- 0, 1, ...: later parts add vectors an analysis asked for
+        doc        BLOB,             -- part 0 only: spaCy DocBin bytes of the parse
+        texts      TEXT NOT NULL,    -- JSON list of the encoded pieces of the text
+        vectors    BLOB NOT NULL,    -- float32 little-endian, one 384-wide row per text
+        added_at   TEXT NOT NULL,
+        PRIMARY KEY (article_id, version, part)
+    )
+
+Sentences, entities and tokens are not stored separately: they are offsets
+read off the parse.
 
 Durability: each article is committed in its own transaction, so killing a
 long ``pressdiff ingest`` loses at most the article being written.  WAL with
@@ -69,6 +87,8 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
+
+import numpy as np
 
 from pressdiff.model import Article, Rejection, Removed, Story
 from pressdiff.stories import ArticleMeta, describe
@@ -120,6 +140,19 @@ _MIGRATIONS[2] = (
     )""",
 )
 
+_ANNOTATIONS = """CREATE TABLE IF NOT EXISTS annotations (
+    article_id TEXT NOT NULL,
+    version    TEXT NOT NULL,
+    part       INTEGER NOT NULL,
+    doc        BLOB,
+    texts      TEXT NOT NULL,
+    vectors    BLOB NOT NULL,
+    added_at   TEXT NOT NULL,
+    PRIMARY KEY (article_id, version, part)
+)"""
+_VECTOR = np.dtype("<f4")
+_WIDTH = 384
+
 _COLUMNS = "id, source, outlet, title, url, published, input_id, text, original, removed"
 
 
@@ -147,6 +180,7 @@ class Store:
                 raise StoreError(f"{self.path}: could not switch to WAL mode (got {mode!r})")
             self._db.execute("PRAGMA synchronous = NORMAL")
             self._create_or_check_schema()
+            self._db.execute(_ANNOTATIONS)
         except sqlite3.OperationalError as e:
             self._db.close()
             raise StoreError(f"{self.path}: cannot open the database ({e})") from None
@@ -352,6 +386,53 @@ class Store:
         metas = [ArticleMeta(*row) for row in cursor]
         (title,) = self._db.execute("SELECT title FROM stories WHERE id = ?", (current,)).fetchone()
         return describe(current, title, metas)
+
+    def add_annotations(
+        self, article_id: str, version: str, doc: bytes, vectors: dict[str, np.ndarray]
+    ) -> int:
+        """Keep an article's parse and the vectors not kept yet; return how many vectors were new.
+
+        Rows are only ever added: vectors an analysis encoded after the first
+        save go into the next ``part``, in one transaction per call.
+        """
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            rows = self._db.execute(
+                "SELECT part, texts FROM annotations WHERE article_id = ? AND version = ?",
+                (article_id, version),
+            ).fetchall()
+            kept = {text for _, texts in rows for text in json.loads(texts)}
+            new = [t for t in vectors if t not in kept]
+            if new or not rows:
+                matrix = np.stack([vectors[t] for t in new]) if new else np.zeros((0, _WIDTH))
+                self._db.execute(
+                    "INSERT INTO annotations VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        *(article_id, version, len(rows), None if rows else doc),
+                        json.dumps(new, ensure_ascii=False),
+                        matrix.astype(_VECTOR).tobytes(),
+                        _now(),
+                    ),
+                )
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        return len(new)
+
+    def annotations(self, article_id: str, version: str) -> tuple[bytes, dict[str, np.ndarray]]:
+        """The kept parse and vectors of an article, or (b"", {}) when none of this version."""
+        doc, vectors = b"", {}
+        rows = self._db.execute(
+            "SELECT doc, texts, vectors FROM annotations "
+            "WHERE article_id = ? AND version = ? ORDER BY part",
+            (article_id, version),
+        )
+        for part_doc, texts, blob in rows:
+            doc = part_doc if part_doc is not None else doc
+            matrix = np.frombuffer(blob, dtype=_VECTOR).reshape(-1, _WIDTH)
+            vectors.update(zip(json.loads(texts), matrix.astype(np.float32), strict=True))
+        return doc, vectors
 
     def add_rejection(self, rejection: Rejection) -> bool:
         """Record a rejected input; False when the same source and reason are already there."""
