@@ -82,6 +82,8 @@ class StoryConfig:
     """Extra weight of a capitalised phrase (a name) over an ordinary word's count."""
     title_weight: float = 2.0
     """Weight of a title word relative to a body word."""
+    ngram: int = 1
+    """Longest run of words counted as one term (2: word pairs too)."""
     query_terms: int = 25
     """The article's strongest terms looked up in the inverted index."""
     story_terms: int = 60
@@ -149,9 +151,10 @@ class Features:
 
 
 @cache
-def _vectorizer() -> HashingVectorizer:
+def _vectorizer(longest: int) -> HashingVectorizer:
     return HashingVectorizer(
         n_features=N_FEATURES,
+        ngram_range=(1, longest),
         alternate_sign=False,
         norm=None,
         stop_words="english",
@@ -181,7 +184,7 @@ def features(article: Article, config: StoryConfig = DEFAULT) -> Features:
     body = article.text
     names = " ".join(m.group().replace(" ", "_") for m in _NAME.finditer(body))
     docs = [body, article.title or "", names]
-    counts = _vectorizer().transform(docs)
+    counts = _vectorizer(config.ngram).transform(docs)
     weight = counts[0] + config.title_weight * counts[1] + config.name_weight * counts[2]
     weight = weight.tocsr()
     weight.sum_duplicates()
