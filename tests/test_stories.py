@@ -11,11 +11,14 @@ import sqlite3
 import sys
 from pathlib import Path
 
+import jsonschema
 import pytest
 from typer.testing import CliRunner
 
+from pressdiff import pipeline
 from pressdiff.cli import app
 from pressdiff.model import Article
+from pressdiff.report import render_html, render_json, report_schema
 from pressdiff.store import SCHEMA_VERSION, Store
 from pressdiff.stories import Features, StoryAssigner, StoryConfig, features
 
@@ -75,12 +78,18 @@ def _stories_json(db: Path) -> list[dict]:
     return json.loads(result.stdout)
 
 
+@pytest.fixture(scope="module")
+def day(fnc1, tmp_path_factory) -> tuple[Path, pipeline.Report]:
+    """The stories' bodies interleaved in one JSON Lines file, and `analyze`'s report of it."""
+    feed = _jsonl(tmp_path_factory.mktemp("day") / "day.jsonl", _interleaved(fnc1))
+    articles, rejected = pipeline.load([str(feed)])
+    return feed, pipeline.analyse(articles, rejected)
+
+
 @pytest.mark.slow
-def test_one_analyze_finds_each_story_and_leaves_the_lone_article_unanalysed(fnc1, tmp_path):
-    feed = _jsonl(tmp_path / "day.jsonl", _interleaved(fnc1))
-    result = runner.invoke(app, ["analyze", str(feed), "--format", "json"])
-    assert result.exit_code == 0, result.output
-    report = json.loads(result.stdout)
+def test_one_analyze_finds_each_story_and_leaves_the_lone_article_unanalysed(fnc1, day):
+    report = json.loads(render_json(day[1]))
+    jsonschema.validate(report, report_schema())
     assert report["schema_version"] == "2.0"
     assert _partition([s["input_ids"] for s in report["stories"]]) == _gold(fnc1)
     inputs = {a["id"]: a["input_id"] for a in report["articles"]}
@@ -95,14 +104,29 @@ def test_one_analyze_finds_each_story_and_leaves_the_lone_article_unanalysed(fnc
     for story in report["stories"]:
         members = set(story["article_ids"])
         for finding in story["findings"]:
-            assert {
-                finding["article_id"],
-                *(e["article_id"] for e in finding["evidence"]),
-            } <= members
+            cited = {finding["article_id"], *(e["article_id"] for e in finding["evidence"])}
+            assert cited <= members
 
-    one = runner.invoke(app, ["analyze", str(feed), "--one-story", "--format", "json"])
-    assert one.exit_code == 0, one.output
-    assert len(json.loads(one.stdout)["stories"]) == 1
+
+@pytest.mark.slow
+def test_html_opens_on_an_index_of_the_stories(day):
+    report = day[1]
+    page = render_html(report)
+    assert '<body class="many">' in page and 'id="index"' in page
+    index = page[page.index('id="index"') : page.index("</section>", page.index('id="index"'))]
+    for story in report.stories:
+        assert f'href="#{story.story.id}"' in index
+        assert f'<section class="story" id="{story.story.id}">' in page
+    assert index.count("<tr>") == len(report.stories) + 1  # the header and one row a story
+    assert "one article, not compared" in index
+
+
+def test_one_story_keeps_unrelated_articles_together(fnc1, tmp_path):
+    feed = _jsonl(tmp_path / "two.jsonl", [fnc1["0"][0], fnc1[str(LONE)][0]])
+    result = runner.invoke(app, ["analyze", str(feed), "--one-story", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    (story,) = json.loads(result.stdout)["stories"]
+    assert story["input_ids"] == ["fnc1-0", fnc1[str(LONE)][0][0]]
 
 
 def test_two_ingests_give_the_stories_of_one_with_the_same_ids(fnc1, tmp_path):
