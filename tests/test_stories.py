@@ -20,7 +20,7 @@ from pressdiff.cli import app
 from pressdiff.model import Article
 from pressdiff.report import render_html, render_json, report_schema
 from pressdiff.store import SCHEMA_VERSION, Store
-from pressdiff.stories import Features, StoryAssigner, StoryConfig, features
+from pressdiff.stories import Features, StoryAssigner, StoryConfig, StoryIndex, features
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
@@ -301,3 +301,25 @@ def test_features_round_trip_through_bytes(fnc1):
     assert back.terms.tolist() == made.terms.tolist()
     assert back.weights.tolist() == made.weights.tolist()
     assert back.minhash.tolist() == made.minhash.tolist() and len(made.minhash) == 64
+
+
+@pytest.mark.parametrize(
+    ("second_date", "together"),
+    [
+        ("2015-01-11T09:00:00Z", True),  # the next day
+        (None, True),  # no date: judged by its words alone
+        ("2015-03-20T09:00:00Z", False),  # two months on: a new story unless near-identical
+    ],
+)
+def test_time_apart_raises_the_bar(fnc1, second_date, together):
+    """Two bodies of one story score 0.50 (see above): over the join bar the next day,
+    under it two months later."""
+    (_, a), (_, b), _ = fnc1["5"]
+    index = StoryIndex()
+    first = index.add("a", features(_dated("a", a, "2015-01-10T09:00:00Z")))
+    second = index.add("b", features(_dated("b", b, second_date)))
+    assert (first.story_id == second.story_id) is together
+
+
+def _dated(name: str, text: str, published: str | None) -> Article:
+    return Article(id=name, source=name, outlet=name, text=text, original=text, published=published)
