@@ -147,8 +147,8 @@ def tune_grid(texts: dict[int, str], gold: Labels, config: stories.StoryConfig) 
             made = replace(config, ngram=ngram, name_weight=names)
             feats = compute_features(texts, made)
             order = sorted(texts)
-            for join in (0.15, 0.2, 0.25, 0.3):
-                for merge in (0.1, 0.2, 1.1):
+            for join in (0.15, 0.2, 0.25):
+                for merge in (0.15, 0.2, 0.25):
                     cfg = replace(made, join=join, merge=merge)
                     s = scores(gold, pressdiff_labels(feats, order, cfg))
                     table.append((s["pair_f1"] + s["b3_f1"], cfg))
