@@ -21,6 +21,7 @@ from pressdiff.report.views import (
     articles_by_id,
     finding_counts,
     kind_label,
+    story_dates,
     top_findings,
     word_count,
 )
@@ -68,6 +69,8 @@ def render_terminal(report: Report, console: Console) -> None:
             Text(str(found), style="bold red" if found else "dim"),
         )
     console.print(table)
+    if len(report.stories) > 1:
+        render_stories([s.story for s in report.stories], console)
 
     findings = all_findings(report)
     if findings:
@@ -106,9 +109,7 @@ def render_stories(stories: list[Story], console: Console) -> None:
     table.add_column("Outlets", overflow="fold")
     table.add_column("Published", no_wrap=True)
     for story in stories:
-        dates = " – ".join(
-            dict.fromkeys(d for d in (story.first_published, story.last_published) if d)
-        )
+        dates = story_dates(story)
         table.add_row(
             Text(story.id),
             Text(_snippet(story.title or "—")),
