@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from pressdiff import pipeline
+from pressdiff.limits import LIMITS, Limits
 from pressdiff.model import Article, Rejection
 from pressdiff.report import render_html, render_json, render_md, render_terminal
 from pressdiff.report.terminal import rejection_line
@@ -43,6 +44,21 @@ Paths = Annotated[
     typer.Argument(help="Files, folders, '-' for stdin, or http(s):// URLs.", show_default=False),
 ]
 DbOption = Annotated[Path | None, typer.Option("--db", help="SQLite database file.")]
+LimitOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--limit",
+        metavar="NAME=VALUE",
+        help="Change a limit for this run, e.g. tokens_per_article=300000 (see the README).",
+    ),
+]
+
+
+def _limits(settings: list[str] | None) -> Limits:
+    try:
+        return LIMITS.with_settings(settings or [])
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--limit") from error
 
 
 def _progress() -> Progress:
@@ -86,13 +102,15 @@ def analyze(
     db: DbOption = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.terminal,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write here, not stdout.")] = None,
+    limit: LimitOption = None,
 ) -> None:
     """Analyse articles as one story: reuse, quotes, claims and consensus."""
     if not paths and db is None:
         raise typer.BadParameter("give PATH arguments, --db FILE, or both")
+    limits = _limits(limit)
     with _progress() as progress:
         task = progress.add_task("reading inputs", total=None)
-        articles, rejected = pipeline.load(paths or [])
+        articles, rejected = pipeline.load(paths or [], limits)
         if db is not None:
             known = {a.id for a in articles}
             articles += [a for a in _stored_articles(db) if a.id not in known]
@@ -104,7 +122,7 @@ def analyze(
         def step(stage: str, done: int, total: int) -> None:
             progress.update(task, description=stage, completed=done, total=total)
 
-        report = pipeline.analyse(articles, rejected, progress=step)
+        report = pipeline.analyse(articles, rejected, progress=step, limits=limits)
 
     if fmt is Format.terminal and out is None:
         render_terminal(report, Console())
@@ -124,14 +142,19 @@ def analyze(
 
 
 @app.command()
-def ingest(paths: Paths, db: Annotated[Path, typer.Option("--db", help="SQLite file.")]) -> None:
+def ingest(
+    paths: Paths,
+    db: Annotated[Path, typer.Option("--db", help="SQLite file.")],
+    limit: LimitOption = None,
+) -> None:
     """Add articles to a database; re-running adds nothing twice."""
+    limits = _limits(limit)
     added = total = repeats = 0
     seen: set[str] = set()
     rejected: list[Rejection] = []
     with _open_store(db) as store, _progress() as progress:
         task = progress.add_task("ingesting", total=None)
-        for article, rejection in pipeline.iter_clean(paths):
+        for article, rejection in pipeline.iter_clean(paths, limits):
             if rejection is not None:
                 rejected.append(rejection)
                 store.add_rejection(rejection)

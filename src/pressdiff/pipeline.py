@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pressdiff import claims, consensus, quotes, reuse
-from pressdiff.annotate import annotate
+from pressdiff.annotate import OverBudget, annotate
 from pressdiff.clean import clean
 from pressdiff.ingest import read_inputs
+from pressdiff.limits import LIMITS, Limits
 from pressdiff.model import Article, Finding, Rejection, Story
 
 SCHEMA_VERSION = "1.0"
@@ -50,36 +51,49 @@ class Report:
     schema_version: str = SCHEMA_VERSION
 
 
-def iter_clean(paths: Iterable[str]) -> Iterator[tuple[Article, None] | tuple[None, Rejection]]:
+def iter_clean(
+    paths: Iterable[str], limits: Limits = LIMITS
+) -> Iterator[tuple[Article, None] | tuple[None, Rejection]]:
     """Stream inputs as cleaned articles or rejections, one at a time.
 
     Streaming keeps ``pressdiff ingest`` flat in memory on large batches and
-    lets each article be committed as soon as it is read.
+    lets each article be committed as soon as it is read.  An article over
+    one of the per-article ``limits`` is rejected here, before any parsing.
     """
     for item in read_inputs(paths):
         if isinstance(item, Rejection):
             yield None, item
             continue
         article = clean(item)
+        problem = limits.article_problem(article)
         if not article.text.strip():
             yield None, Rejection(item.source, "no article text left after cleaning")
+        elif problem:
+            yield None, Rejection(item.source, problem)
         else:
             yield article, None
 
 
-def load(paths: Iterable[str]) -> tuple[list[Article], list[Rejection]]:
+def load(paths: Iterable[str], limits: Limits = LIMITS) -> tuple[list[Article], list[Rejection]]:
     """Read and clean every input; duplicates (same cleaned text) are kept once.
 
     Rejections never stop the batch: each bad input becomes one Rejection.
+    Articles beyond ``limits.articles_per_batch`` are rejected, not kept.
     """
     articles: list[Article] = []
     rejected: list[Rejection] = []
     seen: dict[str, str] = {}
-    for article, rejection in iter_clean(paths):
+    for article, rejection in iter_clean(paths, limits):
         if rejection is not None:
             rejected.append(rejection)
         elif article.id in seen:
             reason = f"same text as {seen[article.id]} (article {article.id})"
+            rejected.append(Rejection(article.source, reason))
+        elif len(articles) >= limits.articles_per_batch:
+            reason = (
+                f"over the batch limit of {limits.articles_per_batch:,} articles "
+                "(articles_per_batch)"
+            )
             rejected.append(Rejection(article.source, reason))
         else:
             seen[article.id] = article.source
@@ -93,7 +107,9 @@ def story_id(article_ids: Iterable[str]) -> str:
     return f"story-{digest[:12]}"
 
 
-def analyse_story(articles: list[Article], progress: Progress | None = None) -> StoryAnalysis:
+def analyse_story(
+    articles: list[Article], progress: Progress | None = None, limits: Limits = LIMITS
+) -> StoryAnalysis:
     """Annotate the story's articles and run every analysis on them, in order.
 
     The order is the data flow of docs/architecture.md: claims use the quote
@@ -105,7 +121,7 @@ def analyse_story(articles: list[Article], progress: Progress | None = None) -> 
     story = Story(story_id(a.id for a in articles), [a.id for a in articles])
     result = StoryAnalysis(story)
     say("annotating", 0, total)
-    annotate([a for a in articles if a.doc is None])
+    annotate([a for a in articles if a.doc is None], limits=limits)
     say("finding reuse", 1, total)
     result.reuse = reuse.analyse(articles)
     say("lining up quotes", 2, total)
@@ -127,8 +143,22 @@ def analyse_story(articles: list[Article], progress: Progress | None = None) -> 
 
 
 def analyse(
-    articles: list[Article], rejected: list[Rejection], progress: Progress | None = None
+    articles: list[Article],
+    rejected: list[Rejection],
+    progress: Progress | None = None,
+    limits: Limits = LIMITS,
 ) -> Report:
-    """Analyse a set of articles as one story (until story clustering exists)."""
-    stories = [analyse_story(articles, progress)] if articles else []
-    return Report(articles=articles, stories=stories, rejected=rejected)
+    """Analyse a set of articles as one story (until story clustering exists).
+
+    An article whose parse runs past ``limits.seconds_per_article`` is moved
+    to the rejections and the story analysed without it (the others keep
+    their parses).
+    """
+    articles, rejected = list(articles), list(rejected)
+    while True:
+        try:
+            stories = [analyse_story(articles, progress, limits)] if articles else []
+            return Report(articles=articles, stories=stories, rejected=rejected)
+        except OverBudget as over:
+            articles = [a for a in articles if a is not over.article]
+            rejected.append(Rejection(over.article.source, over.reason))
