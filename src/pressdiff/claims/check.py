@@ -33,11 +33,28 @@ from typing import TYPE_CHECKING, Literal, Protocol
 
 import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
 
 from pressdiff import nlp
+from pressdiff.cache import BoundedCache
+from pressdiff.lexicon import (
+    ANTONYMS,
+    CONTRAST_GROUPS,
+    DENYING_VERBS,
+    LIGHT_VERBS,
+    MONTHS,
+    MULTIPLIERS,
+    NEGATIVE_PREFIXES,
+    NUMBER_WORDS,
+    SCOPE_WORDS,
+    TIME_UNITS,
+    WEEKDAYS,
+)
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span, Token
+    from spacy.tokens import Token
 
 Label = Literal["supports", "contradicts", "unclear"]
 
@@ -66,365 +83,17 @@ class Checker(Protocol):
 
 
 # --------------------------------------------------------------------------------------------
-# Lexicons.  Small closed sets: a rule fires only when both sides use words we understand.
+# Lexicons (pressdiff.lexicon).  Small closed sets: a rule fires only when both sides use
+# words we understand.
 # --------------------------------------------------------------------------------------------
 
-# Mutually exclusive alternatives.  Words in the same inner tuple mean the same thing; two
-# words from different tuples of one group conflict when attached to the same person or noun.
-CONTRAST_GROUPS: dict[str, tuple[tuple[str, ...], ...]] = {
-    "role": (
-        ("cinematographer", "director of photography", "cameraman", "camera operator"),
-        ("director", "filmmaker"),
-        ("assistant director", "first assistant director"),
-        ("producer", "executive producer"),
-        ("armorer", "armourer", "weapons master"),
-        ("electrician", "gaffer", "head electrician"),
-        ("writer", "screenwriter"),
-        ("editor",),
-        ("lawyer", "attorney"),
-        ("sheriff",),
-        ("prosecutor", "district attorney"),
-        ("spokesman", "spokeswoman", "spokesperson"),
-        ("senator",),
-        ("governor",),
-        ("president",),
-        ("minister",),
-        ("mayor",),
-        ("ceo", "chief executive"),
-        ("coach",),
-        ("doctor", "physician"),
-        ("nurse",),
-        ("teacher",),
-        ("student",),
-    ),
-    "medium": (
-        ("tv", "television", "televised", "on-camera"),
-        ("radio",),
-        ("podcast",),
-        ("phone", "telephone"),
-        ("print", "newspaper"),
-        ("email",),
-    ),
-    "outcome": (
-        ("kill", "killed", "dead", "die", "died", "slay", "slain", "fatally", "death"),
-        ("injure", "injured", "wound", "wounded", "hurt", "hospitalize", "hospitalized"),
-        ("unharmed", "unhurt", "uninjured"),
-    ),
-    "relation": (
-        ("wife", "husband", "spouse"),
-        ("son",),
-        ("daughter",),
-        ("mother", "mom", "mum"),
-        ("father", "dad"),
-        ("brother",),
-        ("sister",),
-        ("aunt",),
-        ("uncle",),
-        ("niece",),
-        ("nephew",),
-        ("cousin",),
-        ("grandmother", "grandma"),
-        ("grandfather", "grandpa"),
-        ("grandson",),
-        ("granddaughter",),
-        # "partner" is left out: it names a spouse as often as a girlfriend or a colleague
-        # ("caught husband Cheng" / "caught bed-hopping partner Cheng").
-        ("girlfriend", "boyfriend", "fiancee", "fiance"),
-        ("employer", "boss"),
-    ),
-    "colour": (
-        ("red",),
-        ("orange",),
-        ("yellow",),
-        ("green",),
-        ("blue",),
-        ("purple", "violet"),
-        ("pink",),
-        ("brown",),
-        ("black",),
-        ("white",),
-        ("grey", "gray"),
-    ),
-    "ordinal": (
-        ("first",),
-        ("second",),
-        ("third",),
-        ("fourth",),
-        ("fifth",),
-        ("sixth",),
-    ),
-    "time of day": (
-        ("morning",),
-        ("afternoon",),
-        ("evening",),
-        ("night", "overnight"),
-    ),
-    "season": (
-        ("spring",),
-        ("summer",),
-        ("autumn",),
-        ("winter",),
-    ),
-    "weapon": (
-        ("gun", "firearm", "pistol", "revolver", "handgun", "weapon"),
-        ("rifle", "shotgun"),
-        ("knife",),
-        ("toy gun", "replica", "prop gun", "prop"),
-    ),
+# What the rules read from the lexicon, as dates are compared: a weekday by name, a month by
+# its number whatever the spelling ("Sept." and "September").
+_DATE_WORDS: dict[str, str] = {day: day for day in WEEKDAYS} | {
+    name: f"month {number}" for name, number in MONTHS.items()
 }
-
-# Antonyms by lemma, one direction listed; the lookup is made symmetric below.
-_ANTONYM_PAIRS = (
-    ("increase", "decrease"),
-    ("increase", "reduce"),
-    ("rise", "fall"),
-    ("rise", "drop"),
-    ("raise", "lower"),
-    ("gain", "lose"),
-    ("win", "lose"),
-    ("accept", "reject"),
-    ("accept", "decline"),
-    ("agree", "disagree"),
-    ("approve", "reject"),
-    ("allow", "forbid"),
-    ("allow", "prohibit"),
-    ("confirm", "deny"),
-    ("admit", "deny"),
-    ("support", "oppose"),
-    ("open", "close"),
-    ("start", "end"),
-    ("begin", "end"),
-    ("buy", "sell"),
-    ("arrive", "depart"),
-    ("enter", "leave"),
-    ("include", "exclude"),
-    ("succeed", "fail"),
-    ("success", "failure"),
-    ("positive", "negative"),
-    ("high", "low"),
-    ("higher", "lower"),
-    ("large", "small"),
-    ("larger", "smaller"),
-    ("big", "small"),
-    ("more", "less"),
-    ("more", "fewer"),
-    ("most", "least"),
-    ("long", "short"),
-    ("early", "late"),
-    ("earlier", "later"),
-    ("before", "after"),
-    ("first", "last"),
-    ("strong", "weak"),
-    ("stronger", "weaker"),
-    ("good", "bad"),
-    ("better", "worse"),
-    ("best", "worst"),
-    ("easy", "difficult"),
-    ("easy", "hard"),
-    ("possible", "impossible"),
-    ("legal", "illegal"),
-    ("true", "false"),
-    ("right", "wrong"),
-    ("correct", "incorrect"),
-    ("safe", "dangerous"),
-    ("safe", "unsafe"),
-    ("alive", "dead"),
-    ("guilty", "innocent"),
-    ("new", "old"),
-    ("young", "old"),
-    ("rich", "poor"),
-    ("happy", "sad"),
-    ("calm", "angry"),
-    ("private", "public"),
-    ("internal", "external"),
-    ("domestic", "foreign"),
-    ("male", "female"),
-    ("man", "woman"),
-    ("north", "south"),
-    ("east", "west"),
-    ("up", "down"),
-    ("upward", "downward"),
-    ("profit", "loss"),
-    ("expand", "shrink"),
-    ("strengthen", "weaken"),
-    ("improve", "worsen"),
-    ("accidentally", "deliberately"),
-    ("accidental", "deliberate"),
-    ("accidentally", "intentionally"),
-    ("accidental", "intentional"),
-    ("always", "never"),
-    ("all", "none"),
-    ("likely", "unlikely"),
-    ("certain", "uncertain"),
-    ("similar", "different"),
-    ("same", "different"),
-    ("add", "remove"),
-    ("attack", "defend"),
-    ("arrest", "release"),
-    ("convict", "acquit"),
-    ("praise", "criticize"),
-    ("praise", "criticise"),
-    ("full", "empty"),
-    ("cheap", "expensive"),
-    ("fast", "slow"),
-    ("rare", "common"),
-    ("minor", "major"),
-    ("majority", "minority"),
-    ("maximum", "minimum"),
-    ("import", "export"),
-    ("ally", "enemy"),
-    ("friend", "enemy"),
-    ("pass", "fail"),
-    ("present", "absent"),
-    ("remember", "forget"),
-    ("hire", "fire"),
-    ("borrow", "lend"),
-    ("cause", "prevent"),
-    ("sooner", "later"),
-    ("earn", "lose"),
-    ("earnings", "losses"),
-    ("gain", "loss"),
-    ("above", "below"),
-    ("over", "under"),
-    ("surplus", "deficit"),
-    ("upgrade", "downgrade"),
-    ("inflow", "outflow"),
-    ("boring", "interesting"),
-    ("win", "defeat"),
-    ("victory", "defeat"),
-    ("outperform", "underperform"),
-    ("overestimate", "underestimate"),
-    ("optimistic", "pessimistic"),
-    ("benefit", "harm"),
-    ("encourage", "discourage"),
-    ("like", "dislike"),
-    ("love", "hate"),
-    ("ahead", "behind"),
-    ("inside", "outside"),
-    ("maximize", "minimize"),
-    ("simple", "complex"),
-    ("visible", "invisible"),
-    ("temporary", "permanent"),
-    ("explicit", "implicit"),
-    ("input", "output"),
-    ("manual", "automatic"),
-    ("manual", "automated"),
-    ("free", "paid"),
-    ("next", "previous"),
-    ("next", "last"),
-    ("beginning", "end"),
-    ("online", "offline"),
-    ("urban", "rural"),
-    ("ancient", "modern"),
-    ("junior", "senior"),
-    ("winner", "loser"),
-    ("buyer", "seller"),
-    ("general", "specific"),
-    ("abstract", "concrete"),
-    ("active", "passive"),
-    ("absolute", "relative"),
-    ("global", "local"),
-    ("qualitative", "quantitative"),
-    ("static", "dynamic"),
-    ("upper", "lower"),
-    ("inner", "outer"),
-    ("top", "bottom"),
-    ("front", "back"),
-    ("offensive", "defensive"),
-    ("offense", "defense"),
-    ("supporter", "opponent"),
-    ("peace", "war"),
-    ("wet", "dry"),
-    ("hot", "cold"),
-    ("warm", "cold"),
-    ("heavy", "light"),
-    ("thick", "thin"),
-    ("wide", "narrow"),
-    ("deep", "shallow"),
-    ("rise", "decline"),
-    ("increase", "decline"),
-    ("grow", "shrink"),
-    ("growth", "decline"),
-    ("surge", "plunge"),
-    ("soar", "plummet"),
-    ("climb", "fall"),
-    ("jump", "drop"),
-    ("bullish", "bearish"),
-    ("hawkish", "dovish"),
-    ("acquire", "divest"),
-    ("lift", "impose"),
-    ("ease", "tighten"),
-    ("loosen", "tighten"),
-    ("allow", "ban"),
-    ("morning", "evening"),
-    ("day", "night"),
-    ("birth", "death"),
-    ("arrival", "departure"),
-    ("entrance", "exit"),
-    ("send", "receive"),
-    ("credit", "debit"),
-    ("asset", "liability"),
-    ("income", "expense"),
-    ("overvalue", "undervalue"),
-    ("accelerate", "decelerate"),
-    ("accelerate", "slow"),
-    ("minimal", "maximal"),
-    ("negligible", "significant"),
-    ("crucial", "irrelevant"),
-    ("advanced", "basic"),
-    ("comprehensive", "basic"),
-    ("expensive", "affordable"),
-    ("costly", "cheap"),
-    ("wealthy", "poor"),
-    ("victory", "loss"),
-    ("ignore", "highlight"),
-)
-ANTONYMS: dict[str, frozenset[str]] = {}
-for _a, _b in _ANTONYM_PAIRS:
-    ANTONYMS[_a] = ANTONYMS.get(_a, frozenset()) | {_b}
-    ANTONYMS[_b] = ANTONYMS.get(_b, frozenset()) | {_a}
-
-_NUMBER_WORDS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12,
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
-    "eighth": 8, "ninth": 9, "tenth": 10, "half": 0.5, "twice": 2, "once": 1,
-}  # fmt: skip
-_MULTIPLIERS = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "k": 1e3,
-                "m": 1e6, "bn": 1e9}  # fmt: skip
-_DATE_WORDS = {
-    "monday": "mon", "tuesday": "tue", "wednesday": "wed", "thursday": "thu", "friday": "fri",
-    "saturday": "sat", "sunday": "sun", "january": "jan", "jan": "jan", "february": "feb",
-    "feb": "feb", "march": "mar", "mar": "mar", "april": "apr", "apr": "apr", "may": "may",
-    "june": "jun", "jun": "jun", "july": "jul", "jul": "jul", "august": "aug", "aug": "aug",
-    "september": "sep", "sep": "sep", "sept": "sep", "october": "oct", "oct": "oct",
-    "november": "nov", "nov": "nov", "december": "dec", "dec": "dec",
-}  # fmt: skip
-_NEGATIVE_PREFIXES = ("un", "in", "im", "ir", "il", "dis", "non", "non-")
-_TIME_UNITS = frozenset(
-    {"second", "minute", "hour", "day", "week", "month", "year", "decade", "century"}
-)
-_WEEKDAYS = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
 _NAME_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT"}
 _CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ", "NUM", "ADV"}
-# Verbs too common to carry a claim's polarity on their own, or to stand for a predicate:
-# "the account is not official" and "the account is a fake" share subject and verb "be",
-# and agree.
-LIGHT_VERBS = frozenset({"be", "have", "do", "say", "tell", "make", "get", "go", "take", "come"})
-# Words that set how far a claim reaches: its scope ("*only* on phones", "*except* custom
-# content", "*all* simmers"), a comparison ("*more*", "*fewer*") or a degree ("*slight*").
-# Each is a claim of its own that the evidence must make too.  On the SummEdits tuning
-# domains this gap fires on 37 edited summaries and no consistent one.  (Negators are left
-# to the denial rules: "never" and "n't" deny alike.)
-_SCOPE_WORDS = frozenset(
-    {"only", "except", "solely", "exclusively", "all", "every", "none", "more", "less",
-     "fewer", "most", "least", "slight", "slightly", "minor", "negligible", "small"}
-)  # fmt: skip
-# Verbs that deny their complement: "the authors fail to *build* a model".
-_DENYING_VERBS = frozenset({"fail", "refuse", "neglect"})
 _CODE_RE = re.compile(r"(?=.*\d)(?=.*[A-Za-z])")
 _NUMBER_RE = re.compile(r"^[$£€]?\d[\d,]*(\.\d+)?(%|k|m|bn|st|nd|rd|th)?$", re.IGNORECASE)
 
@@ -435,7 +104,29 @@ CONTRAST_PHRASES: dict[str, tuple[str, int]] = {
     for i, synonyms in enumerate(sets)
     for phrase in synonyms
 }
-_MAX_PHRASE = max(len(p.split()) for p in CONTRAST_PHRASES)
+
+
+@lru_cache(maxsize=1)
+def _contrast_matchers() -> tuple[PhraseMatcher, PhraseMatcher]:
+    """Matchers for the contrast phrases as written ("killed") and as lemmas ("kill")."""
+    vocab = nlp.spacy_model().vocab
+    by_form = PhraseMatcher(vocab, attr="LOWER")
+    by_lemma = PhraseMatcher(vocab, attr="LEMMA")
+    for phrase in CONTRAST_PHRASES:
+        words = phrase.split()
+        by_form.add(phrase, [Doc(vocab, words=words)])
+        by_lemma.add(phrase, [Doc(vocab, words=words, lemmas=words)])
+    return by_form, by_lemma
+
+
+def _contrast_spans(doc: Doc | Span) -> list[Span]:
+    """Contrast phrases in ``doc``, longest first where they overlap, labelled by phrase."""
+    whole = doc if isinstance(doc, Doc) else doc.doc
+    found: dict[tuple[int, int], str] = {}
+    for matcher in _contrast_matchers():  # a span's own words win over its lemmas
+        for match_id, start, end in matcher(doc):
+            found.setdefault((start, end), whole.vocab.strings[match_id])
+    return filter_spans([Span(whole, a, b, label=phrase) for (a, b), phrase in found.items()])
 
 
 # --------------------------------------------------------------------------------------------
@@ -498,8 +189,8 @@ class Parsed:
 def _number_value(tok: Token) -> float | None:
     """The numeric value of a token ("1,200", "63", "five", "third", "$2.5"), if it has one."""
     low = tok.lower_
-    if low in _NUMBER_WORDS:
-        value = float(_NUMBER_WORDS[low])
+    if low in NUMBER_WORDS:
+        value = float(NUMBER_WORDS[low])
     elif _NUMBER_RE.match(low):
         digits = re.sub(r"[^\d.]", "", low)
         try:
@@ -508,12 +199,12 @@ def _number_value(tok: Token) -> float | None:
             return None
         suffix = re.search(r"(k|m|bn)$", low)
         if suffix:
-            value *= _MULTIPLIERS[suffix.group(1)]
+            value *= MULTIPLIERS[suffix.group(1)]
     else:
         return None
     nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
-    if nxt is not None and nxt.lower_ in _MULTIPLIERS and len(nxt.lower_) > 2:
-        value *= _MULTIPLIERS[nxt.lower_]
+    if nxt is not None and nxt.lower_ in MULTIPLIERS and len(nxt.lower_) > 2:
+        value *= MULTIPLIERS[nxt.lower_]
     return value
 
 
@@ -548,7 +239,7 @@ def is_negated(tok: Token) -> bool:
             return True
         if tok.dep_ == "pcomp" and tok.head.lower_ == "without":
             return True
-        if tok.dep_ == "xcomp" and tok.head.lemma_ in _DENYING_VERBS:
+        if tok.dep_ == "xcomp" and tok.head.lemma_ in DENYING_VERBS:
             return True
         chained = tok.dep_ in {"conj", "acomp"} or (tok.dep_ == "xcomp" and tok.head.lemma_ == "go")
         if not chained or tok.head is tok:
@@ -564,26 +255,10 @@ def _facts(doc: Doc | Span) -> list[Fact]:
     about the noun it modifies ("radio interview" -> interview).  Unattached words are skipped:
     without a key there is nothing to compare them with.
     """
-    tokens = list(doc)
     persons = {t.i: ent for ent in doc.ents if ent.label_ == "PERSON" for t in ent}
     facts: list[Fact] = []
-    i = 0
-    while i < len(tokens):
-        match = None
-        for n in range(min(_MAX_PHRASE, len(tokens) - i), 0, -1):
-            span = tokens[i : i + n]
-            forms = (" ".join(t.lower_ for t in span), " ".join(t.lemma_.lower() for t in span))
-            for form in forms:
-                if form in CONTRAST_PHRASES:
-                    match = (span, CONTRAST_PHRASES[form])
-                    break
-            if match:
-                break
-        if not match:
-            i += 1
-            continue
-        span, (group, choice) = match
-        i += len(span)
+    for span in _contrast_spans(doc):
+        group, choice = CONTRAST_PHRASES[span.label_]
         head_tok = span[-1]
         if head_tok.i in persons:
             # A title the tagger swallowed into the name ("Cinematographer Halyna Hutchins")
@@ -670,11 +345,11 @@ def _passage(sent: Span) -> Passage:
     held: list[tuple[str, str, Token]] = []
     denied_held: list[tuple[str, str, Token]] = []
     for tok in sent:
-        if tok.like_num or tok.lower_ in _NUMBER_WORDS or _NUMBER_RE.match(tok.lower_):
+        if tok.like_num or tok.lower_ in NUMBER_WORDS or _NUMBER_RE.match(tok.lower_):
             value = _number_value(tok)
             # Ordinal words and "one" are mostly not quantities ("one of the", "first time");
             # a number word counting time is ("two weeks").
-            counted = tok.ent_type_ == "CARDINAL" or tok.head.lemma_.lower() in _TIME_UNITS
+            counted = tok.ent_type_ == "CARDINAL" or tok.head.lemma_.lower() in TIME_UNITS
             if value is not None and not (tok.is_alpha and not counted):
                 numbers.append((value, tok.head.lemma_.lower(), tok))
         # "may" and "march" are months only inside a date entity.
@@ -713,8 +388,13 @@ def _passage(sent: Span) -> Passage:
         codes=[t for t in sent if _CODE_RE.search(t.text) and not _NUMBER_RE.match(t.lower_)],
         held=held,
         denied_held=denied_held,
-        scope=[t for t in sent if t.lower_ in _SCOPE_WORDS],
+        scope=[t for t in sent if t.lower_ in SCOPE_WORDS],
     )
+
+
+def _parse_texts(texts: list[str]) -> list[Parsed]:
+    docs = nlp.spacy_model().pipe(texts, batch_size=16)
+    return [_parsed(text, doc) for text, doc in zip(texts, docs, strict=True)]
 
 
 def _parsed(text: str, doc: Doc) -> Parsed:
@@ -771,8 +451,7 @@ class RuleChecker:
         self.topic_similarity = topic_similarity
         self.gap_tolerance = gap_tolerance
         self.top_k = top_k
-        self._cache: dict[str, Parsed] = {}
-        self._cache_size = cache_size
+        self._cache: BoundedCache[str, Parsed] = BoundedCache(cache_size)
 
     # -- public API ---------------------------------------------------------------------------
 
@@ -784,15 +463,11 @@ class RuleChecker:
 
     def assess_many(self, pairs: Sequence[tuple[str, str]]) -> list[Assessment]:
         """Parse and embed everything once, then run the rules on each pair."""
-        self._parse_all(t for pair in pairs for t in pair)
-        sentences = list(
-            dict.fromkeys(p.text for pair in pairs for t in pair for p in self._cache[t].passages)
-        )
+        texts = list(dict.fromkeys(t for pair in pairs for t in pair))
+        parsed = dict(zip(texts, self._cache.get_many(texts, _parse_texts), strict=True))
+        sentences = list(dict.fromkeys(p.text for t in texts for p in parsed[t].passages))
         vectors = dict(zip(sentences, nlp.embed(sentences), strict=True))
-        return [
-            self._assess(self._cache[evidence], self._cache[claim], vectors)
-            for evidence, claim in pairs
-        ]
+        return [self._assess(parsed[evidence], parsed[claim], vectors) for evidence, claim in pairs]
 
     def decide(self, a: Assessment) -> CheckResult:
         """Turn an assessment into a label, a confidence and the reasons behind it."""
@@ -814,15 +489,6 @@ class RuleChecker:
         return CheckResult("unclear", round(score, 3), reasons, sorted({s for _, s in a.gaps}))
 
     # -- internals ----------------------------------------------------------------------------
-
-    def _parse_all(self, texts: Iterable[str]) -> None:
-        todo = [t for t in dict.fromkeys(texts) if t not in self._cache]
-        if not todo:
-            return
-        if len(self._cache) + len(todo) > self._cache_size:
-            self._cache.clear()
-        for text, doc in zip(todo, nlp.spacy_model().pipe(todo, batch_size=16), strict=True):
-            self._cache[text] = _parsed(text, doc)
 
     def _assess(self, ev: Parsed, cl: Parsed, vectors: dict[str, np.ndarray]) -> Assessment:
         conflicts: list[tuple[str, tuple[int, int]]] = []
@@ -927,8 +593,8 @@ def _number_conflicts(claim: Passage, aligned: list[Passage]) -> list[tuple[str,
         units = {u for v, u in aligned_numbers if _number_found(value, [v])}
         if units:
             # The same count of another span of time: "two weeks" vs "two months".
-            other = units & _TIME_UNITS - {unit}
-            if unit in _TIME_UNITS and other and unit not in units:
+            other = units & TIME_UNITS - {unit}
+            if unit in TIME_UNITS and other and unit not in units:
                 counted = tok.doc[tok.i : max(tok.i, tok.head.i) + 1]
                 out.append((f"'{value:g} {unit}' vs '{value:g} {min(other)}'", _span(counted)))
             continue
@@ -978,8 +644,8 @@ def _date_conflicts(
     for word, tok in claim.dates.items():
         if word in ev.dates:
             continue
-        weekday = word in _WEEKDAYS
-        rivals = [t for p in aligned for d, t in p.dates.items() if (d in _WEEKDAYS) == weekday]
+        weekday = word in WEEKDAYS
+        rivals = [t for p in aligned for d, t in p.dates.items() if (d in WEEKDAYS) == weekday]
         if rivals:
             out.append((f"date '{tok.text}' vs '{rivals[0].text}'", _span(tok)))
     return out
@@ -1043,7 +709,7 @@ def _opposites(lemma: str, pos: str) -> set[str]:
     out = set(ANTONYMS.get(lemma, ()))
     if pos not in {"ADJ", "ADV"}:
         return out
-    for prefix in _NEGATIVE_PREFIXES:
+    for prefix in NEGATIVE_PREFIXES:
         if lemma.startswith(prefix) and len(lemma) - len(prefix) >= 4:
             out.add(lemma[len(prefix) :].lstrip("-"))
         out.add(prefix + lemma)
@@ -1067,7 +733,7 @@ def _gaps(claim: Passage, ev: Parsed) -> list[tuple[str, tuple[int, int]]]:
     for word, tok in claim.dates.items():
         if word not in ev.dates:
             out.append((f"date '{tok.text}' not in evidence", _span(tok)))
-    # A word that sets the claim's reach (``_SCOPE_WORDS``) must be the evidence's word too.
+    # A word that sets the claim's reach (``SCOPE_WORDS``) must be the evidence's word too.
     for tok in claim.scope:
         if tok.lower_ not in ev.words:
             out.append((f"evidence does not say '{tok.text}'", _span(tok)))

@@ -20,19 +20,12 @@ from typing import TYPE_CHECKING, Any
 
 from pressdiff import nlp
 from pressdiff.claims.facts import Fact
+from pressdiff.lexicon import ASSERTION_VERBS
 from pressdiff.model import Article, Quote
 
 if TYPE_CHECKING:
     from spacy.tokens import Span
 
-# Verbs that turn their clausal complement into someone's statement.
-SAY_VERBS = frozenset(
-    {
-        "say", "tell", "state", "claim", "allege", "insist", "assert", "add", "explain",
-        "describe", "recall", "admit", "deny", "argue", "note", "report", "confirm", "reveal",
-        "announce", "acknowledge", "suggest", "write", "testify",
-    }
-)  # fmt: skip
 _PARAGRAPH = re.compile(r"\n\s*")
 _MIN_WORDS = 3
 # Sentence ends without a parse, for the learned checkers: they only need rough sentences, and
@@ -110,7 +103,7 @@ def _quoted_share(start: int, end: int, spans: list[tuple[int, int]]) -> float:
 def _speaker_of(span: Span) -> str | None:
     """The subject of a verb of saying that governs a clause in this span, if any."""
     for tok in span:
-        if tok.lemma_.lower() not in SAY_VERBS or tok.pos_ not in {"VERB"}:
+        if tok.lemma_.lower() not in ASSERTION_VERBS or tok.pos_ not in {"VERB"}:
             continue
         subjects = [c for c in tok.children if c.dep_ in {"nsubj", "nsubjpass"}]
         has_clause = any(c.dep_ in {"ccomp", "xcomp"} for c in tok.children) or any(

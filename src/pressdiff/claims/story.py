@@ -39,7 +39,6 @@ from scipy.cluster.hierarchy import DisjointSet
 from pressdiff import nlp
 from pressdiff.claims.check import (
     CONTRAST_PHRASES,
-    LIGHT_VERBS,
     Checker,
     CheckResult,
     RuleChecker,
@@ -54,6 +53,7 @@ from pressdiff.claims.facts import (
     conflicts,
     extract_facts,
 )
+from pressdiff.lexicon import LIGHT_VERBS
 from pressdiff.model import Article, Evidence, Finding, span_evidence
 
 # A claim aligns to another article's claim at this cosine (plus name bonus) or above.

@@ -20,41 +20,13 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
+from pressdiff.lexicon import PHRASAL_SPEECH, SPEECH_VERBS, WORD_RE
 from pressdiff.model import Quote
 from pressdiff.quotes.marks import Span as Quoted
 from pressdiff.quotes.marks import find_quoted
 from pressdiff.quotes.people import People
 
-# Verbs that introduce reported speech (lemmas).
-SPEECH_VERBS = frozenset(
-    """
-    accuse acknowledge add admit agree allege announce answer argue ask assert attack bemoan
-    blast boast brand call caution chant characterize charge cite claim comment complain concede
-    conclude concur condemn confirm contend continue counter criticize cry declare decry demand
-    deny describe disagree dismiss dub echo emphasize estimate explain hail inquire insist
-    interject joke label lambaste lament maintain mention mock mutter note observe opine pledge
-    point post praise predict proclaim promise query question quip quote read recall recount
-    remark repeat reply report respond retort reveal ridicule say scoff scream shout sing slam
-    snap state stress suggest tell testify threaten tout tweet urge vow warn whisper wonder
-    write yell talk refer affirm bark exclaim inform plead muse sneer gush rave rant thunder roar
-    growl sigh assure reassure remind advise taunt grumble interrupt chime posit press react
-    elaborate riff
-    """.split()  # noqa: SIM905 (a word list reads better than 110 quoted strings)
-)
 _SUBJECT_DEPS = ("nsubj", "nsubjpass")
-# Verbs that introduce speech only with their particle: "he went on", "Trump shot back".
-_PHRASAL_SPEECH = frozenset(
-    {
-        ("go", "on"),
-        ("shoot", "back"),
-        ("fire", "back"),
-        ("hit", "back"),
-        ("cut", "in"),
-        ("chime", "in"),
-        ("weigh", "in"),
-        ("write", "back"),
-    }
-)
 # Levels of the parse a quote may sit below its cue: a partial quote deep in a long
 # reported clause ("would argue … given that polls show … believe … the “wrong track”")
 # sits 7 to 9 levels below it.
@@ -62,7 +34,6 @@ _MAX_CLIMB = 10
 _MAX_CARRY_GAP = 400  # chars between two quotes for the second to inherit the speaker
 _SPLIT_GAP = 60  # longest attribution between two halves of a split quote
 _NEXT_CLAUSE_END = re.compile(r"[.!?:\n]")
-_WORDS = re.compile(r"\w+(?:['’]\w+)*")
 
 
 @dataclass
@@ -270,7 +241,7 @@ def _is_speech_verb(tok: Token) -> bool:
         return False
     lemma = tok.lemma_.lower()
     return lemma in SPEECH_VERBS or any(
-        (lemma, c.lower_) in _PHRASAL_SPEECH for c in tok.children if c.dep_ in ("prt", "advmod")
+        (lemma, c.lower_) in PHRASAL_SPEECH for c in tok.children if c.dep_ in ("prt", "advmod")
     )
 
 
@@ -856,7 +827,7 @@ def extract_doc(doc: Doc, people: People) -> list[Quote]:
             or _colon_speaker(doc, toks, inside)
             or _mistagged_cue(doc, q, toks, inside)
         )
-        words = _WORDS.findall(quote_text(text, q.parts))
+        words = WORD_RE.findall(quote_text(text, q.parts))
         standalone = _stands_alone(doc, toks, inside, para)
         if attribution is None and standalone:
             attribution = _sentence_before_cue(doc, toks, inside)
