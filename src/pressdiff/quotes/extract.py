@@ -21,9 +21,8 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from pressdiff.lexicon import PHRASAL_SPEECH, SPEECH_VERBS, WORD_RE
+from pressdiff.marks import Quoted, find_quoted
 from pressdiff.model import Quote
-from pressdiff.quotes.marks import Span as Quoted
-from pressdiff.quotes.marks import find_quoted
 from pressdiff.quotes.people import People
 
 _SUBJECT_DEPS = ("nsubj", "nsubjpass")

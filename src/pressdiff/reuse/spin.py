@@ -29,8 +29,8 @@ from rapidfuzz.distance import Indel, Levenshtein
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from pressdiff import nlp
+from pressdiff.marks import find_quoted
 from pressdiff.model import Article, Evidence, Finding, span_evidence
-from pressdiff.quotes.marks import find_quoted
 from pressdiff.reuse.edges import QUOTED_PASSAGE
 from pressdiff.reuse.records import Edge, Passage
 from pressdiff.reuse.words import words

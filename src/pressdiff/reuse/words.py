@@ -13,7 +13,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from pressdiff.lexicon import WORD_RE
-from pressdiff.quotes.marks import find_quoted
+from pressdiff.marks import find_quoted
 
 
 @dataclass(frozen=True)
