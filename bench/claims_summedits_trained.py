@@ -40,7 +40,7 @@ def main() -> None:
     p = trained.weights.probability(np.array([r["x"] for r in news]))
     labels = [trained.decide(assessment(r), float(q)).label for r, q in zip(news, p, strict=True)]
     runs = {
-        f"RuleChecker tuned (>= {rules.support_threshold:.2f})": tuned,
+        f"RuleChecker tuned (>= {rules.config.support_threshold:.2f})": tuned,
         "RuleChecker shipped (0.62)": shipped,
         "TrainedChecker (cached)": [int(lab == "supports") for lab in labels],
     }

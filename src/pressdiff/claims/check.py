@@ -39,6 +39,7 @@ from spacy.util import filter_spans
 
 from pressdiff import nlp
 from pressdiff.cache import BoundedCache
+from pressdiff.config import CheckerConfig, settings
 from pressdiff.lexicon import (
     ANTONYMS,
     CONTRAST_GROUPS,
@@ -92,6 +93,9 @@ class Checker(Protocol):
 _DATE_WORDS: dict[str, str] = {day: day for day in WEEKDAYS} | {
     name: f"month {number}" for name, number in MONTHS.items()
 }
+# Figures of 1,000 or more within this relative difference agree: "4.5 million" rounds
+# 4,512,000 (a writing convention, not a tuned number).
+_ROUNDED = 0.02
 _NAME_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT"}
 _CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ", "NUM", "ADV"}
 _CODE_RE = re.compile(r"(?=.*\d)(?=.*[A-Za-z])")
@@ -435,23 +439,14 @@ class Assessment:
 class RuleChecker:
     """Offline rules over the spaCy parse and MiniLM similarity (see the module docstring).
 
-    ``support_threshold`` and ``gap_tolerance`` were chosen on the SummEdits domains other than
-    news (``bench/claims_summedits.py --tune``); news is held out for the benchmark.
+    Its numbers are a :class:`~pressdiff.config.CheckerConfig` (by default the one in force
+    when the checker is made); ``support_threshold`` and ``gap_tolerance`` were chosen on the
+    SummEdits domains other than news (``bench/claims_summedits.py --tune``).
     """
 
-    def __init__(
-        self,
-        support_threshold: float = 0.62,
-        gap_tolerance: int = 0,
-        top_k: int = 2,
-        topic_similarity: float = 0.5,
-        cache_size: int = 512,
-    ) -> None:
-        self.support_threshold = support_threshold
-        self.topic_similarity = topic_similarity
-        self.gap_tolerance = gap_tolerance
-        self.top_k = top_k
-        self._cache: BoundedCache[str, Parsed] = BoundedCache(cache_size)
+    def __init__(self, config: CheckerConfig | None = None) -> None:
+        self.config = config or settings().claims.checker
+        self._cache: BoundedCache[str, Parsed] = BoundedCache(self.config.cache_size)
 
     # -- public API ---------------------------------------------------------------------------
 
@@ -471,20 +466,21 @@ class RuleChecker:
 
     def decide(self, a: Assessment) -> CheckResult:
         """Turn an assessment into a label, a confidence and the reasons behind it."""
+        cfg = self.config
         if a.conflicts:
             # Each independent conflict makes a coincidence less likely.
-            score = 1.0 - 0.35 * 0.5 ** (len(a.conflicts) - 1)
+            score = 1.0 - cfg.conflict_doubt * 0.5 ** (len(a.conflicts) - 1)
             return CheckResult(
                 "contradicts",
                 round(score, 3),
                 [r for r, _ in a.conflicts],
                 sorted({s for _, s in a.conflicts}),
             )
-        if len(a.gaps) <= self.gap_tolerance and a.support >= self.support_threshold:
-            score = 0.5 + 0.5 * min(1.0, (a.support - self.support_threshold) / 0.2)
+        if len(a.gaps) <= cfg.gap_tolerance and a.support >= cfg.support_threshold:
+            score = 0.5 + 0.5 * min(1.0, (a.support - cfg.support_threshold) / cfg.confidence_span)
             return CheckResult("supports", round(score, 3), [r for r, _ in a.gaps])
-        distance = max(self.support_threshold - a.support, 0.05 * len(a.gaps))
-        score = 0.5 + 0.5 * min(1.0, distance / 0.2)
+        distance = max(cfg.support_threshold - a.support, cfg.gap_distance * len(a.gaps))
+        score = 0.5 + 0.5 * min(1.0, distance / cfg.confidence_span)
         reasons = [r for r, _ in a.gaps] or [f"weak match (support {a.support:.2f})"]
         return CheckResult("unclear", round(score, 3), reasons, sorted({s for _, s in a.gaps}))
 
@@ -500,12 +496,15 @@ class RuleChecker:
         for claim in cl.passages:
             sims = ev_matrix @ vectors[claim.text]
             overlap = np.array([_overlap(claim, p) for p in ev.passages])
-            order = np.argsort(-(sims + overlap))[: self.top_k]
+            order = np.argsort(-(sims + overlap))[: self.config.top_k]
             aligned = [ev.passages[i] for i in order]
             coverage = _coverage(claim, ev)
             best = order[0]
             supports.append(0.5 * float(sims[best]) + 0.5 * coverage)
-            same_topic = sims[best] >= self.topic_similarity or overlap[best] >= 0.5
+            same_topic = (
+                sims[best] >= self.config.topic_similarity
+                or overlap[best] >= self.config.topic_overlap
+            )
             conflicts += _conflicts(claim, aligned, ev, bool(same_topic))
             gaps += _gaps(claim, ev)
         # Several rules can flag the same words; report each span once, first reason wins.
@@ -559,7 +558,7 @@ def _number_found(value: float, numbers: Iterable[float]) -> bool:
         if math.isclose(value, other, rel_tol=1e-9):
             return True
         # Rounded figures ("4.5 million" for 4,512,000) agree within a couple of percent.
-        if min(value, other) >= 1000 and math.isclose(value, other, rel_tol=0.02):
+        if min(value, other) >= 1000 and math.isclose(value, other, rel_tol=_ROUNDED):
             return True
     return False
 
@@ -763,9 +762,10 @@ def _gaps(claim: Passage, ev: Parsed) -> list[tuple[str, tuple[int, int]]]:
     return out
 
 
-@lru_cache(maxsize=1)
-def _default_checker() -> RuleChecker:
-    return RuleChecker()
+@lru_cache(maxsize=4)
+def _default_checker(config: CheckerConfig) -> RuleChecker:
+    """One checker (and parse cache) per configuration in force."""
+    return RuleChecker(config)
 
 
 def check(evidence: str, claim: str, checker: Checker | None = None) -> CheckResult:
@@ -774,4 +774,4 @@ def check(evidence: str, claim: str, checker: Checker | None = None) -> CheckRes
     >>> check("Baldwin, 63, spoke to ABC News.", "The 63-year-old Baldwin spoke to ABC.").label
     'supports'
     """
-    return (checker or _default_checker()).check(evidence, claim)
+    return (checker or _default_checker(settings().claims.checker)).check(evidence, claim)

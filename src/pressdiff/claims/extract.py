@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from pressdiff import nlp
 from pressdiff.claims.facts import Fact
+from pressdiff.config import settings
 from pressdiff.lexicon import ASSERTION_VERBS
 from pressdiff.model import Article, Quote
 
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
     from spacy.tokens import Span
 
 _PARAGRAPH = re.compile(r"\n\s*")
-_MIN_WORDS = 3
 # Sentence ends without a parse, for the learned checkers: they only need rough sentences, and
 # a regex keeps them usable on evidence the size of a whole article at little cost.
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])|\n+")
@@ -123,6 +123,7 @@ def extract_claims(article: Article, quotes: list[Quote] | None = None) -> list[
     often has captions glued to sentences, and a parse across that glue attaches words to the
     wrong heads.
     """
+    cfg = settings().claims
     pieces = [(s, e) for s, e in _pieces(article) if _word_count(article.text[s:e]) >= 1]
     quote_spans = [p for q in quotes or [] for p in (q.parts or [(q.start, q.end)])]
     speakers = {(q.start, q.end): q.speaker for q in quotes or []}
@@ -133,7 +134,7 @@ def extract_claims(article: Article, quotes: list[Quote] | None = None) -> list[
         for a, b in itertools.pairwise(bounds):
             span = doc[a:b]
             text = span.text.strip()
-            if _word_count(text) < _MIN_WORDS:
+            if _word_count(text) < cfg.min_claim_words:
                 continue
             start = p_start + span.start_char + (len(span.text) - len(span.text.lstrip()))
             end = start + len(text)

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from pressdiff.config import settings
 from pressdiff.model import Article, Evidence, Finding, Removed
 from pressdiff.report.views import (
     articles_by_id,
@@ -29,7 +30,6 @@ from pressdiff.report.views import (
     segments,
     word_count,
 )
-from pressdiff.reuse.edges import QUOTED_PASSAGE
 
 if TYPE_CHECKING:
     from pressdiff.pipeline import Report, StoryAnalysis
@@ -89,7 +89,7 @@ class PassageView:
     @property
     def code(self) -> str:
         """``id:kind:similarity:overlap:quote`` for the page's script (no article text)."""
-        quote = "q" if self.quoted >= QUOTED_PASSAGE else "-"
+        quote = "q" if self.quoted >= settings().reuse.quoted_passage else "-"
         return f"{self.id}:{self.kind}:{self.similarity:.2f}:{self.overlap:.2f}:{quote}"
 
 
@@ -111,7 +111,7 @@ class PairView:
 
     @property
     def label(self) -> str:
-        quoted = sum(p.quoted >= QUOTED_PASSAGE for p in self.passages)
+        quoted = sum(p.quoted >= settings().reuse.quoted_passage for p in self.passages)
         count = f"{len(self.passages)} passage{'' if len(self.passages) == 1 else 's'}"
         if quoted:
             count += f", {quoted} mostly quotes"
