@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from pressdiff import pipeline
+from pressdiff import config, pipeline
 from pressdiff.model import Article, Rejection
 from pressdiff.report import render_html, render_json, render_md, render_terminal
 from pressdiff.store import Store, StoreError
@@ -82,10 +82,31 @@ def analyze(
     db: DbOption = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.terminal,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write here, not stdout.")] = None,
+    config_file: Annotated[
+        Path | None,
+        typer.Option("--config", help="TOML file overriding tuned numbers (pressdiff.config)."),
+    ] = None,
 ) -> None:
     """Analyse articles as one story: reuse, quotes, claims and consensus."""
     if not paths and db is None:
         raise typer.BadParameter("give PATH arguments, --db FILE, or both")
+    settings = _load_config(config_file)
+    with config.use(settings):
+        _analyze(paths, db, fmt, out)
+
+
+def _load_config(path: Path | None) -> config.Config:
+    """The configuration a ``--config`` file sets, or exit with the reason."""
+    if path is None:
+        return config.Config()
+    try:
+        return config.load(path)
+    except config.ConfigError as error:
+        stderr.print(str(error), markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from error
+
+
+def _analyze(paths: list[str] | None, db: Path | None, fmt: Format, out: Path | None) -> None:
     with _progress() as progress:
         task = progress.add_task("reading inputs", total=None)
         articles, rejected = pipeline.load(paths or [])
