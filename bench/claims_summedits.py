@@ -144,7 +144,7 @@ def crossenc_runs(
     """The cross-encoder at its saved cut, and the join and cut chosen on ``select`` (tuning
     domains the checkpoint was not trained on) applied to news.  ``news`` None: selection only.
     """
-    from pressdiff.claims.crossenc import CrossEncoderChecker, load
+    from experimental.crossenc import CrossEncoderChecker, load
 
     trained_on = set(load(Path(path)).info.get("summedits_domains", []))
     overlap = trained_on & {r["domain"] for r in select}

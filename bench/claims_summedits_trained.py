@@ -17,9 +17,9 @@ import argparse
 import numpy as np
 from claims_summedits import DATA, NEWS, load, print_runs, tune
 from claims_train import assessment, cached_rows
+from experimental.trained import TrainedChecker
 
 from pressdiff.claims.check import RuleChecker
-from pressdiff.claims.trained import TrainedChecker
 
 
 def main() -> None:

@@ -28,14 +28,6 @@ if TYPE_CHECKING:
     from spacy.tokens import Span
 
 _PARAGRAPH = re.compile(r"\n\s*")
-# Sentence ends without a parse, for the learned checkers: they only need rough sentences, and
-# a regex keeps them usable on evidence the size of a whole article at little cost.
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])|\n+")
-
-
-def rough_sentences(text: str) -> list[str]:
-    """Rough sentences of ``text`` (never empty: a text with no break is one sentence)."""
-    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()] or [text.strip()]
 
 
 @dataclass
