@@ -16,12 +16,15 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from pressdiff.claims import ClaimResult
 from pressdiff.claims.facts import COMPARED
 from pressdiff.config import settings
 from pressdiff.model import Article, Evidence, Finding
+
+if TYPE_CHECKING:
+    from pressdiff.reuse import ReuseResult
 
 
 @dataclass
@@ -213,7 +216,9 @@ def _fidelity(claims: ClaimResult, articles: list[Article]) -> list[Fidelity]:
     return out
 
 
-def analyse(articles: list[Article], claims: ClaimResult, reuse: Any = None) -> ConsensusResult:
+def analyse(
+    articles: list[Article], claims: ClaimResult, reuse: ReuseResult | None = None
+) -> ConsensusResult:
     """Agreed claims, contested claims and fidelity per article for one story.
 
     ``reuse`` is accepted for the pipeline's uniform call; its spun copies already shaped the

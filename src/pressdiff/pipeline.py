@@ -9,13 +9,16 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
 
 from pressdiff import claims, consensus, quotes, reuse
 from pressdiff.annotate import annotate
+from pressdiff.claims import ClaimResult
 from pressdiff.clean import clean
+from pressdiff.consensus import ConsensusResult
 from pressdiff.ingest import read_inputs
 from pressdiff.model import Article, Finding, Rejection, Story
+from pressdiff.quotes import QuoteResult
+from pressdiff.reuse import ReuseResult
 
 SCHEMA_VERSION = "1.0"
 
@@ -34,10 +37,10 @@ class StoryAnalysis:
 
     story: Story
     findings: list[Finding] = field(default_factory=list)
-    reuse: Any = None
-    quotes: Any = None
-    claims: Any = None
-    consensus: Any = None
+    reuse: ReuseResult | None = None
+    quotes: QuoteResult | None = None
+    claims: ClaimResult | None = None
+    consensus: ConsensusResult | None = None
 
 
 @dataclass

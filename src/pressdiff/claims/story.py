@@ -30,7 +30,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -56,6 +56,10 @@ from pressdiff.claims.facts import (
 from pressdiff.config import settings
 from pressdiff.lexicon import LIGHT_VERBS
 from pressdiff.model import Article, Evidence, Finding, span_evidence
+
+if TYPE_CHECKING:
+    from pressdiff.quotes import QuoteResult
+    from pressdiff.reuse import ReuseResult
 
 _WORD = re.compile(r"\w+")
 # Slots keyed by a thing rather than a named person ("the interview", "the weapon") assume
@@ -105,8 +109,8 @@ class _Side:
     counter: list[tuple[float, Evidence, str]] = field(default_factory=list)
 
 
-def _quotes_by_article(quotes: Any) -> dict[str, list]:
-    return dict(getattr(quotes, "by_article", None) or {})
+def _quotes_by_article(quotes: QuoteResult | None) -> dict[str, list]:
+    return dict(quotes.by_article) if quotes else {}
 
 
 def _speaker_key(claim: Claim, names: NameIndex) -> str | None:
@@ -417,7 +421,7 @@ class _Voices:
     and ``groups`` maps each article to its near-duplicate group (:func:`_reprint_groups`).
     """
 
-    def __init__(self, weights: dict[str, float], reuse: Any) -> None:
+    def __init__(self, weights: dict[str, float], reuse: ReuseResult | None) -> None:
         cfg = settings().claims
         self.weights = weights
         self.echoes = _echoes(reuse, cfg.echo_score)
@@ -480,13 +484,10 @@ class _Voices:
         )
 
 
-def _echoes(reuse: Any, min_score: float) -> set[tuple[str, str]]:
+def _echoes(reuse: ReuseResult | None, min_score: float) -> set[tuple[str, str]]:
     """(source, copy) pairs from the reuse analysis's edges of at least ``min_score``."""
-    return {
-        (e.source, e.target)
-        for e in getattr(reuse, "edges", None) or []
-        if getattr(e, "score", 0.0) >= min_score
-    }
+    edges = reuse.edges if reuse else []
+    return {(e.source, e.target) for e in edges if e.score >= min_score}
 
 
 def _slot_phrase(entity: str, attribute: str) -> str:
@@ -700,8 +701,8 @@ def _unsupported(
 
 def analyse(
     articles: list[Article],
-    reuse: Any = None,
-    quotes: Any = None,
+    reuse: ReuseResult | None = None,
+    quotes: QuoteResult | None = None,
     checker: Checker | None = None,
 ) -> ClaimResult:
     """Claims, facts, alignments and findings for one story of annotated articles."""
@@ -718,7 +719,7 @@ def analyse(
         claims.extend(c for c, _ in parsed)
         words.update((c.id, _words(span)) for c, span in parsed)
     alignments = _judge(align(claims, articles, names), checker, names, words)
-    spun = set(getattr(reuse, "spun_ids", None) or [])
+    spun = set(reuse.spun_ids) if reuse else set()
     base = {a.id: cfg.spun_weight if a.id in spun else 1.0 for a in articles}
     by_id = {a.id: a for a in articles}
     # An article's loss rate is over the claims that could be checked at all.

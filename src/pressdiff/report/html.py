@@ -188,8 +188,8 @@ def _pairs(
     ``reuse.edges``), and each article's passage spans ``(start, end, id)``.
     """
     result = story.reuse
-    passages = getattr(result, "passages", None) or []
-    edges = getattr(result, "edges", None) or []
+    passages = result.passages if result else []
+    edges = result.edges if result else []
     grouped: dict[tuple[int, int], list[tuple[int, PassageView]]] = defaultdict(list)
     spans: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
     for n, p in enumerate(passages):
