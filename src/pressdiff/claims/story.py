@@ -37,13 +37,7 @@ from rapidfuzz import fuzz
 from scipy.cluster.hierarchy import DisjointSet
 
 from pressdiff import nlp
-from pressdiff.claims.check import (
-    CONTRAST_PHRASES,
-    Checker,
-    CheckResult,
-    RuleChecker,
-    is_negated,
-)
+from pressdiff.claims.check import Checker, CheckResult, RuleChecker
 from pressdiff.claims.extract import Claim, extract_claims
 from pressdiff.claims.facts import (
     COMPARED,
@@ -53,6 +47,7 @@ from pressdiff.claims.facts import (
     conflicts,
     extract_facts,
 )
+from pressdiff.claims.passage import CONTRAST_PHRASES, is_negated
 from pressdiff.config import settings
 from pressdiff.lexicon import LIGHT_VERBS
 from pressdiff.model import Article, Evidence, Finding, span_evidence
