@@ -214,7 +214,11 @@ CONTRAST_GROUPS: dict[str, tuple[tuple[str, ...], ...]] = {
         ("gun", "firearm", "pistol", "revolver", "handgun", "weapon"),
         ("rifle", "shotgun"),
         ("knife",),
-        ("toy gun", "replica", "prop gun", "prop"),
+        # A toy is not a prop: a film's prop gun can be a real firearm, as in the example
+        # story.  One list with WEAPONS below (replica = prop; toy vs prop a conflict), where
+        # the two lists had drifted (this group made "toy gun" and "replica" synonyms).
+        ("toy gun",),
+        ("replica", "prop gun", "prop"),
     ),
 }
 
