@@ -9,6 +9,7 @@ articles) must not rise.  Exit status 1 names each figure that moved the wrong w
     .venv/bin/python bench/gate.py                  # all benchmarks
     .venv/bin/python bench/gate.py --only polnear   # one of them
     .venv/bin/python bench/gate.py --pin            # rewrite the floors from this run
+    .venv/bin/python bench/gate.py --save DIR       # keep the full outputs, to diff runs
 
 Pin only after a change that is meant to move a figure, and say why in the commit and in
 ``bench/RESULTS.md``.  The benchmarks are the splits they report on (PolNeAR dev, altered
@@ -128,7 +129,7 @@ def _direction(figure: str) -> str:
     return "at most" if "false alarms" in figure or "honest" in figure else "at least"
 
 
-def run(name: str) -> tuple[Figures, float]:
+def run(name: str, save: Path | None = None) -> tuple[Figures, float]:
     command, parse = BENCHMARKS[name]
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     start = time.perf_counter()
@@ -139,6 +140,9 @@ def run(name: str) -> tuple[Figures, float]:
     if done.returncode != 0:
         sys.stderr.write(done.stderr[-3000:])
         raise SystemExit(f"{name}: the benchmark failed (exit {done.returncode})")
+    if save is not None:
+        save.mkdir(parents=True, exist_ok=True)
+        (save / f"{name}.txt").write_text(done.stdout, encoding="utf-8")
     return parse(done.stdout), seconds
 
 
@@ -146,12 +150,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", choices=sorted(BENCHMARKS), action="append")
     parser.add_argument("--pin", action="store_true", help="write this run's figures as floors")
+    parser.add_argument("--save", type=Path, help="keep each benchmark's full output in DIR")
     args = parser.parse_args()
     floors = json.loads(FLOORS.read_text(encoding="utf-8"))
     failed: list[str] = []
     total = 0.0
     for name in args.only or list(BENCHMARKS):
-        figures, seconds = run(name)
+        figures, seconds = run(name, args.save)
         total += seconds
         print(f"## {name} ({seconds:.0f} s)")
         for figure, value in figures.items():
