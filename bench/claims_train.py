@@ -35,10 +35,19 @@ C = 1.0  # inverse L2 strength; the default, not searched (too few domains to se
 
 
 def code_fingerprint() -> str:
-    """A hash of the modules the features come from: the rules, the extras and the splitter."""
+    """A hash of the modules the features come from: the rules, their words and numbers, the
+    extras and the splitter."""
     digest = hashlib.sha256()
-    for name in ("check", "extract", "trained"):
-        module = importlib.import_module(f"pressdiff.claims.{name}")
+    for name in (
+        "pressdiff.claims.check",
+        "pressdiff.claims.passage",
+        "pressdiff.claims.rules",
+        "pressdiff.lexicon",
+        "pressdiff.config",
+        "experimental.trained",
+        "experimental.rough",
+    ):
+        module = importlib.import_module(name)
         digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()
 
