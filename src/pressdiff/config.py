@@ -184,9 +184,8 @@ class ReuseConfig:
 class QuotesConfig:
     """Quote analysis (pressdiff.quotes): attribution reach and matching of printings.
 
-    Set on PolNeAR train (bench/quotes_polnear.py --split train) and altered copies of
-    PolNeAR train articles (bench/quotes_altered.py --split train); dev is the report
-    split.
+    Set on PolNeAR train (bench/quotes_polnear.py --split train); dev, and the altered
+    copies of dev articles (bench/quotes_altered.py), are the report splits.
     """
 
     max_climb: int = 10
@@ -213,7 +212,7 @@ class QuotesConfig:
     """A printing this short must occur unbroken in the other to be the same quote."""
 
     short_quote_coverage: float = 0.8
-    """... nearly whole ("pull the trigger" alone is a common phrase)"""
+    """... nearly whole ("pull the trigger" alone is a common phrase)."""
 
     paraphrase_cosine: float = 0.7
     """MiniLM cosine of two sentences for a paraphrase link."""
@@ -250,7 +249,7 @@ class ClaimsConfig:
 
     pair_negation_sim: float = 0.7
     """Less alike sentences still compare when one denies what the other states of the
-    same subject noun (see _negation_conflict)."""
+    same subject noun (see ``claims.story._negation_conflict``)."""
 
     same_name: int = 60
     """Two names this similar (rapidfuzz ratio) are spellings of one name, not a
@@ -264,6 +263,8 @@ class ClaimsConfig:
     ``echo_weight`` of its weight against that source."""
 
     echo_weight: float = 0.5
+    """The share of its weight such a copy keeps against its own source: a copy that
+    deviates from its source is a mutation, not an independent witness."""
 
     same_voice_score: float = 0.8
     """Articles joined by reuse edges this heavy are near-duplicates (a wire story and
@@ -286,6 +287,7 @@ class ClaimsConfig:
     min_confidence: float = 0.4
     """Confidence of a contradiction whose sides weigh the same; it grows to ``max_confidence``
     as the weight against outgrows the weight for (scales the confidence, changes no flag)."""
+
     max_confidence: float = 0.95
     """A contradiction found by rules is never reported as certain."""
 
