@@ -10,6 +10,7 @@ articles) must not rise.  Exit status 1 names each figure that moved the wrong w
     .venv/bin/python bench/gate.py --only polnear   # one of them
     .venv/bin/python bench/gate.py --pin            # rewrite the floors from this run
     .venv/bin/python bench/gate.py --save DIR       # keep the full outputs, to diff runs
+    .venv/bin/python bench/gate.py --saved DIR      # judge outputs kept earlier
 
 Pin only after a change that is meant to move a figure, and say why in the commit and in
 ``bench/RESULTS.md``.  The benchmarks are the splits they report on (PolNeAR dev, altered
@@ -129,8 +130,10 @@ def _direction(figure: str) -> str:
     return "at most" if "false alarms" in figure or "honest" in figure else "at least"
 
 
-def run(name: str, save: Path | None = None) -> tuple[Figures, float]:
+def run(name: str, save: Path | None = None, saved: Path | None = None) -> tuple[Figures, float]:
     command, parse = BENCHMARKS[name]
+    if saved is not None:
+        return parse((saved / f"{name}.txt").read_text(encoding="utf-8")), 0.0
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     start = time.perf_counter()
     done = subprocess.run(
@@ -151,12 +154,13 @@ def main() -> None:
     parser.add_argument("--only", choices=sorted(BENCHMARKS), action="append")
     parser.add_argument("--pin", action="store_true", help="write this run's figures as floors")
     parser.add_argument("--save", type=Path, help="keep each benchmark's full output in DIR")
+    parser.add_argument("--saved", type=Path, help="judge the outputs kept in DIR, run nothing")
     args = parser.parse_args()
     floors = json.loads(FLOORS.read_text(encoding="utf-8"))
     failed: list[str] = []
     total = 0.0
     for name in args.only or list(BENCHMARKS):
-        figures, seconds = run(name, args.save)
+        figures, seconds = run(name, args.save, args.saved)
         total += seconds
         print(f"## {name} ({seconds:.0f} s)")
         for figure, value in figures.items():
