@@ -18,7 +18,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from pressdiff import pipeline
+from pressdiff import config, pipeline
 from pressdiff.limits import LIMITS, Limits
 from pressdiff.model import Rejection, to_jsonable
 from pressdiff.report import (
@@ -113,6 +113,10 @@ def analyze(
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.terminal,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write here, not stdout.")] = None,
     limit: LimitOption = None,
+    config_file: Annotated[
+        Path | None,
+        typer.Option("--config", help="TOML file overriding tuned numbers (pressdiff.config)."),
+    ] = None,
 ) -> None:
     """Group articles into stories and analyse each: reuse, quotes, claims and consensus.
 
@@ -125,7 +129,8 @@ def analyze(
     if story and (paths or db is None or one_story):
         raise typer.BadParameter("--story needs --db and no PATH arguments or --one-story")
     limits = _limits(limit)
-    with _progress() as progress:
+    settings = _load_config(config_file)
+    with config.use(settings), _progress() as progress:
         task = progress.add_task("reading inputs", total=None)
 
         def step(stage: str, done: int, total: int) -> None:
@@ -169,6 +174,17 @@ def analyze(
     else:
         out.write_text(text, encoding="utf-8")
         stderr.print(f"wrote {out}")
+
+
+def _load_config(path: Path | None) -> config.Config:
+    """The configuration a ``--config`` file sets, or exit with the reason."""
+    if path is None:
+        return config.Config()
+    try:
+        return config.load(path)
+    except config.ConfigError as error:
+        stderr.print(str(error), markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from error
 
 
 @app.command()

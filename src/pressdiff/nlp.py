@@ -23,12 +23,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from pressdiff.cache import BoundedCache
+
 if TYPE_CHECKING:
     from spacy.language import Language
 
 _lock = threading.Lock()
-_EMBED_CACHE: dict[str, np.ndarray] = {}
-_EMBED_CACHE_MAX = 200_000
+# 200,000 sentences of 384 float32s: about 300 MB at most, which a long run can afford.
+_EMBED_CACHE: BoundedCache[str, np.ndarray] = BoundedCache(200_000)
 
 
 @lru_cache(maxsize=1)
@@ -113,13 +115,9 @@ def embed(texts: list[str], batch_size: int = 64) -> np.ndarray:
     if not texts:
         return np.zeros((0, 384), dtype=np.float32)
     with _lock:
-        missing = list(dict.fromkeys(t for t in texts if t not in _EMBED_CACHE))
-        if missing:
-            vectors = _encoder()(missing, batch_size)
-            if len(_EMBED_CACHE) + len(missing) > _EMBED_CACHE_MAX:
-                _EMBED_CACHE.clear()
-            _EMBED_CACHE.update(zip(missing, vectors, strict=True))
-        return np.stack([_EMBED_CACHE[t] for t in texts])
+        return np.stack(
+            _EMBED_CACHE.get_many(texts, lambda missing: _encoder()(missing, batch_size))
+        )
 
 
 def clear_caches() -> None:

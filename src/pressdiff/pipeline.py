@@ -9,15 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
 
 from pressdiff import annotate as annotation
 from pressdiff import claims, consensus, quotes, reuse, stories
 from pressdiff.annotate import OverBudget, annotate
+from pressdiff.claims import ClaimResult
 from pressdiff.clean import clean
+from pressdiff.consensus import ConsensusResult
 from pressdiff.ingest import read_inputs
 from pressdiff.limits import LIMITS, Limits
 from pressdiff.model import Article, Finding, Rejection, Story
+from pressdiff.quotes import QuoteResult
+from pressdiff.reuse import ReuseResult
 from pressdiff.store import Store
 
 SCHEMA_VERSION = "2.0"
@@ -38,10 +41,10 @@ class StoryAnalysis:
 
     story: Story
     findings: list[Finding] = field(default_factory=list)
-    reuse: Any = None
-    quotes: Any = None
-    claims: Any = None
-    consensus: Any = None
+    reuse: ReuseResult | None = None
+    quotes: QuoteResult | None = None
+    claims: ClaimResult | None = None
+    consensus: ConsensusResult | None = None
 
 
 @dataclass

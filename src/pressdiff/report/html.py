@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from pressdiff.config import settings
 from pressdiff.model import Article, Evidence, Finding, Removed
 from pressdiff.report.views import (
     articles_by_id,
@@ -30,7 +31,6 @@ from pressdiff.report.views import (
     story_dates,
     word_count,
 )
-from pressdiff.reuse.edges import QUOTED_PASSAGE
 
 if TYPE_CHECKING:
     from pressdiff.pipeline import Report, StoryAnalysis
@@ -90,7 +90,7 @@ class PassageView:
     @property
     def code(self) -> str:
         """``id:kind:similarity:overlap:quote`` for the page's script (no article text)."""
-        quote = "q" if self.quoted >= QUOTED_PASSAGE else "-"
+        quote = "q" if self.quoted >= settings().reuse.quoted_passage else "-"
         return f"{self.id}:{self.kind}:{self.similarity:.2f}:{self.overlap:.2f}:{quote}"
 
 
@@ -112,7 +112,7 @@ class PairView:
 
     @property
     def label(self) -> str:
-        quoted = sum(p.quoted >= QUOTED_PASSAGE for p in self.passages)
+        quoted = sum(p.quoted >= settings().reuse.quoted_passage for p in self.passages)
         count = f"{len(self.passages)} passage{'' if len(self.passages) == 1 else 's'}"
         if quoted:
             count += f", {quoted} mostly quotes"
@@ -193,8 +193,8 @@ def _pairs(
     ``reuse.edges``), and each article's passage spans ``(start, end, id)``.
     """
     result = story.reuse
-    passages = getattr(result, "passages", None) or []
-    edges = getattr(result, "edges", None) or []
+    passages = result.passages if result else []
+    edges = result.edges if result else []
     grouped: dict[tuple[int, int], list[tuple[int, PassageView]]] = defaultdict(list)
     spans: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
     for n, p in enumerate(passages):
