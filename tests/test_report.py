@@ -384,8 +384,8 @@ def test_markdown_lists_findings_debris_and_rejections(report: pipeline.Report) 
     assert not re.search(r"(?<!\\)<", md), "unescaped markup in the Markdown"
     assert "\\<script\\>alert(1)\\</script\\>" in md
     for story in report.stories:
-        assert story.story.id in md
-        assert f"## Story {story.story.id}" in md
+        assert f"## Story: {story.story.title}" in md
+        assert f"`{story.story.id}` · " in md
     findings = [f for story in report.stories for f in story.findings]
     assert md.count("Evidence from") == sum(len(cited_elsewhere(f)) for f in findings)
     debris = [r for a in report.articles for r in a.removed]

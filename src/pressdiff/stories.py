@@ -315,6 +315,7 @@ class StoryIndex:
     def __init__(self, config: StoryConfig = DEFAULT) -> None:
         self.config = config
         self._df = np.zeros(N_FEATURES, dtype=np.int32)
+        self._scratch = np.zeros(N_FEATURES, dtype=np.float64)
         self._n = 0
         self._stories: dict[str, _Story] = {}
         self._born: dict[str, int] = {}  # story id -> creation number (older wins a merge)
@@ -415,15 +416,15 @@ class StoryIndex:
         for term in strongest.tolist():
             for sid in self._postings.get(term, ()):
                 hits[sid] += 1
-        candidates = sorted(hits, key=lambda s: (-hits[s], s))[: cfg.candidates]
+        ranked = sorted(hits, key=lambda s: (-hits[s], s))[: cfg.candidates]
+        candidates = [self._stories[sid] for sid in ranked]
         scored = []
-        for sid in candidates:
-            story = self._stories[sid]
-            sim = _dot(f.terms, x, *story.arrays()) / len(story.members)
+        for story, dot in zip(candidates, self._dots(f.terms, x, candidates), strict=True):
+            sim = dot / len(story.members)
             late = max(0.0, story.days_apart(f.published) - cfg.grace_days)
             bar = cfg.join + min(cfg.max_decay, cfg.decay_per_day * late)
             if sim >= bar:
-                scored.append((sim, sid))
+                scored.append((sim, story.id))
         return sorted(scored, key=lambda t: (-t[0], t[1]))
 
     def _settle(self, sid: str) -> list[str]:
@@ -444,18 +445,27 @@ class StoryIndex:
                     if other != sid:
                         hits[other] += 1
             best, best_sim = None, self.config.merge
-            for other in sorted(hits, key=lambda o: (-hits[o], o))[: self.config.candidates]:
-                them = self._stories[other]
-                pairs = len(story.members) * len(them.members)
-                sim = _dot(terms, weights, *them.arrays()) / pairs
+            ranked = sorted(hits, key=lambda o: (-hits[o], o))[: self.config.candidates]
+            others = [self._stories[o] for o in ranked]
+            for them, dot in zip(others, self._dots(terms, weights, others), strict=True):
+                sim = dot / (len(story.members) * len(them.members))
                 if sim >= best_sim and self._in_time(story, them):
-                    best, best_sim = other, sim
+                    best, best_sim = them.id, sim
             if best is None:
                 return merged
             keep, gone = sorted((sid, best), key=self._age)
             self._merge(gone, keep)
             merged.append(gone)
             sid = keep
+
+    def _dots(self, terms: np.ndarray, weights: np.ndarray, stories: list[_Story]) -> list[float]:
+        """Dot products of one sparse vector with each story's centroid: the vector is
+        scattered into a dense scratch array once, and each centroid gathers from it."""
+        self._scratch[terms] = weights
+        try:
+            return [float(np.dot(self._scratch[t], w)) for t, w in (s.arrays() for s in stories)]
+        finally:
+            self._scratch[terms] = 0.0
 
     def _in_time(self, a: _Story, b: _Story) -> bool:
         """Two stories' date ranges are within the grace period (or one has no dates)."""
@@ -497,12 +507,6 @@ class StoryIndex:
         self._stories[keep].absorb(old)
         self._aliases[gone] = keep
         self._reindex(self._stories[keep])
-
-
-def _dot(a_terms: np.ndarray, a: np.ndarray, b_terms: np.ndarray, b: np.ndarray) -> float:
-    """Dot product of two sparse vectors given as sorted term ids and weights."""
-    _, ai, bi = np.intersect1d(a_terms, b_terms, assume_unique=True, return_indices=True)
-    return float(np.dot(a[ai], b[bi]))
 
 
 @dataclass(frozen=True)
