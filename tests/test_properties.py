@@ -14,6 +14,7 @@ import json
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -58,6 +59,8 @@ def mutated(draw: st.DrawFn) -> str:
 
 
 texts = st.one_of(anything, shaped, mutated())
+# Claims are sentences, evidence a passage: the checker is given pieces of that size.
+passages = texts.map(lambda text: text[:600])
 
 
 # --- readers ------------------------------------------------------------------------------
@@ -135,8 +138,9 @@ def test_quote_extraction_offsets_stay_inside_the_text(text: str) -> None:
 # --- the checker --------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # the checker embeds with MiniLM
 @parsed
-@given(evidence=texts, claim=texts)
+@given(evidence=passages, claim=passages)
 @example(evidence="", claim="")
 def test_checker_gives_a_verdict_with_spans_inside_the_claim(evidence: str, claim: str) -> None:
     result = pressdiff.claims.check(evidence, claim)
