@@ -21,11 +21,13 @@ from pressdiff.report.views import (
     articles_by_id,
     finding_counts,
     kind_label,
+    story_dates,
     top_findings,
     word_count,
 )
 
 if TYPE_CHECKING:
+    from pressdiff.model import Story
     from pressdiff.pipeline import Report
 
 TOP_FINDINGS = 5
@@ -67,6 +69,8 @@ def render_terminal(report: Report, console: Console) -> None:
             Text(str(found), style="bold red" if found else "dim"),
         )
     console.print(table)
+    if len(report.stories) > 1:
+        render_stories([s.story for s in report.stories], console)
 
     findings = all_findings(report)
     if findings:
@@ -91,3 +95,26 @@ def render_terminal(report: Report, console: Console) -> None:
                 style="yellow",
             )
         )
+
+
+def render_stories(stories: list[Story], console: Console) -> None:
+    """A table of stories: id, title, article count, outlets and date range."""
+    table = Table(
+        title=f"{len(stories)} {'story' if len(stories) == 1 else 'stories'}",
+        title_justify="left",
+    )
+    table.add_column("Story", style="bold", no_wrap=True)
+    table.add_column("Title", overflow="fold", ratio=1)
+    table.add_column("Articles", justify="right")
+    table.add_column("Outlets", overflow="fold")
+    table.add_column("Published", no_wrap=True)
+    for story in stories:
+        dates = story_dates(story)
+        table.add_row(
+            Text(story.id),
+            Text(_snippet(story.title or "—")),
+            str(len(story.article_ids)),
+            Text(_snippet(", ".join(story.outlets))),
+            Text(dates or "—", style="" if dates else "dim"),
+        )
+    console.print(table)
