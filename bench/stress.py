@@ -31,6 +31,7 @@ import random
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -93,12 +94,18 @@ CASES: dict[str, Case] = {
 }
 
 
-def run(paths: list[Path], out: Path) -> dict[str, object]:
-    """One ``pressdiff analyze`` process: seconds, peak memory, what it made of the input."""
+def run(paths: list[Path], out: Path, limit: float) -> dict[str, object]:
+    """One ``pressdiff analyze`` process: seconds, peak memory, what it made of the input.
+
+    A process still running after ``limit`` seconds is killed, and reported so.
+    """
     command = [sys.executable, "-m", "pressdiff.cli", "analyze", *map(str, paths)]
     start = time.monotonic()
     process = subprocess.Popen([*command, "-f", "json", "-o", str(out)], stderr=subprocess.PIPE)
+    timer = threading.Timer(limit, process.kill)
+    timer.start()
     _, status, usage = os.wait4(process.pid, 0)
+    timer.cancel()
     seconds = time.monotonic() - start
     stderr = process.stderr.read().decode() if process.stderr else ""
     report = json.loads(out.read_text()) if out.exists() else {"articles": [], "rejected": []}
@@ -114,6 +121,8 @@ def run(paths: list[Path], out: Path) -> dict[str, object]:
 
 
 def _outcome(r: dict[str, object]) -> str:
+    if r["exit"] == -9:
+        return "killed: did not finish in the time limit"
     rejected = r["rejected"]
     first = f"; {len(rejected)} rejected: {rejected[0]}" if rejected else ""  # type: ignore[index]
     return f"{r['articles']} analysed{first}"
@@ -122,6 +131,9 @@ def _outcome(r: dict[str, object]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--only", nargs="*", choices=list(CASES), help="run only these cases")
+    parser.add_argument(
+        "--limit", type=float, default=1800, help="seconds before a run is killed (default 1800)"
+    )
     args = parser.parse_args()
     anchor = sorted(EXAMPLE.glob("*.txt"))[0]
     print("| case | input | seconds | peak MB | outcome | news of the same size: seconds | "
@@ -134,8 +146,8 @@ def main() -> None:
             text = make()
             path.write_text(text, encoding="utf-8")
             base.write_text(make_base(len(text)), encoding="utf-8")
-            stress = run([anchor, path], Path(folder, "stress.json"))
-            normal = run([anchor, base], Path(folder, "news.json"))
+            stress = run([anchor, path], Path(folder, "stress.json"), args.limit)
+            normal = run([anchor, base], Path(folder, "news.json"), args.limit)
         size = f"{len(text):,} chars, {text.count(chr(10)) + 1:,} lines"
         print(f"| {name} | {size} | {stress['seconds']:.1f} | {stress['peak_mb']:.0f} | "
               f"{_outcome(stress)} | {normal['seconds']:.1f} | {normal['peak_mb']:.0f} | "
