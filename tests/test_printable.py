@@ -20,6 +20,7 @@ from pressdiff.cli import app
 from pressdiff.model import Evidence, Finding
 from pressdiff.report import render_md, render_terminal
 from pressdiff.report.printable import printable
+from pressdiff.report.terminal import render_stories
 
 RED = "\x1b[31mRED\x1b[0m"
 RETITLE = "\x1b]0;pwned\x07"
@@ -47,19 +48,23 @@ def hostile_report(example_paths: list[Path], folder: Path) -> pipeline.Report:
     evidence = [Evidence(article.id, 0, 12, article.text[:12])]
     finding = Finding("contradiction", article.id, start, len(article.text), words, evidence,
                       f"says {words!s}", 0.9)  # fmt: skip
-    story = pipeline.StoryAnalysis(pipeline.Story("story-1", [article.id]), findings=[finding])
+    dated = pipeline.Story("story-1", [article.id], title=f"{RED} story", outlets=[article.outlet],
+                           first_published="\x1b[2J2021", last_published="\x1b[2J2022")  # fmt: skip
+    story = pipeline.StoryAnalysis(dated, findings=[finding])
     return pipeline.Report(articles=articles, stories=[story], rejected=rejected)
 
 
 def test_terminal_and_markdown_show_escapes_instead_of_obeying_them(example_paths, tmp_path):
     report = hostile_report(example_paths, tmp_path)
     screen = io.StringIO()
-    render_terminal(report, Console(file=screen, width=200, color_system=None))
+    console = Console(file=screen, width=200, color_system=None)
+    render_terminal(report, console)
+    render_stories([report.stories[0].story], console)
     for output in (screen.getvalue(), render_md(report)):
         assert not RAW_CONTROL.search(output), repr(RAW_CONTROL.search(output))
         shown = output.replace("\\[", "[").replace("\\]", "]")  # Markdown's escapes
         assert "x1b[31mRED" in shown and "x1b]0;pwned" in shown and "x07" in shown
-        assert "x9b2J" in shown and "u202eevil" in shown
+        assert "x9b2J" in shown and "u202eevil" in shown and "x1b[2J2021" in shown
 
 
 def test_rejection_of_a_file_name_with_a_newline_is_one_line(tmp_path):

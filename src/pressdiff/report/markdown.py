@@ -110,7 +110,7 @@ def render_md(report: Report) -> str:
         ]
         out += [
             f"| {_escape(s.story.title or s.story.id)} | {len(s.story.article_ids)} "
-            f"| {_escape(', '.join(s.story.outlets))} | {story_dates(s.story) or '—'} "
+            f"| {_escape(', '.join(s.story.outlets))} | {_escape(story_dates(s.story) or '—')} "
             f"| {len(s.findings)} |"
             for s in report.stories
         ]
@@ -122,7 +122,7 @@ def render_md(report: Report) -> str:
             "",
             f"`{story.story.id}` · {_plural(len(story.story.article_ids), 'article')}: "
             + ", ".join(_escape(by_id[a].outlet) for a in story.story.article_ids if a in by_id)
-            + (f" · {dates}" if dates else "")
+            + (f" · {_escape(dates)}" if dates else "")
             + ".",
             "",
             "### Findings",

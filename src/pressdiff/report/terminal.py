@@ -115,6 +115,6 @@ def render_stories(stories: list[Story], console: Console) -> None:
             Text(_snippet(story.title or "—")),
             str(len(story.article_ids)),
             Text(_snippet(", ".join(story.outlets))),
-            Text(dates or "—", style="" if dates else "dim"),
+            Text(printable(dates) or "—", style="" if dates else "dim"),
         )
     console.print(table)
