@@ -55,8 +55,12 @@ def _median(pairs: list[tuple[float, float]]) -> dict[str, float]:
     }
 
 
-def worker(runs: int, big_runs: int) -> dict:
-    """Timings of the code on ``sys.path`` (run in its own process by :func:`main`)."""
+def worker(runs: int, big_runs: int) -> None:
+    """Print timings of the code on ``sys.path``, a JSON line per story as it is done.
+
+    Run in its own process by :func:`main`; a line at a time, so that a run cut
+    short on a busy machine still reports the example.
+    """
     sys.path.insert(0, str(ROOT / "bench"))
     from claims_distort import fnc_stories
 
@@ -89,7 +93,7 @@ def worker(runs: int, big_runs: int) -> dict:
 
     analysis(example())  # load every model once
     encoder = nlp._encoder()
-    out: dict = {"encoder": getattr(encoder, "__qualname__", type(encoder).__name__)}
+    print(json.dumps({"encoder": getattr(encoder, "__qualname__", type(encoder).__name__)}))
     for name, make, n in (("example", example, runs), ("story50", big, big_runs)):
         fresh = [make() for _ in range(n + 1)]  # articles as read: no parse, no vectors
         row = {
@@ -100,8 +104,7 @@ def worker(runs: int, big_runs: int) -> dict:
         }
         if hasattr(pipeline, "restore_annotations"):
             row["cached"] = _median([_cached(fresh[0], make(), analysis) for _ in range(n)])
-        out[name] = row
-    return out
+        print(json.dumps({name: row}), flush=True)
 
 
 def _cached(first: list, again: list, analysis) -> tuple[float, float]:
@@ -126,7 +129,7 @@ def _run(src: Path, runs: int, big_runs: int) -> dict:
     env = {**os.environ, "PYTHONPATH": str(src)}
     cmd = [sys.executable, __file__, "--worker", "--runs", str(runs), "--big-runs", str(big_runs)]
     done = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True)
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return {k: v for line in done.stdout.splitlines() for k, v in json.loads(line).items()}
 
 
 def _print(label: str, result: dict) -> None:
@@ -158,7 +161,7 @@ def main() -> None:
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        print(json.dumps(worker(args.runs, args.big_runs)))
+        worker(args.runs, args.big_runs)
         return
     with tempfile.TemporaryDirectory() as tmp:
         archive = subprocess.run(

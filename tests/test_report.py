@@ -417,7 +417,7 @@ def test_renderers_accept_an_empty_report() -> None:
 @pytest.mark.parametrize(
     ("record", "definition", "unserialised"),
     [
-        (Article, "article", {"doc", "original", "tokens"}),
+        (Article, "article", {"doc", "vectors", "original", "tokens"}),
         (Finding, "finding", set()),
         (Evidence, "evidence", set()),
         (Removed, "removed", set()),

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -130,7 +131,9 @@ def export(path: Path) -> None:
     import torch
     import torch.onnx._internal.torchscript_exporter.onnx_proto_utils as proto_utils
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as hf_logging
 
+    hf_logging.disable_progress_bar()  # the CLI draws the progress
     reference = SentenceTransformer(str(model_dir()), device="cpu")
     bert = reference[0].auto_model.eval()
 
@@ -159,7 +162,10 @@ def export(path: Path) -> None:
     skip_splice = proto_utils._add_onnxscript_fn
     proto_utils._add_onnxscript_fn = lambda model_bytes, _custom_opsets: model_bytes
     try:
-        with torch.no_grad():
+        # The tracer warns about Python branches it fixes (no padding offset, no causal
+        # mask), which hold for every input of this encoder; the probes below check it.
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
             torch.onnx.export(
                 Pooled(),
                 args,
