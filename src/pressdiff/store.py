@@ -1,8 +1,9 @@
 """Persist cleaned articles (and rejected inputs) in one SQLite file.
 
 Why SQLite: one file a user can copy, crash-safe transactions, and readers
-that never block the writer in WAL mode.  The store is append-only: nothing
-here deletes or rewrites a row, so a run can only ever add to what is there.
+that never block the writer in WAL mode.  The store only grows, except when a
+user explicitly deletes an article (:meth:`Store.delete`): nothing here
+rewrites a row, so a run can only ever add to what is there.
 
 Schema (version 1, kept in ``PRAGMA user_version``)::
 
@@ -78,7 +79,7 @@ class StoreError(Exception):
 
 
 class Store:
-    """An append-only SQLite store of articles and rejections; also a context manager."""
+    """A growing SQLite store of articles and rejections; also a context manager."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
@@ -142,6 +143,11 @@ class Store:
             )
             added += cursor.rowcount
         return added
+
+    def delete(self, article_id: str) -> bool:
+        """Remove one article at a user's request; False when no such article is stored."""
+        cursor = self._db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+        return cursor.rowcount == 1
 
     def articles(self) -> list[Article]:
         """Every stored article, in the order they were first added."""
