@@ -229,6 +229,7 @@ def _pairs(
 
 def story_view(index: int, story: StoryAnalysis, by_id: dict[str, Article]) -> StoryView:
     """What ``_story.html.j2`` shows of one story; ``index`` keeps its ids unique on a page."""
+
     def outlet(article_id: str) -> str:
         article = by_id.get(article_id)
         return article.outlet if article else article_id
