@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 from pressdiff.ingest import MAX_BYTES, read_inputs
 from pressdiff.model import RawDocument, Rejection
-from pressdiff.web.urls import FetchError, fetch
+from pressdiff.web.urls import FetchError, any_address, fetch, is_public
 
 Item = RawDocument | Rejection
 
@@ -80,7 +80,10 @@ def read_url(url: str, *, allow_private: bool) -> Iterator[Item]:
         return
     try:
         data, content_type, final_url = fetch(
-            url, allow_private=allow_private, timeout=URL_TIMEOUT, max_bytes=MAX_BYTES
+            url,
+            allowed=any_address if allow_private else is_public,
+            timeout=URL_TIMEOUT,
+            max_bytes=MAX_BYTES,
         )
     except FetchError as error:
         yield Rejection(url, str(error))

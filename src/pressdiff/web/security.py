@@ -106,15 +106,15 @@ class Guard:
                 message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
             await send(message)
 
-        refusal = self._refusal(scope, headers, host)
-        if refusal is not None:
-            await refusal(scope, receive, send_secured)
-            return
         if self.token is not None and scope["method"] == "GET":
             query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
             if hmac.compare_digest(query.get("token", ""), self.token):
                 await self._set_token_cookie(scope, query)(scope, receive, send_secured)
                 return
+        refusal = self._refusal(scope, headers, host)
+        if refusal is not None:
+            await refusal(scope, receive, send_secured)
+            return
 
         received = 0
 

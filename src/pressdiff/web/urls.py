@@ -86,7 +86,8 @@ def guarded_client(allowed: Callable[[str], bool], timeout: float) -> httpx.Clie
     )
 
 
-def _any_address(_address: str) -> bool:
+def any_address(_address: str) -> bool:
+    """The policy of ``--allow-private-urls``: every address."""
     return True
 
 
@@ -95,13 +96,14 @@ class FetchError(Exception):
 
 
 def fetch(
-    url: str, *, allow_private: bool, timeout: float, max_bytes: int
+    url: str, *, allowed: Callable[[str], bool], timeout: float, max_bytes: int
 ) -> tuple[bytes, str, str]:
-    """Body, content type and final URL of a GET, through the guard, capped in size and time."""
+    """Body, content type and final URL of a GET, capped in size and time, connecting only to
+    addresses ``allowed`` accepts (:func:`is_public`, or :func:`any_address`)."""
     deadline = time.monotonic() + timeout
     try:
         with (
-            guarded_client(_any_address if allow_private else is_public, timeout) as client,
+            guarded_client(allowed, timeout) as client,
             client.stream("GET", url, headers={"User-Agent": "pressdiff"}) as response,
         ):
             if response.status_code >= 400:
