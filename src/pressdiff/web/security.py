@@ -51,7 +51,7 @@ sections carry their own), which runs no code."""
 SECURITY_HEADERS = (
     (b"content-security-policy", CSP.encode()),
     (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
+    (b"referrer-policy", b"same-origin"),
     (b"x-frame-options", b"DENY"),
 )
 
@@ -146,7 +146,10 @@ class Guard:
             site = headers.get("sec-fetch-site", "")
             origin = headers.get("origin")
             own = f"{scope.get('scheme', 'http')}://{host}"
-            if site in ("cross-site", "same-site") or (origin is not None and origin != own):
+            # Browsers send Sec-Fetch-Site; Origin is the fallback for those that do not
+            # (it can be "null" for a same-origin form under some referrer policies).
+            foreign = site in ("cross-site", "same-site") if site else origin not in (None, own)
+            if foreign:
                 return _error(403, "cross-site request refused", api)
         length = headers.get("content-length", "")
         if length.isdigit() and int(length) > self.limits.max_body_bytes:
