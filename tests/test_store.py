@@ -70,6 +70,18 @@ def test_reopening_keeps_articles_and_rejections(tmp_path, articles):
         assert store.rejections() == [bad, Rejection("notes.txt", "binary file")]
 
 
+def test_one_article_by_id_and_delete(tmp_path, articles):
+    with Store(tmp_path / "a.db") as store:
+        store.add(articles)
+        assert store.article(articles[2].id) == articles[2]
+        assert store.article("missing") is None
+        assert store.delete(articles[2].id) is True
+        assert store.delete(articles[2].id) is False
+        assert store.article(articles[2].id) is None
+        assert [a.id for a in store.articles()] == [a.id for a in articles if a is not articles[2]]
+        assert store.add([articles[2]]) == 1  # a deleted article can be added again
+
+
 def test_wal_mode_and_schema_version_are_on_disk(tmp_path, articles):
     path = tmp_path / "news.db"
     with Store(path) as store:

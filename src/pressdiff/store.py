@@ -152,13 +152,13 @@ class Store:
     def articles(self) -> list[Article]:
         """Every stored article, in the order they were first added."""
         cursor = self._db.execute(f"SELECT {_COLUMNS} FROM articles ORDER BY rowid")
-        names = [column[0] for column in cursor.description]
-        articles = []
-        for values in cursor.fetchall():
-            row = dict(zip(names, values, strict=True))
-            row["removed"] = [Removed(**r) for r in json.loads(row["removed"])]
-            articles.append(Article(**row))
-        return articles
+        return [_article(cursor.description, values) for values in cursor.fetchall()]
+
+    def article(self, article_id: str) -> Article | None:
+        """One stored article by id, or None."""
+        cursor = self._db.execute(f"SELECT {_COLUMNS} FROM articles WHERE id = ?", (article_id,))
+        values = cursor.fetchone()
+        return None if values is None else _article(cursor.description, values)
 
     def add_rejection(self, rejection: Rejection) -> bool:
         """Record a rejected input; False when the same source and reason are already there."""
@@ -189,6 +189,12 @@ class Store:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def _article(description: tuple, values: tuple) -> Article:
+    row = dict(zip((column[0] for column in description), values, strict=True))
+    row["removed"] = [Removed(**r) for r in json.loads(row["removed"])]
+    return Article(**row)
 
 
 def _removed_json(r: Removed) -> dict[str, int | str]:

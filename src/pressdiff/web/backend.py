@@ -205,7 +205,7 @@ class Backend:
 
     def article(self, article_id: str) -> Article | None:
         with self.store() as store:
-            return next((a for a in store.articles() if a.id == article_id), None)
+            return store.article(article_id)
 
     def add(self, items: Iterable[RawDocument | Rejection]) -> Added:
         """Clean and store each document (each in its own transaction), record each rejection,
