@@ -83,8 +83,8 @@ class Progress:
 class Backend:
     """Stories, articles and analyses of one SQLite store, for one server process.
 
-    Every call opens its own :class:`Store` connection: SQLite connections are
-    per thread, and the server answers requests from a thread pool.
+    Each thread keeps its own :class:`Store` connection (:meth:`store`): SQLite
+    connections are per thread, and the server answers from a thread pool.
     """
 
     def __init__(self, db: Path) -> None:
@@ -93,6 +93,7 @@ class Backend:
         self._analyses: dict[str, StoryAnalysis] = {}
         self._entities: dict[str, list[Entity]] = {}
         self._progress: dict[str, Progress] = {}
+        self._local = threading.local()
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._worker: threading.Thread | None = None
@@ -125,7 +126,12 @@ class Backend:
             jobs.finish(self.db, story_id, requested_at)
 
     def store(self) -> Store:
-        return Store(self.db)
+        """This thread's connection to the store, opened on its first use and kept: the
+        server answers from a pool of threads, and SQLite connections are per thread."""
+        store = getattr(self._local, "store", None)
+        if store is None:
+            store = self._local.store = Store(self.db)
+        return store
 
     # --- stories ---------------------------------------------------------------------------
 
@@ -142,12 +148,12 @@ class Backend:
     ) -> tuple[list[StorySummary], int]:
         """A page of stories, newest first, whose articles contain every word of ``q`` and
         name ``entity``; and how many match in all."""
-        with self.store() as store:
-            found = [
-                (story, articles)
-                for story, articles in self._stories(store)
-                if _has_words(articles, q) and self._names(articles, entity)
-            ]
+        store = self.store()
+        found = [
+            (story, articles)
+            for story, articles in self._stories(store)
+            if _has_words(articles, q) and self._names(articles, entity)
+        ]
         found.sort(key=lambda sa: _newest(sa[1]), reverse=True)
         page = found[offset : offset + limit]
         return [self._summary(story, articles) for story, articles in page], len(found)
@@ -172,17 +178,17 @@ class Backend:
         )
 
     def story(self, story_id: str) -> tuple[StorySummary, list[Article]] | None:
-        with self.store() as store:
-            for story, articles in self._stories(store):
-                if story.id == story_id:
-                    return self._summary(story, articles), articles
+        store = self.store()
+        for story, articles in self._stories(store):
+            if story.id == story_id:
+                return self._summary(story, articles), articles
         return None
 
     def story_of(self, article_id: str) -> str | None:
-        with self.store() as store:
-            for story, _ in self._stories(store):
-                if article_id in story.article_ids:
-                    return story.id
+        store = self.store()
+        for story, _ in self._stories(store):
+            if article_id in story.article_ids:
+                return story.id
         return None
 
     def _names(self, articles: list[Article], entity: str) -> bool:
@@ -204,27 +210,26 @@ class Backend:
     # --- articles --------------------------------------------------------------------------
 
     def article(self, article_id: str) -> Article | None:
-        with self.store() as store:
-            return store.article(article_id)
+        return self.store().article(article_id)
 
     def add(self, items: Iterable[RawDocument | Rejection]) -> Added:
         """Clean and store each document (each in its own transaction), record each rejection,
         and queue the analysis of every story that changed."""
         added = Added()
-        with self.store() as store:
-            for item in items:
-                if isinstance(item, Rejection):
-                    added.rejected.append(item)
-                    store.add_rejection(item)
-                    continue
-                article = clean(item)
-                if not article.text.strip():
-                    rejection = Rejection(item.source, "no article text left after cleaning")
-                    added.rejected.append(rejection)
-                    store.add_rejection(rejection)
-                    continue
-                added.articles.append((article, store.add([article]) == 1))
-            stories = self._stories(store)
+        store = self.store()
+        for item in items:
+            if isinstance(item, Rejection):
+                added.rejected.append(item)
+                store.add_rejection(item)
+                continue
+            article = clean(item)
+            if not article.text.strip():
+                rejection = Rejection(item.source, "no article text left after cleaning")
+                added.rejected.append(rejection)
+                store.add_rejection(rejection)
+                continue
+            added.articles.append((article, store.add([article]) == 1))
+        stories = self._stories(store)
         for story, _ in stories:
             for article, _new in added.articles:
                 if article.id in story.article_ids:
@@ -236,10 +241,10 @@ class Backend:
 
     def delete(self, article_id: str) -> bool:
         """Remove an article; its story (what is left of it) is queued for analysis again."""
-        with self.store() as store:
-            if not store.delete(article_id):
-                return False
-            remaining = [story.id for story, _ in self._stories(store)]
+        store = self.store()
+        if not store.delete(article_id):
+            return False
+        remaining = [story.id for story, _ in self._stories(store)]
         jobs.enqueue(self.db, remaining)
         self._wake.set()
         return True
