@@ -148,6 +148,7 @@ def test_upload_files_reads_each_format(client, example_paths):
         ("files", ("feed.jsonl", lines.encode(), "application/x-ndjson")),
         ("files", ("page.html", html.encode(), "text/html")),
         ("files", ("empty.txt", b"", "text/plain")),
+        ("files", ("photo.jpg", b"\xff\xd8\xff\xe0", "image/jpeg")),
     ]
     answer = client.post("/api/v1/articles", files=files)
     assert answer.status_code == 201, answer.text
@@ -158,8 +159,13 @@ def test_upload_files_reads_each_format(client, example_paths):
         "upload:page.html",
     ]
     assert [a["outlet"] for a in body["articles"]][:2] == ["000", "Lines"]
-    assert [r["source"] for r in body["rejected"]] == ["upload:feed.jsonl:2", "upload:empty.txt"]
+    assert [r["source"] for r in body["rejected"]] == [
+        "upload:feed.jsonl:2",
+        "upload:empty.txt",
+        "upload:photo.jpg",
+    ]
     assert body["rejected"][0]["reason"].startswith("invalid JSON")
+    assert body["rejected"][2]["reason"].startswith("unsupported file type .jpg")
 
 
 def test_oversize_upload_is_413_and_stores_nothing(tmp_path, example_paths):

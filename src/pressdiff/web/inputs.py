@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from pressdiff.ingest import MAX_BYTES, read_inputs
+from pressdiff.ingest import MAX_BYTES, SUFFIX_KINDS, read_inputs
 from pressdiff.model import RawDocument, Rejection
 from pressdiff.web.urls import FetchError, any_address, fetch, is_public
 
@@ -68,6 +68,13 @@ def read_upload(filename: str, data: bytes) -> Iterator[Item]:
     """One uploaded file, read by its suffix like a file on disk (text, HTML, JSON Lines,
     WARC where ingest reads it); the outlet falls back to the file's name."""
     name = _safe_name(filename, "upload.txt")
+    suffix = Path(name).suffix.lower()
+    if suffix not in SUFFIX_KINDS:
+        # On disk ingest sniffs an unknown suffix; an upload of a picture or an
+        # archive it cannot read would then be stored as text.
+        known = ", ".join(sorted(k for k in SUFFIX_KINDS if k))
+        yield Rejection(f"upload:{name}", f"unsupported file type {suffix} (readable: {known})")
+        return
     yield from _read_as(name, data, f"upload:{name}")
 
 
