@@ -70,16 +70,24 @@ def test_reopening_keeps_articles_and_rejections(tmp_path, articles):
         assert store.rejections() == [bad, Rejection("notes.txt", "binary file")]
 
 
-def test_one_article_by_id_and_delete(tmp_path, articles):
+def test_delete_and_search(tmp_path, articles):
+    from pressdiff.stories import StoryAssigner
+
     with Store(tmp_path / "a.db") as store:
         store.add(articles)
-        assert store.article(articles[2].id) == articles[2]
-        assert store.article("missing") is None
+        StoryAssigner(store).assign_pending()
+        story = store.story_of(articles[2].id)
+        assert story is not None and articles[2].id in store.story(story).article_ids
+        assert store.matching(["Baldwin", "trigger"]) >= {articles[0].id}
+        assert store.matching(["baldwin", "no-such-word"]) == set()
+        assert store.matching(["100%"]) == set()  # % is a character, not a wildcard
         assert store.delete(articles[2].id) is True
         assert store.delete(articles[2].id) is False
-        assert store.article(articles[2].id) is None
+        assert store.articles([articles[2].id]) == [] and store.story_of(articles[2].id) is None
+        assert all(articles[2].id not in s.article_ids for s in store.stories())
         assert [a.id for a in store.articles()] == [a.id for a in articles if a is not articles[2]]
         assert store.add([articles[2]]) == 1  # a deleted article can be added again
+        assert [a.id for a in store.pending()] == [articles[2].id]
 
 
 def test_wal_mode_and_schema_version_are_on_disk(tmp_path, articles):
@@ -89,7 +97,7 @@ def test_wal_mode_and_schema_version_are_on_disk(tmp_path, articles):
     raw = sqlite3.connect(path)
     try:
         assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 1
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
     finally:
         raw.close()
 

@@ -6,6 +6,7 @@ No analysis happens here; every command is a few calls into
 
 from __future__ import annotations
 
+import json
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -16,14 +17,21 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from pressdiff import pipeline
-from pressdiff.model import Article, Rejection
-from pressdiff.report import render_html, render_json, render_md, render_terminal
+from pressdiff.model import Rejection, to_jsonable
+from pressdiff.report import (
+    render_html,
+    render_json,
+    render_md,
+    render_stories,
+    render_terminal,
+)
 from pressdiff.store import Store, StoreError
+from pressdiff.stories import StoryAssigner
 
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
-    help="Compare many outlets' coverage of one story and show the evidence.",
+    help="Group many outlets' articles into stories, compare their coverage, show the evidence.",
 )
 stderr = Console(stderr=True)
 
@@ -71,36 +79,56 @@ def _open_store(db: Path) -> Store:
         raise typer.Exit(2) from error
 
 
-def _stored_articles(db: Path) -> list[Article]:
-    with _open_store(db) as store:
-        return store.articles()
-
-
 @app.command()
 def analyze(
     paths: Paths = None,  # type: ignore[assignment]
     db: DbOption = None,
+    story: Annotated[
+        list[str] | None,
+        typer.Option("--story", help="With --db alone: analyse only this stored story (repeat)."),
+    ] = None,
+    one_story: Annotated[
+        bool, typer.Option("--one-story", help="Take all the articles as one story.")
+    ] = False,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.terminal,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write here, not stdout.")] = None,
 ) -> None:
-    """Analyse articles as one story: reuse, quotes, claims and consensus."""
+    """Group articles into stories and analyse each: reuse, quotes, claims and consensus.
+
+    With --db alone, the stored stories are analysed (articles in no story yet
+    are put into one first).  With PATHs and --db, both sets of articles are
+    grouped together in memory and nothing is written.
+    """
     if not paths and db is None:
         raise typer.BadParameter("give PATH arguments, --db FILE, or both")
+    if story and (paths or db is None or one_story):
+        raise typer.BadParameter("--story needs --db and no PATH arguments or --one-story")
     with _progress() as progress:
         task = progress.add_task("reading inputs", total=None)
-        articles, rejected = pipeline.load(paths or [])
-        if db is not None:
-            known = {a.id for a in articles}
-            articles += [a for a in _stored_articles(db) if a.id not in known]
-        _report_rejections(rejected)
-        if not articles:
-            stderr.print("nothing could be analysed: no input was readable")
-            raise typer.Exit(1)
 
         def step(stage: str, done: int, total: int) -> None:
             progress.update(task, description=stage, completed=done, total=total)
 
-        report = pipeline.analyse(articles, rejected, progress=step)
+        if db is not None and not paths and not one_story:
+            with _open_store(db) as store:
+                try:
+                    report = pipeline.analyse_stored(store, story or [], progress=step)
+                except pipeline.UnknownStory as error:
+                    stderr.print(
+                        f"{db}: no story {error}", markup=False, highlight=False, soft_wrap=True
+                    )
+                    raise typer.Exit(2) from error
+        else:
+            articles, rejected = pipeline.load(paths or [])
+            if db is not None:
+                known = {a.id for a in articles}
+                with _open_store(db) as store:
+                    articles += [a for a in store.articles() if a.id not in known]
+            report = pipeline.analyse(articles, rejected, progress=step, one_story=one_story)
+        _report_rejections(report.rejected)
+        if not report.articles:
+            stderr.print("nothing could be analysed: no input was readable")
+            raise typer.Exit(1)
 
     if fmt is Format.terminal and out is None:
         render_terminal(report, Console())
@@ -121,26 +149,50 @@ def analyze(
 
 @app.command()
 def ingest(paths: Paths, db: Annotated[Path, typer.Option("--db", help="SQLite file.")]) -> None:
-    """Add articles to a database; re-running adds nothing twice."""
+    """Add articles to a database, each put into its story; re-running adds nothing twice."""
     added = total = 0
     rejected: list[Rejection] = []
     with _open_store(db) as store, _progress() as progress:
         task = progress.add_task("ingesting", total=None)
+        assigner = StoryAssigner(store)
+        assigner.assign_pending()
         for article, rejection in pipeline.iter_clean(paths):
             if rejection is not None:
                 rejected.append(rejection)
                 store.add_rejection(rejection)
             else:
-                added += store.add([article])
+                if store.add([article]):
+                    added += 1
+                    assigner.assign(article)
                 total += 1
             progress.advance(task)
-        stored = len(store)
+        stored, stories = len(store), len(assigner.index)
     _report_rejections(rejected)
     stderr.print(
-        f"{added} new of {total} read, {len(rejected)} rejected; {stored} articles in {db}"
+        f"{added} new of {total} read, {len(rejected)} rejected; "
+        f"{stored} articles in {stories} stories in {db}"
     )
     if total == 0:
         raise typer.Exit(1)
+
+
+@app.command()
+def stories(
+    db: Annotated[Path, typer.Option("--db", help="SQLite file.")],
+    fmt: Annotated[
+        Format, typer.Option("--format", "-f", help="Output format: terminal or json.")
+    ] = Format.terminal,
+) -> None:
+    """List the stored stories (articles in no story yet are put into one first)."""
+    if fmt not in (Format.terminal, Format.json):
+        raise typer.BadParameter("stories are listed as terminal or json")
+    with _open_store(db) as store:
+        StoryAssigner(store).assign_pending()
+        listed = store.stories()
+    if fmt is Format.json:
+        sys.stdout.write(json.dumps(to_jsonable(listed), ensure_ascii=False, indent=2) + "\n")
+    else:
+        render_stories(listed, Console())
 
 
 @app.command()

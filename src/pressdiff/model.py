@@ -172,10 +172,22 @@ class Finding:
 
 @dataclass
 class Story:
-    """A group of articles about the same event."""
+    """A group of articles about the same event.
+
+    ``id`` stays the same while the story grows (see :mod:`pressdiff.stories`).
+    The other fields describe the articles for listings: ``input_ids`` are the
+    ids the articles had in their input, in ``article_ids`` order;
+    ``outlets`` each outlet once, in article order; the dates are the
+    earliest and latest ``published`` as the articles gave them.
+    """
 
     id: str
     article_ids: list[str]
+    title: str | None = None
+    input_ids: list[str | None] = field(default_factory=list)
+    outlets: list[str] = field(default_factory=list)
+    first_published: str | None = None
+    last_published: str | None = None
 
 
 def span_evidence(article: Article, start: int, end: int) -> Evidence:

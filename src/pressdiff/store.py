@@ -1,11 +1,12 @@
-"""Persist cleaned articles (and rejected inputs) in one SQLite file.
+"""Persist cleaned articles, rejected inputs and story membership in one SQLite file.
 
 Why SQLite: one file a user can copy, crash-safe transactions, and readers
-that never block the writer in WAL mode.  The store only grows, except when a
-user explicitly deletes an article (:meth:`Store.delete`): nothing here
-rewrites a row, so a run can only ever add to what is there.
+that never block the writer in WAL mode.  The store only grows: nothing here
+rewrites a row, so a run can only ever add to what is there; even a merge of
+two stories is a new row (an alias), not a rewrite.  The one exception is a
+user deleting an article (:meth:`Store.delete`, the web app's delete).
 
-Schema (version 1, kept in ``PRAGMA user_version``)::
+Schema (version 2, kept in ``PRAGMA user_version``)::
 
     articles(
         id        TEXT PRIMARY KEY,  -- Article.id: the cleaner's content hash
@@ -23,6 +24,30 @@ Schema (version 1, kept in ``PRAGMA user_version``)::
         added_at  TEXT NOT NULL,
         UNIQUE (source, reason)
     )
+    -- version 2: stories (see pressdiff.stories)
+    stories(
+        id        TEXT PRIMARY KEY,  -- "story-" + hash of its first article's id
+        title     TEXT,              -- its first article's title (or first line)
+        added_at  TEXT NOT NULL
+    )
+    story_articles(
+        article_id TEXT PRIMARY KEY, -- an article that has been put into a story
+        story_id   TEXT NOT NULL,    -- the story it joined; follow story_aliases
+        features   BLOB NOT NULL,    -- stories.Features, to rebuild the index cheaply
+        added_at   TEXT NOT NULL
+    )
+    story_aliases(
+        old_id     TEXT PRIMARY KEY, -- a story merged into another
+        story_id   TEXT NOT NULL,    -- the story it merged into
+        article_id TEXT NOT NULL,    -- the article whose arrival merged them
+        added_at   TEXT NOT NULL
+    )
+
+Migrations: a version 1 file (articles and rejections only) gets the story
+tables when it is opened; its articles are then *pending* (in no story) and
+the next ``pressdiff ingest`` or ``analyze --db`` puts them into stories
+(:class:`pressdiff.stories.StoryAssigner`).  A process killed between storing
+an article and assigning it leaves it pending the same way.
 
 Articles are keyed by content hash, so adding the same text twice (from the
 same file read again, or from two outlets printing identical copy) stores it
@@ -39,16 +64,20 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 
-from pressdiff.model import Article, Rejection, Removed
+from pressdiff.model import Article, Rejection, Removed, Story
+from pressdiff.stories import ArticleMeta, describe
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
-_SCHEMA = (
+# Each version's statements, applied in order to bring a file from the version
+# before it; a new file runs them all.  Never edit a released version's list.
+_MIGRATIONS: dict[int, tuple[str, ...]] = {}
+_MIGRATIONS[1] = (
     """CREATE TABLE articles (
         id        TEXT PRIMARY KEY,
         source    TEXT NOT NULL,
@@ -68,7 +97,26 @@ _SCHEMA = (
         added_at  TEXT NOT NULL,
         UNIQUE (source, reason)
     )""",
-    f"PRAGMA user_version = {SCHEMA_VERSION}",
+)
+_MIGRATIONS[2] = (
+    """CREATE TABLE stories (
+        id        TEXT PRIMARY KEY,
+        title     TEXT,
+        added_at  TEXT NOT NULL
+    )""",
+    """CREATE TABLE story_articles (
+        article_id TEXT PRIMARY KEY,
+        story_id   TEXT NOT NULL,
+        features   BLOB NOT NULL,
+        added_at   TEXT NOT NULL
+    )""",
+    "CREATE INDEX story_articles_by_story ON story_articles (story_id)",
+    """CREATE TABLE story_aliases (
+        old_id     TEXT PRIMARY KEY,
+        story_id   TEXT NOT NULL,
+        article_id TEXT NOT NULL,
+        added_at   TEXT NOT NULL
+    )""",
 )
 
 _COLUMNS = "id, source, outlet, title, url, published, input_id, text, original, removed"
@@ -79,7 +127,7 @@ class StoreError(Exception):
 
 
 class Store:
-    """A growing SQLite store of articles and rejections; also a context manager."""
+    """An append-only SQLite store of articles and rejections; also a context manager."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
@@ -113,11 +161,15 @@ class Store:
                     f"{self.path}: schema version {version} is newer than this pressdiff "
                     f"understands ({SCHEMA_VERSION}); upgrade pressdiff"
                 )
-            if version == 0:
-                if self._db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
-                    raise StoreError(f"{self.path}: an SQLite file, but not a pressdiff database")
-                for statement in _SCHEMA:
+            if (
+                version == 0
+                and self._db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            ):
+                raise StoreError(f"{self.path}: an SQLite file, but not a pressdiff database")
+            for step in range(version + 1, SCHEMA_VERSION + 1):
+                for statement in _MIGRATIONS[step]:
                     self._db.execute(statement)
+            self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             self._db.execute("COMMIT")
         except BaseException:
             self._db.execute("ROLLBACK")
@@ -144,21 +196,164 @@ class Store:
             added += cursor.rowcount
         return added
 
+    def articles(self, ids: Iterable[str] | None = None) -> list[Article]:
+        """Every stored article in the order they were first added, or those of ``ids`` in
+        the order given (ids not stored are skipped)."""
+        if ids is None:
+            cursor = self._db.execute(f"SELECT {_COLUMNS} FROM articles ORDER BY rowid")
+            return [_article(row) for row in cursor]
+        wanted = list(ids)
+        found: dict[str, Article] = {}
+        for chunk in range(0, len(wanted), 500):  # SQLite caps bound parameters
+            part = wanted[chunk : chunk + 500]
+            marks = ", ".join("?" * len(part))
+            query = f"SELECT {_COLUMNS} FROM articles WHERE id IN ({marks})"
+            found.update((a.id, a) for a in map(_article, self._db.execute(query, part)))
+        return [found[i] for i in wanted if i in found]
+
+    def matching(self, words: Iterable[str]) -> set[str]:
+        """Ids of the articles whose text, title or outlet contains every one of ``words``
+        (case-insensitive for ASCII letters, as SQLite's LIKE is)."""
+        clauses, values = [], []
+        for word in words:
+            pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            clauses.append(
+                "(text LIKE ? ESCAPE '\\' OR title LIKE ? ESCAPE '\\' OR outlet LIKE ? ESCAPE '\\')"
+            )
+            values += [pattern] * 3
+        where = " AND ".join(clauses) or "1"
+        return {
+            row[0] for row in self._db.execute(f"SELECT id FROM articles WHERE {where}", values)
+        }
+
     def delete(self, article_id: str) -> bool:
-        """Remove one article at a user's request; False when no such article is stored."""
-        cursor = self._db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
-        return cursor.rowcount == 1
+        """Remove an article and its place in its story, at a user's request; False when no
+        such article is stored.  The next :class:`~pressdiff.stories.StoryAssigner` built
+        over the store no longer knows it."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            self._db.execute("DELETE FROM story_articles WHERE article_id = ?", (article_id,))
+            deleted = self._db.execute("DELETE FROM articles WHERE id = ?", (article_id,)).rowcount
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        return deleted == 1
 
-    def articles(self) -> list[Article]:
-        """Every stored article, in the order they were first added."""
-        cursor = self._db.execute(f"SELECT {_COLUMNS} FROM articles ORDER BY rowid")
-        return [_article(cursor.description, values) for values in cursor.fetchall()]
+    # --- stories (written by pressdiff.stories.StoryAssigner) ---------------
 
-    def article(self, article_id: str) -> Article | None:
-        """One stored article by id, or None."""
-        cursor = self._db.execute(f"SELECT {_COLUMNS} FROM articles WHERE id = ?", (article_id,))
-        values = cursor.fetchone()
-        return None if values is None else _article(cursor.description, values)
+    def story_of(self, article_id: str) -> str | None:
+        """The current id of the story an article is in (None: unknown, or in no story yet)."""
+        row = self._db.execute(
+            "SELECT story_id FROM story_articles WHERE article_id = ?", (article_id,)
+        ).fetchone()
+        return None if row is None else self.resolve(row[0])
+
+    def pending(self) -> Iterator[Article]:
+        """Stored articles in no story yet, in the order they were added."""
+        cursor = self._db.execute(
+            f"SELECT {_COLUMNS} FROM articles WHERE id NOT IN "
+            "(SELECT article_id FROM story_articles) ORDER BY rowid"
+        )
+        for row in cursor.fetchall():
+            yield _article(row)
+
+    def assign(
+        self,
+        article_id: str,
+        story_id: str,
+        features: bytes,
+        title: str | None = None,
+        merged: Iterable[str] = (),
+    ) -> None:
+        """Record that an article joined a story (new stories get ``title``) and that its
+        arrival merged the ``merged`` stories into it; all in one transaction."""
+        now = _now()
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            self._db.execute(
+                "INSERT OR IGNORE INTO stories (id, title, added_at) VALUES (?, ?, ?)",
+                (story_id, title, now),
+            )
+            self._db.execute(
+                "INSERT INTO story_articles (article_id, story_id, features, added_at) "
+                "VALUES (?, ?, ?, ?)",
+                (article_id, story_id, features, now),
+            )
+            self._db.executemany(
+                "INSERT OR IGNORE INTO story_aliases (old_id, story_id, article_id, added_at) "
+                "VALUES (?, ?, ?, ?)",
+                [(old, story_id, article_id, now) for old in merged],
+            )
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+
+    def assignments(self) -> Iterator[tuple[str, str, bytes, list[str]]]:
+        """Every assignment in the order made: article id, the story it joined, its
+        features, and the stories its arrival merged (to rebuild the story index)."""
+        merged: dict[str, list[str]] = {}
+        for old, article_id in self._db.execute(
+            "SELECT old_id, article_id FROM story_aliases ORDER BY rowid"
+        ):
+            merged.setdefault(article_id, []).append(old)
+        cursor = self._db.execute(
+            "SELECT article_id, story_id, features FROM story_articles ORDER BY rowid"
+        )
+        for article_id, story_id, features in cursor:
+            yield article_id, story_id, features, merged.get(article_id, [])
+
+    def resolve(self, story_id: str) -> str | None:
+        """The current id of a story, following merges (None for an unknown id)."""
+        seen: set[str] = set()
+        while story_id not in seen:
+            seen.add(story_id)
+            row = self._db.execute(
+                "SELECT story_id FROM story_aliases WHERE old_id = ?", (story_id,)
+            ).fetchone()
+            if row is None:
+                break
+            story_id = row[0]
+        exists = self._db.execute("SELECT 1 FROM stories WHERE id = ?", (story_id,)).fetchone()
+        return story_id if exists else None
+
+    def stories(self) -> list[Story]:
+        """Every current story (merged ones folded into their survivor), oldest first;
+        each with its articles in the order they joined."""
+        aliases = dict(self._db.execute("SELECT old_id, story_id FROM story_aliases"))
+        members: dict[str, list[ArticleMeta]] = {}
+        titles: dict[str, str | None] = {}
+        for sid, title in self._db.execute("SELECT id, title FROM stories ORDER BY rowid"):
+            if sid not in aliases:
+                members[sid] = []
+                titles[sid] = title
+        cursor = self._db.execute(
+            "SELECT s.story_id, a.id, a.input_id, a.outlet, a.published "
+            "FROM story_articles s JOIN articles a ON a.id = s.article_id ORDER BY s.rowid"
+        )
+        for sid, *meta in cursor:
+            members[_follow(aliases, sid)].append(ArticleMeta(*meta))
+        # A story whose every article was deleted is no longer listed.
+        return [describe(sid, titles[sid], metas) for sid, metas in members.items() if metas]
+
+    def story(self, story_id: str) -> Story | None:
+        """One story by its id or by the id of a story merged into it; None if unknown."""
+        current = self.resolve(story_id)
+        if current is None:
+            return None
+        aliases = dict(self._db.execute("SELECT old_id, story_id FROM story_aliases"))
+        names = [current, *(old for old in aliases if _follow(aliases, old) == current)]
+        marks = ", ".join("?" * len(names))
+        cursor = self._db.execute(
+            "SELECT a.id, a.input_id, a.outlet, a.published FROM story_articles s "
+            f"JOIN articles a ON a.id = s.article_id WHERE s.story_id IN ({marks}) "
+            "ORDER BY s.rowid",
+            names,
+        )
+        metas = [ArticleMeta(*row) for row in cursor]
+        (title,) = self._db.execute("SELECT title FROM stories WHERE id = ?", (current,)).fetchone()
+        return describe(current, title, metas)
 
     def add_rejection(self, rejection: Rejection) -> bool:
         """Record a rejected input; False when the same source and reason are already there."""
@@ -191,10 +386,18 @@ class Store:
         self.close()
 
 
-def _article(description: tuple, values: tuple) -> Article:
-    row = dict(zip((column[0] for column in description), values, strict=True))
-    row["removed"] = [Removed(**r) for r in json.loads(row["removed"])]
-    return Article(**row)
+def _article(row: sqlite3.Row | tuple) -> Article:
+    values = dict(zip(_COLUMNS.split(", "), row, strict=True))
+    values["removed"] = [Removed(**r) for r in json.loads(values["removed"])]
+    return Article(**values)
+
+
+def _follow(aliases: dict[str, str], story_id: str) -> str:
+    seen: set[str] = set()
+    while story_id in aliases and story_id not in seen:
+        seen.add(story_id)
+        story_id = aliases[story_id]
+    return story_id
 
 
 def _removed_json(r: Removed) -> dict[str, int | str]:

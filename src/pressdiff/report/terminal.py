@@ -22,6 +22,7 @@ from pressdiff.report.views import (
 )
 
 if TYPE_CHECKING:
+    from pressdiff.model import Story
     from pressdiff.pipeline import Report
 
 TOP_FINDINGS = 5
@@ -81,3 +82,28 @@ def render_terminal(report: Report, console: Console) -> None:
                 style="yellow",
             )
         )
+
+
+def render_stories(stories: list[Story], console: Console) -> None:
+    """A table of stories: id, title, article count, outlets and date range."""
+    table = Table(
+        title=f"{len(stories)} {'story' if len(stories) == 1 else 'stories'}",
+        title_justify="left",
+    )
+    table.add_column("Story", style="bold", no_wrap=True)
+    table.add_column("Title", overflow="fold", ratio=1)
+    table.add_column("Articles", justify="right")
+    table.add_column("Outlets", overflow="fold")
+    table.add_column("Published", no_wrap=True)
+    for story in stories:
+        dates = " – ".join(
+            dict.fromkeys(d for d in (story.first_published, story.last_published) if d)
+        )
+        table.add_row(
+            Text(story.id),
+            Text(_snippet(story.title or "—")),
+            str(len(story.article_ids)),
+            Text(_snippet(", ".join(story.outlets))),
+            Text(dates or "—", style="" if dates else "dim"),
+        )
+    console.print(table)

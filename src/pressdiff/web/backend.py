@@ -1,15 +1,13 @@
 """The one place the web app reaches the library: stories, articles, adding, analysing.
 
-Routes call only this module (and the renderers), so when the store learns
-stories and keeps analyses, swapping them in changes this file and nothing
-else.  Until then a "story" is what ``pressdiff analyze --db`` analyses
-today: every stored article together, with the id
-:func:`pressdiff.pipeline.story_id` gives it (it changes as articles come and
-go; an id that is no longer current answers 404, as an unknown one does).
-
-Analyses are kept in memory per story id; which stories still *need* an
-analysis is durable (:mod:`pressdiff.web.jobs`), so a server stopped in the
-middle of one picks it up again on its next start.
+Routes call only this module (and the renderers).  Stories are the store's
+(:mod:`pressdiff.stories`): each added article is put into its story as it is
+stored, a story keeps its id as it grows, and a merged-away id still
+resolves.  Analyses are kept in memory per story, valid while the story has
+the articles they were made from; which stories still *need* an analysis is
+durable (:mod:`pressdiff.web.jobs`), so a server stopped in the middle of one
+picks it up again on its next start.  When the store keeps analyses, reading
+and writing them changes here and nowhere else.
 """
 
 from __future__ import annotations
@@ -21,11 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pressdiff import pipeline
-from pressdiff.annotate import annotate
 from pressdiff.clean import clean
-from pressdiff.model import Article, Entity, RawDocument, Rejection, Story
+from pressdiff.model import Article, Entity, RawDocument, Rejection, Story, to_jsonable
 from pressdiff.pipeline import Report, StoryAnalysis
 from pressdiff.store import Store
+from pressdiff.stories import StoryAssigner
 from pressdiff.web import jobs
 
 log = logging.getLogger(__name__)
@@ -36,29 +34,19 @@ ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"
 
 @dataclass
 class StorySummary:
-    """One row of the stories list: the fields of ``pressdiff stories --format json``,
-    and the findings by kind when the story has been analysed (None until then)."""
+    """One row of the stories list: the store's :class:`Story` (what ``pressdiff stories
+    --format json`` prints) and its findings by kind once analysed (None until then)."""
 
-    id: str
-    title: str | None
-    article_ids: list[str]
-    input_ids: list[str | None]
-    outlets: list[str]
-    first_published: str | None
-    last_published: str | None
+    story: Story
     findings_by_kind: dict[str, int] | None = None
 
+    @property
+    def id(self) -> str:
+        return self.story.id
+
     def api(self) -> dict[str, object]:
-        """The JSON object of ``pressdiff stories --format json`` (analysis counts left out)."""
-        return {
-            "id": self.id,
-            "title": self.title,
-            "article_ids": self.article_ids,
-            "input_ids": self.input_ids,
-            "outlets": self.outlets,
-            "first_published": self.first_published,
-            "last_published": self.last_published,
-        }
+        """The JSON object of ``pressdiff stories --format json``."""
+        return to_jsonable(self.story)
 
 
 @dataclass
@@ -94,6 +82,8 @@ class Backend:
         self._entities: dict[str, list[Entity]] = {}
         self._progress: dict[str, Progress] = {}
         self._local = threading.local()
+        self._assigning = threading.Lock()
+        self._assigner: StoryAssigner | None = None
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._worker: threading.Thread | None = None
@@ -135,73 +125,53 @@ class Backend:
 
     # --- stories ---------------------------------------------------------------------------
 
-    def _stories(self, store: Store) -> list[tuple[Story, list[Article]]]:
-        articles = store.articles()
-        if not articles:
-            return []
-        return [
-            (Story(pipeline.story_id(a.id for a in articles), [a.id for a in articles]), articles)
-        ]
-
     def stories(
         self, q: str = "", entity: str = "", offset: int = 0, limit: int = 20
     ) -> tuple[list[StorySummary], int]:
-        """A page of stories, newest first, whose articles contain every word of ``q`` and
-        name ``entity``; and how many match in all."""
+        """A page of stories, newest first, with an article containing every word of ``q``
+        and one naming ``entity``; and how many match in all."""
         store = self.store()
-        found = [
-            (story, articles)
-            for story, articles in self._stories(store)
-            if _has_words(articles, q) and self._names(articles, entity)
-        ]
-        found.sort(key=lambda sa: _newest(sa[1]), reverse=True)
-        page = found[offset : offset + limit]
-        return [self._summary(story, articles) for story, articles in page], len(found)
+        found = store.stories()
+        words = q.split()
+        if words:
+            matching = store.matching(words)
+            found = [s for s in found if matching.intersection(s.article_ids)]
+        if entity.strip():
+            found = [s for s in found if self._names(s.article_ids, entity)]
+        # Newest first: by the latest publication date, undated stories by when they began.
+        order = {s.id: n for n, s in enumerate(found)}
+        found.sort(key=lambda s: (s.last_published or "", order[s.id]), reverse=True)
+        return [self._summary(s) for s in found[offset : offset + limit]], len(found)
 
-    def _summary(self, story: Story, articles: list[Article]) -> StorySummary:
-        dates = sorted(a.published for a in articles if a.published)
-        analysis = self._analyses.get(story.id)
+    def _summary(self, story: Story) -> StorySummary:
+        analysis = self.analysis(story.id, story)
         counts = None
         if analysis is not None:
             counts = {}
             for f in analysis.findings:
                 counts[f.kind] = counts.get(f.kind, 0) + 1
-        return StorySummary(
-            id=story.id,
-            title=next((a.title for a in articles if a.title), None),
-            article_ids=[a.id for a in articles],
-            input_ids=[a.input_id for a in articles],
-            outlets=list(dict.fromkeys(a.outlet for a in articles)),
-            first_published=dates[0] if dates else None,
-            last_published=dates[-1] if dates else None,
-            findings_by_kind=counts,
-        )
+        return StorySummary(story, counts)
 
     def story(self, story_id: str) -> tuple[StorySummary, list[Article]] | None:
+        """A story by its id (or the id of a story merged into it) with its articles."""
         store = self.store()
-        for story, articles in self._stories(store):
-            if story.id == story_id:
-                return self._summary(story, articles), articles
-        return None
+        story = store.story(story_id)
+        if story is None or not story.article_ids:
+            return None
+        return self._summary(story), store.articles(story.article_ids)
 
     def story_of(self, article_id: str) -> str | None:
-        store = self.store()
-        for story, _ in self._stories(store):
-            if article_id in story.article_ids:
-                return story.id
-        return None
+        return self.store().story_of(article_id)
 
-    def _names(self, articles: list[Article], entity: str) -> bool:
+    def _names(self, article_ids: list[str], entity: str) -> bool:
         """Whether an article names ``entity`` (case-insensitive, whole entity or a word of it).
 
         Entities come from annotation, which runs when a story is analysed; a
-        story not analysed yet matches no entity search.
+        story not analysed in this process matches no entity search.
         """
         wanted = entity.strip().casefold()
-        if not wanted:
-            return True
-        for a in articles:
-            for e in self._entities.get(a.id, ()):
+        for article_id in article_ids:
+            for e in self._entities.get(article_id, ()):
                 name = e.text.casefold()
                 if e.label in ENTITY_LABELS and (name == wanted or wanted in name.split()):
                     return True
@@ -210,11 +180,12 @@ class Backend:
     # --- articles --------------------------------------------------------------------------
 
     def article(self, article_id: str) -> Article | None:
-        return self.store().article(article_id)
+        found = self.store().articles([article_id])
+        return found[0] if found else None
 
     def add(self, items: Iterable[RawDocument | Rejection]) -> Added:
-        """Clean and store each document (each in its own transaction), record each rejection,
-        and queue the analysis of every story that changed."""
+        """Clean and store each document and put it into its story (each article in its own
+        transactions), record each rejection, and queue the changed stories' analysis."""
         added = Added()
         store = self.store()
         for item in items:
@@ -228,76 +199,93 @@ class Backend:
                 added.rejected.append(rejection)
                 store.add_rejection(rejection)
                 continue
-            added.articles.append((article, store.add([article]) == 1))
-        stories = self._stories(store)
-        for story, _ in stories:
-            for article, _new in added.articles:
-                if article.id in story.article_ids:
-                    added.story_ids[article.id] = story.id
-        if added.articles:
-            jobs.enqueue(self.db, sorted(set(added.story_ids.values())))
+            new = store.add([article]) == 1
+            if store.story_of(article.id) is None:
+                self._assign(store, article)
+            added.articles.append((article, new))
+            added.story_ids[article.id] = store.story_of(article.id) or ""
+        changed = sorted({sid for sid in added.story_ids.values() if sid})
+        if changed:
+            jobs.enqueue(self.db, changed)
             self._wake.set()
         return added
+
+    def _assign(self, store: Store, article: Article) -> None:
+        """Put a stored article into its story with the process's one story index.
+
+        One index for every request thread, under a lock, so two requests adding at
+        once see each other's stories; it is built from the stored features on first
+        use (no text is read again) and after a deletion.  It writes through the
+        calling thread's store connection (SQLite connections are per thread).
+        """
+        with self._assigning:
+            if self._assigner is None:
+                self._assigner = StoryAssigner(store)
+            self._assigner.store = store
+            self._assigner.assign(article)
 
     def delete(self, article_id: str) -> bool:
         """Remove an article; its story (what is left of it) is queued for analysis again."""
         store = self.store()
-        if not store.delete(article_id):
-            return False
-        remaining = [story.id for story, _ in self._stories(store)]
-        jobs.enqueue(self.db, remaining)
-        self._wake.set()
+        story_id = store.story_of(article_id)
+        with self._assigning:
+            if not store.delete(article_id):
+                return False
+            self._assigner = None  # the index still holds the deleted article
+        if story_id is not None and self.story(story_id) is not None:
+            jobs.enqueue(self.db, [story_id])
+            self._wake.set()
         return True
 
     # --- analyses --------------------------------------------------------------------------
 
-    def analysis(self, story_id: str) -> StoryAnalysis | None:
-        """The story's analysis if it has run in this process; None while it is queued."""
-        return self._analyses.get(story_id)
+    def analysis(self, story_id: str, story: Story | None = None) -> StoryAnalysis | None:
+        """The story's analysis if it has run in this process on the articles the story has
+        now; None while it is queued (or being redone for a grown story)."""
+        if story is None:
+            story = self.store().story(story_id)
+        if story is None:
+            return None
+        result = self._analyses.get(story.id)
+        if result is None or result.story.article_ids != story.article_ids:
+            return None
+        return result
 
     def progress(self, story_id: str) -> Progress:
-        if story_id in self._analyses:
+        if self.analysis(story_id) is not None:
             return Progress("done", "done", 1, 1)
         return self._progress.get(story_id, Progress("queued"))
 
     def report(self, story_id: str) -> Report | None:
         """The story's report in the shape ``pressdiff analyze`` renders, once analysed."""
         found = self.story(story_id)
-        analysis = self._analyses.get(story_id)
-        if found is None or analysis is None:
+        if found is None:
+            return None
+        analysis = self.analysis(found[0].id, found[0].story)
+        if analysis is None:
             return None
         return Report(articles=found[1], stories=[analysis], rejected=[])
 
     def analyse(self, story_id: str) -> bool:
         """Run the story's analysis now (the worker thread calls this); False when the story
-        no longer exists (its articles changed since it was queued)."""
+        no longer exists (every article deleted)."""
         found = self.story(story_id)
         if found is None:
             self._progress.pop(story_id, None)
             return False
-        _, articles = found
+        summary, articles = found
+        ids = {story_id, summary.id}
 
         def step(stage: str, done: int, total: int) -> None:
-            self._progress[story_id] = Progress("running", stage, done, total)
+            for sid in ids:
+                self._progress[sid] = Progress("running", stage, done, total)
 
         step("starting", 0, 1)
-        annotate(articles)
-        result = pipeline.analyse_story(articles, progress=step)
+        result = pipeline.analyse_story(articles, progress=step, story=summary.story)
         with self._lock:
             for a in articles:
                 self._entities[a.id] = a.entities
-            self._analyses[story_id] = result
-            self._progress.pop(story_id, None)
+            self._analyses[summary.id] = result
+            for sid in ids:
+                self._progress.pop(sid, None)
         return True
-
-
-def _has_words(articles: list[Article], q: str) -> bool:
-    words = q.casefold().split()
-    if not words:
-        return True
-    texts = " ".join(f"{a.title or ''} {a.outlet} {a.text}" for a in articles).casefold()
-    return all(w in texts for w in words)
-
-
-def _newest(articles: list[Article]) -> str:
-    return max((a.published or "" for a in articles), default="")

@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from pressdiff.report.html import story_view
@@ -89,13 +89,15 @@ def home(
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
-def story_page(request: Request, story_id: str) -> HTMLResponse:
+def story_page(request: Request, story_id: str) -> Response:
     backend = _backend(request)
     found = backend.story(story_id)
     if found is None:
         return _render(request, "missing.html.j2", 404, what=f"story {story_id}")
     summary, articles = found
-    analysis = backend.analysis(story_id)
+    if summary.id != story_id:  # merged into another story: its id still leads there
+        return RedirectResponse(f"/stories/{summary.id}", status_code=301)
+    analysis = backend.analysis(summary.id, summary.story)
     if analysis is None:
         return _render(request, "pending.html.j2", summary=summary, articles=articles)
     by_id = {a.id: a for a in articles}
