@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -193,6 +194,36 @@ def test_too_many_files_or_articles_is_413(tmp_path):
 
 
 # --- stories and articles ----------------------------------------------------------------------
+
+
+def test_added_articles_go_into_their_stories_listed_and_searched(client, example_paths):
+    """The example (one interview) and three FNC-1 bodies about a meteorite in Managua (the
+    stories test's first story) in one request become two stories."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    from reuse_generate import load_stories
+
+    bodies, groups = load_stories()
+    meteorite = next(g for g in groups if g[0] == 0)
+    fnc1 = [
+        {"text": bodies[b], "id": f"fnc1-{b}"} for b in meteorite if 600 < len(bodies[b]) < 2000
+    ]
+    answer = client.post("/api/v1/articles", json={"articles": _records(example_paths) + fnc1[:3]})
+    assert answer.status_code == 201
+    story_of = {a["id"]: a["story_id"] for a in answer.json()["articles"]}
+    ids = list(story_of)
+    assert len(set(story_of.values())) == 2
+    assert len({story_of[i] for i in ids[:5]}) == 1 and len({story_of[i] for i in ids[5:]}) == 1
+    listed = client.get("/api/v1/stories").json()
+    assert listed["total"] == 2
+    assert {tuple(s["article_ids"]) for s in listed["stories"]} == {tuple(ids[:5]), tuple(ids[5:])}
+    first = client.get("/api/v1/stories?limit=1").json()
+    second = client.get("/api/v1/stories?limit=1&offset=1").json()
+    assert first["total"] == second["total"] == 2
+    assert first["stories"][0]["id"] != second["stories"][0]["id"]
+    (managua,) = client.get("/api/v1/stories?q=Managua").json()["stories"]
+    assert managua["article_ids"] == ids[5:] and managua["input_ids"][0].startswith("fnc1-")
+    home = client.get("/?q=Managua").text
+    assert f"/stories/{managua['id']}" in home and f"/stories/{story_of[ids[0]]}" not in home
 
 
 @pytest.mark.slow
