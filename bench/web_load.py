@@ -155,10 +155,13 @@ def main() -> None:
                     batch = [{"text": t} for t in seed[start : start + 50]]
                     answer = http.post("/api/v1/articles", json={"articles": batch})
                     answer.raise_for_status()
-                stories = http.get("/api/v1/stories").json()["stories"]
+                stories: list[dict] = []
+                while len(stories) < (total := http.get("/api/v1/stories?limit=1").json()["total"]):
+                    page = http.get(f"/api/v1/stories?limit=100&offset={len(stories)}").json()
+                    stories += page["stories"]
             ids = [i for s in stories for i in s["article_ids"]]
             print(
-                f"server: {url}, {len(ids)} articles stored; {args.clients} clients, "
+                f"server: {url}, {len(ids)} articles in {total} stories; {args.clients} clients, "
                 f"{args.seconds:g} s per phase, {args.writes:.0%} writes in the mixed phase\n"
             )
 

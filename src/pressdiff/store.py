@@ -65,6 +65,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -321,6 +322,10 @@ class Store:
     def stories(self) -> list[Story]:
         """Every current story (merged ones folded into their survivor), oldest first;
         each with its articles in the order they joined."""
+        with self._snapshot():
+            return self._stories()
+
+    def _stories(self) -> list[Story]:
         aliases = dict(self._db.execute("SELECT old_id, story_id FROM story_aliases"))
         members: dict[str, list[ArticleMeta]] = {}
         titles: dict[str, str | None] = {}
@@ -339,6 +344,10 @@ class Store:
 
     def story(self, story_id: str) -> Story | None:
         """One story by its id or by the id of a story merged into it; None if unknown."""
+        with self._snapshot():
+            return self._story(story_id)
+
+    def _story(self, story_id: str) -> Story | None:
         current = self.resolve(story_id)
         if current is None:
             return None
@@ -354,6 +363,17 @@ class Store:
         metas = [ArticleMeta(*row) for row in cursor]
         (title,) = self._db.execute("SELECT title FROM stories WHERE id = ?", (current,)).fetchone()
         return describe(current, title, metas)
+
+    @contextmanager
+    def _snapshot(self) -> Iterator[None]:
+        """One read transaction, so that the several SELECTs of a listing see the same
+        committed state: a story assigned by another connection between two of them
+        would otherwise have members but no row (WAL readers never block the writer)."""
+        self._db.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self._db.execute("COMMIT")
 
     def add_rejection(self, rejection: Rejection) -> bool:
         """Record a rejected input; False when the same source and reason are already there."""
