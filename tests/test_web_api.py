@@ -259,12 +259,20 @@ def test_story_report_has_the_analyze_json_schema(analysed):
     assert {"altered_quote", "contradiction"} <= kinds, kinds
 
 
-def test_story_not_analysed_yet_is_202_and_unknown_is_404(client):
+def test_story_not_analysed_yet_is_202_and_unknown_is_404(client, tmp_path):
     added = client.post("/api/v1/articles", json={"articles": [{"text": "A short note."}]})
     story_id = added.json()["articles"][0]["story_id"]
     answer = client.get(f"/api/v1/stories/{story_id}")
     assert answer.status_code == 202
     assert answer.json()["state"] == "queued" and answer.headers["retry-after"]
+    # A story asked for with nothing queued (a restart forgets analyses) is queued again.
+    db = tmp_path / "web.db"
+    ((queued, at),) = jobs.pending(db)
+    jobs.finish(db, queued, at)
+    assert client.get(f"/api/v1/stories/{story_id}").status_code == 202
+    assert [s for s, _ in jobs.pending(db)] == [story_id]
+    client.get(f"/stories/{story_id}")
+    assert [s for s, _ in jobs.pending(db)] == [story_id]
     assert client.get("/api/v1/stories/story-000000000000").status_code == 404
 
 

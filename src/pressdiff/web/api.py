@@ -229,8 +229,10 @@ def get_story(request: Request, story_id: str) -> JSONResponse:
     report = backend.report(story_id)
     if report is not None:
         return JSONResponse(report_payload(report))
-    if backend.story(story_id) is None:
+    found = backend.story(story_id)
+    if found is None:
         raise HTTPException(404, f"no story {story_id}")
+    backend.request_analysis(found[0].id)
     p = backend.progress(story_id)
     body = {"id": story_id, "state": p.state, "stage": p.stage, "done": p.done, "total": p.total}
     return JSONResponse(body, status_code=202, headers={"retry-after": "2"})

@@ -251,6 +251,13 @@ class Backend:
             return None
         return result
 
+    def request_analysis(self, story_id: str) -> None:
+        """Queue a story someone asked for that has no current analysis (after a restart,
+        analyses are not kept); one already queued or running keeps its place."""
+        if story_id not in {queued for queued, _ in jobs.pending(self.db)}:
+            jobs.enqueue(self.db, [story_id])
+            self._wake.set()
+
     def progress(self, story_id: str) -> Progress:
         if self.analysis(story_id) is not None:
             return Progress("done", "done", 1, 1)

@@ -99,6 +99,7 @@ def story_page(request: Request, story_id: str) -> Response:
         return RedirectResponse(f"/stories/{summary.id}", status_code=301)
     analysis = backend.analysis(summary.id, summary.story)
     if analysis is None:
+        backend.request_analysis(summary.id)
         return _render(request, "pending.html.j2", summary=summary, articles=articles)
     by_id = {a.id: a for a in articles}
     view = story_view(0, analysis, by_id)
