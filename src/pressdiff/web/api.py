@@ -163,7 +163,7 @@ def _records(body: bytes, limits: Limits) -> list[Any]:
                             "files": {
                                 "type": "array",
                                 "items": {"type": "string", "format": "binary"},
-                                "description": "Text, HTML, JSON Lines or WARC files.",
+                                "description": "Files that pressdiff ingest reads.",
                             }
                         },
                     }

@@ -65,8 +65,8 @@ def read_records(records: list[Any], source: str) -> Iterator[Item]:
 
 
 def read_upload(filename: str, data: bytes) -> Iterator[Item]:
-    """One uploaded file, read by its suffix like a file on disk (text, HTML, JSON Lines,
-    WARC where ingest reads it); the outlet falls back to the file's name."""
+    """One uploaded file, read by its suffix like a file on disk (the suffixes
+    ingest knows); the outlet falls back to the file's name."""
     name = _safe_name(filename, "upload.txt")
     suffix = Path(name).suffix.lower()
     if suffix not in SUFFIX_KINDS:

@@ -20,6 +20,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
+from pressdiff.ingest import SUFFIX_KINDS
 from pressdiff.report.html import story_view
 from pressdiff.report.views import kind_label
 from pressdiff.web.backend import Added, Backend
@@ -145,7 +146,10 @@ async def delete_article(request: Request, article_id: str) -> RedirectResponse:
 
 @router.get("/add", response_class=HTMLResponse)
 def add_form(request: Request) -> HTMLResponse:
-    return _render(request, "add.html.j2", limits=request.app.state.settings.limits)
+    readable = sorted(suffix for suffix in SUFFIX_KINDS if suffix)
+    return _render(
+        request, "add.html.j2", limits=request.app.state.settings.limits, readable=readable
+    )
 
 
 @router.post("/add")
