@@ -429,6 +429,19 @@ def test_home_story_and_article_pages(analysed):
     assert client.get("/articles/nope").status_code == 404
 
 
+@pytest.mark.slow
+def test_a_story_of_one_article_shows_its_text_and_debris(client, example_paths):
+    """Alone in its story an article is annotated but not compared: the page still shows it."""
+    added = client.post("/api/v1/articles", json={"articles": _records(example_paths[1:2])})
+    story_id = added.json()["articles"][0]["story_id"]
+    assert client.app.state.backend.analyse(story_id)
+    report = client.get(f"/api/v1/stories/{story_id}").json()
+    jsonschema.validate(report, report_schema())
+    page = client.get(f"/stories/{story_id}").text
+    assert "No findings in this story." in page and "Removed debris (2)" in page
+    _runs_only_own_scripts(page)
+
+
 def test_docs_page_lists_every_endpoint(client):
     page = client.get("/docs").text
     for method, path in [

@@ -1,6 +1,6 @@
 // pressdiff web: follow the analysis of the stories listed in a ".progress" list.
 // Polls the URL in the list's data-progress (same origin) and only sets text and attributes,
-// never HTML. With data-reload, the page reloads once everything has finished (a story page
+// never HTML. With data-reload, the page reloads once every analysis is done (a story page
 // waiting for its analysis).
 (() => {
   "use strict";
@@ -33,7 +33,9 @@
         status.stories.forEach(show);
         if (status.finished) {
           list.dataset.finished = "1";
-          if (list.dataset.reload) window.location.reload();
+          // Reload to show the analysis, not after a failure (the reason stays on screen).
+          const done = status.stories.every((row) => row.state === "done");
+          if (list.dataset.reload && done) window.location.reload();
           return;
         }
       }
