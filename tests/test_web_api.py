@@ -227,6 +227,19 @@ def test_added_articles_go_into_their_stories_listed_and_searched(client, exampl
 
 
 @pytest.mark.slow
+def test_articles_stored_without_a_story_get_one_when_the_server_starts(tmp_path, example_paths):
+    from pressdiff.pipeline import load
+
+    articles, _ = load([str(p) for p in example_paths])
+    with Store(tmp_path / "web.db") as store:
+        store.add(articles)  # stored, as an interrupted ingest leaves them: in no story
+        assert store.stories() == []
+    with _client(tmp_path / "web.db") as client:
+        (story,) = client.get("/api/v1/stories").json()["stories"]
+    assert story["article_ids"] == [a.id for a in articles]
+
+
+@pytest.mark.slow
 def test_stories_list_pages_and_search(analysed):
     client, story_id, articles = analysed
     listed = client.get("/api/v1/stories").json()

@@ -87,7 +87,10 @@ class Backend:
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._worker: threading.Thread | None = None
-        Store(db).close()  # create or check the schema now, not on the first request
+        # Open now, not on the first request: the schema is created or checked, and articles
+        # in no story yet (a database from before stories, an interrupted ingest) get one.
+        with Store(db) as store:
+            StoryAssigner(store).assign_pending()
 
     def start(self) -> None:
         """Start the analysis worker; it first takes what a previous run left queued."""
