@@ -138,6 +138,27 @@ def _best(
     return max(results, key=lambda vs: (vs[1]["pair_f1"] + vs[1]["b3_f1"], -vs[0]))
 
 
+def tune_grid(texts: dict[int, str], gold: Labels, config: stories.StoryConfig) -> None:
+    """Print the tune half's scores over a grid of settings (id order), best last."""
+    started = time.perf_counter()
+    table = []
+    for ngram in (1, 2):
+        for names in (0.0, 1.0):
+            made = replace(config, ngram=ngram, name_weight=names)
+            feats = compute_features(texts, made)
+            order = sorted(texts)
+            for join in (0.15, 0.2, 0.25):
+                for merge in (0.15, 0.2, 0.25):
+                    cfg = replace(made, join=join, merge=merge)
+                    s = scores(gold, pressdiff_labels(feats, order, cfg))
+                    table.append((s["pair_f1"] + s["b3_f1"], cfg))
+                    label = f"ngram {ngram} names {names} join {join} merge {merge}"
+                    print(_row(label, s), flush=True)
+    best = max(table, key=lambda t: t[0])[1]
+    took = time.perf_counter() - started
+    print(f"best on the tune half ({took:.0f} s): {best}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seed", type=int, default=13, help="seed of the tune/report split")
@@ -162,19 +183,7 @@ def main() -> None:
 
     config = stories.DEFAULT
     if args.tune:
-        started = time.perf_counter()
-        feats = compute_features(texts["tune"], config)
-        order = sorted(texts["tune"])
-        table = []
-        for join in [0.04, 0.06, 0.08, 0.1, 0.12, 0.15, 0.2]:
-            for merge in [0.04, 0.06, 0.08, 0.1, 0.15, 1.1]:
-                cfg = replace(config, join=join, merge=merge)
-                s = scores(gold["tune"], pressdiff_labels(feats, order, cfg))
-                table.append((s["pair_f1"] + s["b3_f1"], join, merge, s))
-                print(_row(f"join {join} merge {merge}", s), flush=True)
-        _, join, merge, _ = max(table, key=lambda t: (t[0], -t[1], -t[2]))
-        took = time.perf_counter() - started
-        print(f"best on the tune half: join {join} merge {merge} ({took:.0f} s)")
+        tune_grid(texts["tune"], gold["tune"], config)
         return
 
     print()

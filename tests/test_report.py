@@ -57,7 +57,7 @@ def report(example_paths: list[Path], tmp_path_factory: pytest.TempPathFactory) 
     (folder / "empty.txt").write_bytes(b"")
     paths = [str(p) for p in example_paths] + [str(p) for p in sorted(folder.iterdir())]
     articles, rejected = pipeline.load(paths)
-    return pipeline.analyse(articles, rejected)
+    return pipeline.analyse(articles, rejected, one_story=True)
 
 
 def test_hostile_inputs_reach_the_report(report: pipeline.Report) -> None:

@@ -11,13 +11,16 @@ import sqlite3
 import sys
 from pathlib import Path
 
+import jsonschema
 import pytest
 from typer.testing import CliRunner
 
+from pressdiff import pipeline
 from pressdiff.cli import app
 from pressdiff.model import Article
+from pressdiff.report import render_html, render_json, report_schema
 from pressdiff.store import SCHEMA_VERSION, Store
-from pressdiff.stories import Features, StoryAssigner, StoryConfig, features
+from pressdiff.stories import Features, StoryAssigner, StoryConfig, StoryIndex, features
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
@@ -75,12 +78,18 @@ def _stories_json(db: Path) -> list[dict]:
     return json.loads(result.stdout)
 
 
+@pytest.fixture(scope="module")
+def day(fnc1, tmp_path_factory) -> tuple[Path, pipeline.Report]:
+    """The stories' bodies interleaved in one JSON Lines file, and `analyze`'s report of it."""
+    feed = _jsonl(tmp_path_factory.mktemp("day") / "day.jsonl", _interleaved(fnc1))
+    articles, rejected = pipeline.load([str(feed)])
+    return feed, pipeline.analyse(articles, rejected)
+
+
 @pytest.mark.slow
-def test_one_analyze_finds_each_story_and_leaves_the_lone_article_unanalysed(fnc1, tmp_path):
-    feed = _jsonl(tmp_path / "day.jsonl", _interleaved(fnc1))
-    result = runner.invoke(app, ["analyze", str(feed), "--format", "json"])
-    assert result.exit_code == 0, result.output
-    report = json.loads(result.stdout)
+def test_one_analyze_finds_each_story_and_leaves_the_lone_article_unanalysed(fnc1, day):
+    report = json.loads(render_json(day[1]))
+    jsonschema.validate(report, report_schema())
     assert report["schema_version"] == "2.0"
     assert _partition([s["input_ids"] for s in report["stories"]]) == _gold(fnc1)
     inputs = {a["id"]: a["input_id"] for a in report["articles"]}
@@ -95,14 +104,29 @@ def test_one_analyze_finds_each_story_and_leaves_the_lone_article_unanalysed(fnc
     for story in report["stories"]:
         members = set(story["article_ids"])
         for finding in story["findings"]:
-            assert {
-                finding["article_id"],
-                *(e["article_id"] for e in finding["evidence"]),
-            } <= members
+            cited = {finding["article_id"], *(e["article_id"] for e in finding["evidence"])}
+            assert cited <= members
 
-    one = runner.invoke(app, ["analyze", str(feed), "--one-story", "--format", "json"])
-    assert one.exit_code == 0, one.output
-    assert len(json.loads(one.stdout)["stories"]) == 1
+
+@pytest.mark.slow
+def test_html_opens_on_an_index_of_the_stories(day):
+    report = day[1]
+    page = render_html(report)
+    assert '<body class="many">' in page and 'id="index"' in page
+    index = page[page.index('id="index"') : page.index("</section>", page.index('id="index"'))]
+    for story in report.stories:
+        assert f'href="#{story.story.id}"' in index
+        assert f'<section class="story" id="{story.story.id}">' in page
+    assert index.count("<tr>") == len(report.stories) + 1  # the header and one row a story
+    assert "one article, not compared" in index
+
+
+def test_one_story_keeps_unrelated_articles_together(fnc1, tmp_path):
+    feed = _jsonl(tmp_path / "two.jsonl", [fnc1["0"][0], fnc1[str(LONE)][0]])
+    result = runner.invoke(app, ["analyze", str(feed), "--one-story", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    (story,) = json.loads(result.stdout)["stories"]
+    assert story["input_ids"] == ["fnc1-0", fnc1[str(LONE)][0][0]]
 
 
 def test_two_ingests_give_the_stories_of_one_with_the_same_ids(fnc1, tmp_path):
@@ -249,8 +273,9 @@ def test_a_merged_story_id_still_resolves(tmp_path, fnc1):
     """Two bodies of one story that start apart, then their concatenation, close to both:
     the two stories merge into the older, and the younger id still resolves to it."""
     (_, a), (_, b), _ = fnc1["5"]
-    # a and b score 0.50 (average-link cosine), their concatenation 0.87 and 0.82 with each.
-    strict = StoryConfig(join=0.7, merge=0.3)
+    # a and b score 0.50 (average-link cosine), their concatenation 0.87 and 0.82 with each:
+    # b starts its own story, ab joins a's, and {a, ab} with {b} averages 0.66.
+    strict = StoryConfig(join=0.7, merge=0.6)
     articles = [_article(name, text) for name, text in (("a", a), ("b", b), ("ab", a + "\n\n" + b))]
     with Store(tmp_path / "news.db") as store:
         store.add(articles)
@@ -277,3 +302,25 @@ def test_features_round_trip_through_bytes(fnc1):
     assert back.terms.tolist() == made.terms.tolist()
     assert back.weights.tolist() == made.weights.tolist()
     assert back.minhash.tolist() == made.minhash.tolist() and len(made.minhash) == 64
+
+
+@pytest.mark.parametrize(
+    ("second_date", "together"),
+    [
+        ("2015-01-11T09:00:00Z", True),  # the next day
+        (None, True),  # no date: judged by its words alone
+        ("2015-03-20T09:00:00Z", False),  # two months on: a new story unless near-identical
+    ],
+)
+def test_time_apart_raises_the_bar(fnc1, second_date, together):
+    """Two bodies of one story score 0.50 (see above): over the join bar the next day,
+    under it two months later."""
+    (_, a), (_, b), _ = fnc1["5"]
+    index = StoryIndex()
+    first = index.add("a", features(_dated("a", a, "2015-01-10T09:00:00Z")))
+    second = index.add("b", features(_dated("b", b, second_date)))
+    assert (first.story_id == second.story_id) is together
+
+
+def _dated(name: str, text: str, published: str | None) -> Article:
+    return Article(id=name, source=name, outlet=name, text=text, original=text, published=published)

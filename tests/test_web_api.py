@@ -9,6 +9,7 @@ background worker off, so nothing analyses behind their back.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import sys
@@ -167,6 +168,32 @@ def test_upload_files_reads_each_format(client, example_paths):
     ]
     assert body["rejected"][0]["reason"].startswith("invalid JSON")
     assert body["rejected"][2]["reason"].startswith("unsupported file type .jpg")
+
+
+@pytest.mark.parametrize("gzipped", [True, False], ids=["warc.gz", "warc"])
+def test_upload_warc_reads_html_responses_only(client, example_paths, gzipped):
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    paragraphs = "".join(f"<p>{line}</p>" for line in example_paths[3].read_text().splitlines())
+    page = f"<html><head><title>Interview</title></head><body><article>{paragraphs}</article>"
+    buffer = io.BytesIO()
+    writer = WARCWriter(buffer, gzip=gzipped)
+    for kind, content_type, body in [
+        ("response", "text/html; charset=utf-8", page.encode()),
+        ("response", "image/png", b"\x89PNG\r\n"),
+    ]:
+        headers = StatusAndHeaders("200 OK", [("Content-Type", content_type)], protocol="HTTP/1.1")
+        record = writer.create_warc_record(
+            "https://news.example/interview", kind, payload=io.BytesIO(body), http_headers=headers
+        )
+        writer.write_record(record)
+    name = "crawl.warc.gz" if gzipped else "crawl.warc"
+    answer = client.post("/api/v1/articles", files=[("files", (name, buffer.getvalue()))])
+    assert answer.status_code == 201, answer.text
+    (stored,) = answer.json()["articles"]
+    assert stored["source"].startswith(f"upload:{name}") and stored["title"] == "Interview"
+    assert "Baldwin" in client.get(f"/api/v1/articles/{stored['id']}").json()["text"]
 
 
 def test_oversize_upload_is_413_and_stores_nothing(tmp_path, example_paths):

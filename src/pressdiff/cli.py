@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -25,6 +27,7 @@ from pressdiff.report import (
     render_stories,
     render_terminal,
 )
+from pressdiff.report.terminal import rejection_line
 from pressdiff.store import Store, StoreError
 from pressdiff.stories import StoryAssigner
 
@@ -65,17 +68,18 @@ def _progress() -> Progress:
 
 def _report_rejections(rejected: list[Rejection]) -> None:
     for item in rejected:
-        stderr.print(
-            f"rejected: {item.source}: {item.reason}", markup=False, highlight=False, soft_wrap=True
-        )
+        stderr.print(rejection_line(item), markup=False, highlight=False, soft_wrap=True)
 
 
-def _open_store(db: Path) -> Store:
-    """Open the database, or exit with the reason (not a traceback) when it can't be used."""
+@contextmanager
+def _open_store(db: Path) -> Iterator[Store]:
+    """The open database; exit 2 with the reason (not a traceback) when it can't be used,
+    on opening or on a later write (a read-only file, a full disk)."""
     try:
-        return Store(db)
+        with Store(db) as store:
+            yield store
     except StoreError as error:
-        stderr.print(f"{db}: {error}", markup=False, highlight=False, soft_wrap=True)
+        stderr.print(str(error), markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2) from error
 
 
@@ -150,7 +154,8 @@ def analyze(
 @app.command()
 def ingest(paths: Paths, db: Annotated[Path, typer.Option("--db", help="SQLite file.")]) -> None:
     """Add articles to a database, each put into its story; re-running adds nothing twice."""
-    added = total = 0
+    added = total = repeats = 0
+    seen: set[str] = set()
     rejected: list[Rejection] = []
     with _open_store(db) as store, _progress() as progress:
         task = progress.add_task("ingesting", total=None)
@@ -161,6 +166,8 @@ def ingest(paths: Paths, db: Annotated[Path, typer.Option("--db", help="SQLite f
                 rejected.append(rejection)
                 store.add_rejection(rejection)
             else:
+                repeats += article.id in seen
+                seen.add(article.id)
                 if store.add([article]):
                     added += 1
                     assigner.assign(article)
@@ -169,8 +176,11 @@ def ingest(paths: Paths, db: Annotated[Path, typer.Option("--db", help="SQLite f
         stored, stories = len(store), len(assigner.index)
     _report_rejections(rejected)
     stderr.print(
-        f"{added} new of {total} read, {len(rejected)} rejected; "
-        f"{stored} articles in {stories} stories in {db}"
+        f"{added} new of {total} read ({repeats} with the same text as an earlier input, "
+        f"{total - added - repeats} already stored), {len(rejected)} rejected; "
+        f"{stored} articles in {stories} stories in {db}",
+        markup=False,
+        highlight=False,
     )
     if total == 0:
         raise typer.Exit(1)

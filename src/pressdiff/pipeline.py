@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from pressdiff import annotate as annotation
 from pressdiff import claims, consensus, quotes, reuse, stories
 from pressdiff.annotate import annotate
 from pressdiff.clean import clean
@@ -193,4 +194,33 @@ def analyse_stored(
     else:
         groups = store.stories()
     articles = store.articles(a for story in groups for a in story.article_ids)
-    return analyse_stories(groups, articles, store.rejections(), progress)
+    restore_annotations(store, articles)
+    report = analyse_stories(groups, articles, store.rejections(), progress)
+    keep_annotations(store, articles)
+    return report
+
+
+def restore_annotations(store: Store, articles: Iterable[Article]) -> int:
+    """Give the articles the annotations the store kept for them; return how many had some.
+
+    An article restored here is neither parsed nor has its kept pieces
+    encoded again by :func:`analyse_story`.
+    """
+    version = annotation.annotation_version()
+    restored = 0
+    for article in articles:
+        doc, vectors = store.annotations(article.id, version)
+        if doc:
+            annotation.restore(article, doc, vectors)
+            restored += 1
+    return restored
+
+
+def keep_annotations(store: Store, articles: Iterable[Article]) -> int:
+    """Store what annotation and the analyses computed for the articles; return new vectors."""
+    version = annotation.annotation_version()
+    return sum(
+        store.add_annotations(a.id, version, annotation.to_bytes(a), a.vectors)
+        for a in articles
+        if a.doc is not None
+    )

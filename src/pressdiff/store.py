@@ -51,8 +51,26 @@ an article and assigning it leaves it pending the same way.
 
 Articles are keyed by content hash, so adding the same text twice (from the
 same file read again, or from two outlets printing identical copy) stores it
-once; the first source wins.  Annotations (sentences, entities, tokens) are
-not stored: they are recomputed from ``text`` by :mod:`pressdiff.annotate`.
+once; the first source wins.
+
+What annotation computed for an article (:mod:`pressdiff.annotate`: the
+parse, and the MiniLM vectors of its pieces) is kept so that no article is
+parsed or encoded twice; the table is created on open when missing, so a
+database of any schema version gets it::
+
+    annotations(
+        article_id TEXT NOT NULL,    -- Article.id
+        version    TEXT NOT NULL,    -- annotate.annotation_version(): models and format
+        part       INTEGER NOT NULL, -- 0, 1, ...: later parts add vectors an analysis asked for
+        doc        BLOB,             -- part 0 only: spaCy DocBin bytes of the parse
+        texts      TEXT NOT NULL,    -- JSON list of the encoded pieces of the text
+        vectors    BLOB NOT NULL,    -- float32 little-endian, one 384-wide row per text
+        added_at   TEXT NOT NULL,
+        PRIMARY KEY (article_id, version, part)
+    )
+
+Sentences, entities and tokens are not stored separately: they are offsets
+read off the parse.
 
 Durability: each article is committed in its own transaction, so killing a
 long ``pressdiff ingest`` loses at most the article being written.  WAL with
@@ -64,11 +82,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import stat
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
+
+import numpy as np
 
 from pressdiff.model import Article, Rejection, Removed, Story
 from pressdiff.stories import ArticleMeta, describe
@@ -120,11 +141,25 @@ _MIGRATIONS[2] = (
     )""",
 )
 
+_ANNOTATIONS = """CREATE TABLE IF NOT EXISTS annotations (
+    article_id TEXT NOT NULL,
+    version    TEXT NOT NULL,
+    part       INTEGER NOT NULL,
+    doc        BLOB,
+    texts      TEXT NOT NULL,
+    vectors    BLOB NOT NULL,
+    added_at   TEXT NOT NULL,
+    PRIMARY KEY (article_id, version, part)
+)"""
+_VECTOR = np.dtype("<f4")
+_WIDTH = 384
+
 _COLUMNS = "id, source, outlet, title, url, published, input_id, text, original, removed"
 
 
 class StoreError(Exception):
-    """The database cannot be used: not an SQLite file, or from a newer pressdiff."""
+    """The database cannot be used: not an SQLite file, from a newer pressdiff, a folder,
+    unreadable, or (when adding) not writable.  The message starts with the path."""
 
 
 class Store:
@@ -132,11 +167,13 @@ class Store:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        if not self.path.parent.is_dir():
-            raise StoreError(f"{self.path}: the folder {self.path.parent} does not exist")
-        # Autocommit mode: every statement outside an explicit BEGIN is its own
-        # transaction, which is exactly the per-article commit we want.
-        self._db = sqlite3.connect(self.path, isolation_level=None)
+        self._check_path()
+        try:
+            # Autocommit mode: every statement outside an explicit BEGIN is its own
+            # transaction, which is exactly the per-article commit we want.
+            self._db = sqlite3.connect(self.path, isolation_level=None)
+        except sqlite3.Error as e:
+            raise StoreError(f"{self.path}: cannot open the database ({e})") from None
         try:
             self._db.execute("PRAGMA busy_timeout = 5000")
             mode = self._db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
@@ -144,12 +181,43 @@ class Store:
                 raise StoreError(f"{self.path}: could not switch to WAL mode (got {mode!r})")
             self._db.execute("PRAGMA synchronous = NORMAL")
             self._create_or_check_schema()
+            self._db.execute(_ANNOTATIONS)
+        except sqlite3.OperationalError as e:
+            self._db.close()
+            raise StoreError(f"{self.path}: cannot open the database ({e})") from None
         except sqlite3.DatabaseError as e:
             self._db.close()
             raise StoreError(f"{self.path}: cannot open as a pressdiff database ({e})") from None
         except StoreError:
             self._db.close()
             raise
+
+    def _check_path(self) -> None:
+        """Say what is wrong with a path SQLite cannot use, before SQLite's vaguer errors."""
+        try:
+            mode = self.path.stat().st_mode
+            if stat.S_ISREG(mode):
+                self.path.open("rb").close()  # SQLite would only say "unable to open"
+        except FileNotFoundError:
+            if not self.path.parent.is_dir():
+                raise StoreError(
+                    f"{self.path}: the folder {self.path.parent} does not exist"
+                ) from None
+            return  # a new database
+        except OSError as e:
+            raise StoreError(f"{self.path}: cannot open the database ({e.strerror})") from None
+        if stat.S_ISDIR(mode):
+            raise StoreError(f"{self.path}: is a folder, not a database file")
+        if not stat.S_ISREG(mode):
+            raise StoreError(f"{self.path}: not a regular file")
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Turn a failed write (a read-only file or folder, a full disk) into a StoreError."""
+        try:
+            yield
+        except sqlite3.OperationalError as e:
+            raise StoreError(f"{self.path}: cannot write to the database ({e})") from None
 
     def _create_or_check_schema(self) -> None:
         # BEGIN IMMEDIATE takes the write lock first, so two processes opening
@@ -189,11 +257,12 @@ class Store:
                 *(a.id, a.source, a.outlet, a.title, a.url, a.published, a.input_id),
                 *(a.text, a.original),
             )
-            cursor = self._db.execute(
-                f"INSERT OR IGNORE INTO articles ({_COLUMNS}, added_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (*row, removed, _now()),
-            )
+            with self._writing():
+                cursor = self._db.execute(
+                    f"INSERT OR IGNORE INTO articles ({_COLUMNS}, added_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (*row, removed, _now()),
+                )
             added += cursor.rowcount
         return added
 
@@ -228,12 +297,13 @@ class Store:
         }
 
     def delete(self, article_id: str) -> bool:
-        """Remove an article and its place in its story, at a user's request; False when no
-        such article is stored.  The next :class:`~pressdiff.stories.StoryAssigner` built
-        over the store no longer knows it."""
+        """Remove an article, its place in its story and its kept annotations, at a user's
+        request; False when no such article is stored.  The next
+        :class:`~pressdiff.stories.StoryAssigner` built over the store no longer knows it."""
         self._db.execute("BEGIN IMMEDIATE")
         try:
             self._db.execute("DELETE FROM story_articles WHERE article_id = ?", (article_id,))
+            self._db.execute("DELETE FROM annotations WHERE article_id = ?", (article_id,))
             deleted = self._db.execute("DELETE FROM articles WHERE id = ?", (article_id,)).rowcount
             self._db.execute("COMMIT")
         except BaseException:
@@ -375,12 +445,60 @@ class Store:
         finally:
             self._db.execute("COMMIT")
 
+    def add_annotations(
+        self, article_id: str, version: str, doc: bytes, vectors: dict[str, np.ndarray]
+    ) -> int:
+        """Keep an article's parse and the vectors not kept yet; return how many vectors were new.
+
+        Rows are only ever added: vectors an analysis encoded after the first
+        save go into the next ``part``, in one transaction per call.
+        """
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            rows = self._db.execute(
+                "SELECT part, texts FROM annotations WHERE article_id = ? AND version = ?",
+                (article_id, version),
+            ).fetchall()
+            kept = {text for _, texts in rows for text in json.loads(texts)}
+            new = [t for t in vectors if t not in kept]
+            if new or not rows:
+                matrix = np.stack([vectors[t] for t in new]) if new else np.zeros((0, _WIDTH))
+                self._db.execute(
+                    "INSERT INTO annotations VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        *(article_id, version, len(rows), None if rows else doc),
+                        json.dumps(new, ensure_ascii=False),
+                        matrix.astype(_VECTOR).tobytes(),
+                        _now(),
+                    ),
+                )
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        return len(new)
+
+    def annotations(self, article_id: str, version: str) -> tuple[bytes, dict[str, np.ndarray]]:
+        """The kept parse and vectors of an article, or (b"", {}) when none of this version."""
+        doc, vectors = b"", {}
+        rows = self._db.execute(
+            "SELECT doc, texts, vectors FROM annotations "
+            "WHERE article_id = ? AND version = ? ORDER BY part",
+            (article_id, version),
+        )
+        for part_doc, texts, blob in rows:
+            doc = part_doc if part_doc is not None else doc
+            matrix = np.frombuffer(blob, dtype=_VECTOR).reshape(-1, _WIDTH)
+            vectors.update(zip(json.loads(texts), matrix.astype(np.float32), strict=True))
+        return doc, vectors
+
     def add_rejection(self, rejection: Rejection) -> bool:
         """Record a rejected input; False when the same source and reason are already there."""
-        cursor = self._db.execute(
-            "INSERT OR IGNORE INTO rejections (source, reason, added_at) VALUES (?, ?, ?)",
-            (rejection.source, rejection.reason, _now()),
-        )
+        with self._writing():
+            cursor = self._db.execute(
+                "INSERT OR IGNORE INTO rejections (source, reason, added_at) VALUES (?, ?, ?)",
+                (rejection.source, rejection.reason, _now()),
+            )
         return cursor.rowcount == 1
 
     def rejections(self) -> list[Rejection]:

@@ -27,6 +27,7 @@ from pressdiff.report.views import (
     cited_elsewhere,
     kind_label,
     segments,
+    story_dates,
     word_count,
 )
 from pressdiff.reuse.edges import QUOTED_PASSAGE
@@ -133,6 +134,10 @@ class StoryView:
     kind_counts: list[tuple[str, str, int]]
     pairs: list[PairView] = field(default_factory=list)
     pair_of_edge: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def dates(self) -> str:
+        return story_dates(self.analysis.story)
 
 
 def _safe_link(url: str | None) -> str | None:

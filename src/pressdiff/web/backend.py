@@ -291,7 +291,12 @@ class Backend:
                 self._progress[sid] = Progress("running", stage, done, total)
 
         step("starting", 0, 1)
+        store = self.store()
+        # Annotate once: what an earlier analysis (or `analyze --db`) parsed and encoded is
+        # restored, and what this one computes is kept for the next.
+        pipeline.restore_annotations(store, articles)
         result = pipeline.analyse_story(articles, progress=step, story=summary.story)
+        pipeline.keep_annotations(store, articles)
         with self._lock:
             for a in articles:
                 self._entities[a.id] = a.entities

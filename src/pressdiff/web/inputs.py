@@ -68,11 +68,12 @@ def read_upload(filename: str, data: bytes) -> Iterator[Item]:
     """One uploaded file, read by its suffix like a file on disk (the suffixes
     ingest knows); the outlet falls back to the file's name."""
     name = _safe_name(filename, "upload.txt")
-    suffix = Path(name).suffix.lower()
-    if suffix not in SUFFIX_KINDS:
-        # On disk ingest sniffs an unknown suffix; an upload of a picture or an
-        # archive it cannot read would then be stored as text.
-        known = ", ".join(sorted(k for k in SUFFIX_KINDS if k))
+    lowered = name.lower()
+    if Path(lowered).suffix and not any(lowered.endswith(s) for s in SUFFIX_KINDS if s):
+        # On disk ingest sniffs a file without a known suffix; an uploaded picture
+        # or archive would then be stored as text.
+        known = ", ".join(sorted(s for s in SUFFIX_KINDS if s))
+        suffix = Path(lowered).suffix
         yield Rejection(f"upload:{name}", f"unsupported file type {suffix} (readable: {known})")
         return
     yield from _read_as(name, data, f"upload:{name}")
