@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from pressdiff import pipeline
+from pressdiff.limits import LIMITS, Limits
 from pressdiff.model import Rejection, to_jsonable
 from pressdiff.report import (
     render_html,
@@ -51,6 +52,21 @@ Paths = Annotated[
     typer.Argument(help="Files, folders, '-' for stdin, or http(s):// URLs.", show_default=False),
 ]
 DbOption = Annotated[Path | None, typer.Option("--db", help="SQLite database file.")]
+LimitOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--limit",
+        metavar="NAME=VALUE",
+        help="Change a limit for this run, e.g. tokens_per_article=300000 (see the README).",
+    ),
+]
+
+
+def _limits(settings: list[str] | None) -> Limits:
+    try:
+        return LIMITS.with_settings(settings or [])
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--limit") from error
 
 
 def _progress() -> Progress:
@@ -96,6 +112,7 @@ def analyze(
     ] = False,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.terminal,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write here, not stdout.")] = None,
+    limit: LimitOption = None,
 ) -> None:
     """Group articles into stories and analyse each: reuse, quotes, claims and consensus.
 
@@ -107,6 +124,7 @@ def analyze(
         raise typer.BadParameter("give PATH arguments, --db FILE, or both")
     if story and (paths or db is None or one_story):
         raise typer.BadParameter("--story needs --db and no PATH arguments or --one-story")
+    limits = _limits(limit)
     with _progress() as progress:
         task = progress.add_task("reading inputs", total=None)
 
@@ -123,12 +141,14 @@ def analyze(
                     )
                     raise typer.Exit(2) from error
         else:
-            articles, rejected = pipeline.load(paths or [])
+            articles, rejected = pipeline.load(paths or [], limits)
             if db is not None:
                 known = {a.id for a in articles}
                 with _open_store(db) as store:
                     articles += [a for a in store.articles() if a.id not in known]
-            report = pipeline.analyse(articles, rejected, progress=step, one_story=one_story)
+            report = pipeline.analyse(
+                articles, rejected, progress=step, one_story=one_story, limits=limits
+            )
         _report_rejections(report.rejected)
         if not report.articles:
             stderr.print("nothing could be analysed: no input was readable")
@@ -152,8 +172,13 @@ def analyze(
 
 
 @app.command()
-def ingest(paths: Paths, db: Annotated[Path, typer.Option("--db", help="SQLite file.")]) -> None:
+def ingest(
+    paths: Paths,
+    db: Annotated[Path, typer.Option("--db", help="SQLite file.")],
+    limit: LimitOption = None,
+) -> None:
     """Add articles to a database, each put into its story; re-running adds nothing twice."""
+    limits = _limits(limit)
     added = total = repeats = 0
     seen: set[str] = set()
     rejected: list[Rejection] = []
@@ -161,7 +186,7 @@ def ingest(paths: Paths, db: Annotated[Path, typer.Option("--db", help="SQLite f
         task = progress.add_task("ingesting", total=None)
         assigner = StoryAssigner(store)
         assigner.assign_pending()
-        for article, rejection in pipeline.iter_clean(paths):
+        for article, rejection in pipeline.iter_clean(paths, limits):
             if rejection is not None:
                 rejected.append(rejection)
                 store.add_rejection(rejection)

@@ -13,9 +13,10 @@ from typing import Any
 
 from pressdiff import annotate as annotation
 from pressdiff import claims, consensus, quotes, reuse, stories
-from pressdiff.annotate import annotate
+from pressdiff.annotate import OverBudget, annotate
 from pressdiff.clean import clean
 from pressdiff.ingest import read_inputs
+from pressdiff.limits import LIMITS, Limits
 from pressdiff.model import Article, Finding, Rejection, Story
 from pressdiff.store import Store
 
@@ -53,36 +54,49 @@ class Report:
     schema_version: str = SCHEMA_VERSION
 
 
-def iter_clean(paths: Iterable[str]) -> Iterator[tuple[Article, None] | tuple[None, Rejection]]:
+def iter_clean(
+    paths: Iterable[str], limits: Limits = LIMITS
+) -> Iterator[tuple[Article, None] | tuple[None, Rejection]]:
     """Stream inputs as cleaned articles or rejections, one at a time.
 
     Streaming keeps ``pressdiff ingest`` flat in memory on large batches and
-    lets each article be committed as soon as it is read.
+    lets each article be committed as soon as it is read.  An article over
+    one of the per-article ``limits`` is rejected here, before any parsing.
     """
     for item in read_inputs(paths):
         if isinstance(item, Rejection):
             yield None, item
             continue
         article = clean(item)
+        problem = limits.article_problem(article)
         if not article.text.strip():
             yield None, Rejection(item.source, "no article text left after cleaning")
+        elif problem:
+            yield None, Rejection(item.source, problem)
         else:
             yield article, None
 
 
-def load(paths: Iterable[str]) -> tuple[list[Article], list[Rejection]]:
+def load(paths: Iterable[str], limits: Limits = LIMITS) -> tuple[list[Article], list[Rejection]]:
     """Read and clean every input; duplicates (same cleaned text) are kept once.
 
     Rejections never stop the batch: each bad input becomes one Rejection.
+    Articles beyond ``limits.articles_per_batch`` are rejected, not kept.
     """
     articles: list[Article] = []
     rejected: list[Rejection] = []
     seen: dict[str, str] = {}
-    for article, rejection in iter_clean(paths):
+    for article, rejection in iter_clean(paths, limits):
         if rejection is not None:
             rejected.append(rejection)
         elif article.id in seen:
             reason = f"same text as {seen[article.id]} (article {article.id})"
+            rejected.append(Rejection(article.source, reason))
+        elif len(articles) >= limits.articles_per_batch:
+            reason = (
+                f"over the batch limit of {limits.articles_per_batch:,} articles "
+                "(articles_per_batch)"
+            )
             rejected.append(Rejection(article.source, reason))
         else:
             seen[article.id] = article.source
@@ -91,7 +105,10 @@ def load(paths: Iterable[str]) -> tuple[list[Article], list[Rejection]]:
 
 
 def analyse_story(
-    articles: list[Article], progress: Progress | None = None, story: Story | None = None
+    articles: list[Article],
+    progress: Progress | None = None,
+    story: Story | None = None,
+    limits: Limits = LIMITS,
 ) -> StoryAnalysis:
     """Annotate the story's articles and run every analysis on them, in order.
 
@@ -107,7 +124,7 @@ def analyse_story(
     total = 5
     result = StoryAnalysis(story)
     say("annotating", 0, total)
-    annotate([a for a in articles if a.doc is None])
+    annotate([a for a in articles if a.doc is None], limits=limits)
     if len(articles) < 2:
         say("done", total, total)
         return result
@@ -136,21 +153,37 @@ def analyse_stories(
     articles: list[Article],
     rejected: list[Rejection],
     progress: Progress | None = None,
+    limits: Limits = LIMITS,
 ) -> Report:
-    """Analyse each story of ``groups`` (whose article ids name ``articles``)."""
+    """Analyse each story of ``groups`` (whose article ids name ``articles``).
+
+    An article whose parse runs past ``limits.seconds_per_article`` is moved
+    to the rejections and its story analysed without it (the others keep
+    their parses).
+    """
+    rejected = list(rejected)
     by_id = {a.id: a for a in articles}
     analyses = []
     for n, story in enumerate(groups):
         members = [by_id[a] for a in story.article_ids]
-        if len(groups) == 1:
-            analyses.append(analyse_story(members, progress, story))
-            continue
-        if progress:
+        if progress and len(groups) > 1:
             progress(f"story {n + 1} of {len(groups)}", n, len(groups))
-        analyses.append(analyse_story(members, None, story))
+        while True:
+            try:
+                say = progress if len(groups) == 1 else None
+                analyses.append(analyse_story(members, say, story, limits))
+                break
+            except OverBudget as over:
+                members = [a for a in members if a is not over.article]
+                del by_id[over.article.id]
+                rejected.append(Rejection(over.article.source, over.reason))
+                if not members:
+                    break
+                metas = [stories.ArticleMeta.of(a) for a in members]
+                story = stories.describe(story.id, story.title, metas)
     if progress and len(groups) > 1:
         progress("done", len(groups), len(groups))
-    shown = [by_id[a] for story in groups for a in story.article_ids]
+    shown = [by_id[a] for story in groups for a in story.article_ids if a in by_id]
     return Report(articles=shown, stories=analyses, rejected=rejected)
 
 
@@ -160,13 +193,14 @@ def analyse(
     progress: Progress | None = None,
     *,
     one_story: bool = False,
+    limits: Limits = LIMITS,
 ) -> Report:
     """Group the articles into stories (or take them as one, with ``one_story``) and
     analyse each story."""
     if not articles:
         return Report(articles=[], stories=[], rejected=rejected)
     groups = [stories.as_one(articles)] if one_story else stories.group(articles)
-    return analyse_stories(groups, articles, rejected, progress)
+    return analyse_stories(groups, articles, rejected, progress, limits)
 
 
 class UnknownStory(LookupError):
