@@ -118,3 +118,11 @@ def test_serve_refuses_other_addresses_without_token(tmp_path: Path, host: str) 
     assert result.exit_code == 2
     assert f"refusing to listen on {host} without --token" in result.output
     assert not (tmp_path / "x.db").exists()
+
+
+def test_serve_reports_an_unusable_database_in_words(tmp_path: Path) -> None:
+    bad = tmp_path / "notes.db"
+    bad.write_text("not a database at all, just some words in a file\n" * 100)
+    result = CliRunner().invoke(cli, ["serve", "--db", str(bad)])
+    assert result.exit_code == 2
+    assert "notes.db" in result.output and "Traceback" not in result.output

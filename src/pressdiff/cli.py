@@ -257,7 +257,8 @@ def serve(
             highlight=False,
         )
         raise typer.Exit(2)
-    _open_store(db).close()
+    with _open_store(db):
+        pass  # an unusable file is reported here, in words, before the server starts
     settings = Settings(
         db=db, token=token, allow_private_urls=allow_private_urls, loopback=is_loopback(host)
     )
