@@ -369,6 +369,9 @@ def test_token_is_needed_everywhere(tmp_path):
         assert c.post("/api/v1/articles", json={"articles": [{"text": "x"}]}).status_code == 401
         wrong = {"authorization": "Bearer nope"}
         assert c.get("/api/v1/stories", headers=wrong).status_code == 401
+        assert c.get("/api/v1/stories?token=s3crét").status_code == 401  # not a 500
+        latin = {"authorization": "Bearer s3cr\u00e9t".encode("latin-1")}
+        assert c.get("/api/v1/stories", headers=latin).status_code == 401
         right = {"authorization": "Bearer s3cret"}
         assert c.get("/api/v1/stories", headers=right).status_code == 200
         # Opening a page once with ?token= sets a cookie and drops the token from the address.

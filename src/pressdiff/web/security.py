@@ -72,6 +72,11 @@ class Limits:
     max_urls: int = 50
 
 
+def _same(given: str, secret: str) -> bool:
+    """Constant-time comparison that also takes non-ASCII input (which str comparison refuses)."""
+    return hmac.compare_digest(given.encode("utf-8"), secret.encode("utf-8"))
+
+
 def _headers(scope: Scope) -> dict[str, str]:
     return {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
 
@@ -108,7 +113,7 @@ class Guard:
 
         if self.token is not None and scope["method"] == "GET":
             query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
-            if hmac.compare_digest(query.get("token", ""), self.token):
+            if _same(query.get("token", ""), self.token):
                 await self._set_token_cookie(scope, query)(scope, receive, send_secured)
                 return
         refusal = self._refusal(scope, headers, host)
@@ -159,12 +164,12 @@ class Guard:
     def _has_token(self, headers: dict[str, str]) -> bool:
         assert self.token is not None
         bearer = headers.get("authorization", "")
-        if bearer.lower().startswith("bearer ") and hmac.compare_digest(bearer[7:], self.token):
+        if bearer.lower().startswith("bearer ") and _same(bearer[7:], self.token):
             return True
         cookie = SimpleCookie()
         cookie.load(headers.get("cookie", ""))
         morsel = cookie.get(TOKEN_COOKIE)
-        return morsel is not None and hmac.compare_digest(morsel.value, self.token)
+        return morsel is not None and _same(morsel.value, self.token)
 
     def _set_token_cookie(self, scope: Scope, query: dict[str, str]) -> ASGIApp:
         """Answer ``?token=`` with the cookie and a redirect to the same page without it,
@@ -206,8 +211,4 @@ def set_csrf_cookie(response: Response, token: str) -> None:
 def csrf_ok(request: Request, submitted: object) -> bool:
     """Whether a form's CSRF field matches this browser's cookie (double submit)."""
     cookie = request.cookies.get(CSRF_COOKIE, "")
-    return (
-        isinstance(submitted, str)
-        and len(cookie) >= 32
-        and hmac.compare_digest(submitted.encode(), cookie.encode())
-    )
+    return isinstance(submitted, str) and len(cookie) >= 32 and _same(submitted, cookie)
