@@ -288,6 +288,15 @@ def test_stories_list_pages_and_search(analysed):
 
 
 @pytest.mark.slow
+def test_a_restarted_server_finds_entities_in_kept_annotations(analysed):
+    client, _, _ = analysed
+    db = client.app.state.settings.db
+    with _client(db) as fresh:  # a new process's state: no analysis in memory
+        assert fresh.get("/api/v1/stories?entity=Stephanopoulos").json()["total"] == 1
+        assert fresh.get("/api/v1/stories?entity=Zeppelin").json()["total"] == 0
+
+
+@pytest.mark.slow
 def test_story_report_has_the_analyze_json_schema(analysed):
     client, story_id, _ = analysed
     answer = client.get(f"/api/v1/stories/{story_id}")

@@ -169,9 +169,11 @@ class Backend:
     def _names(self, article_ids: list[str], entity: str) -> bool:
         """Whether an article names ``entity`` (case-insensitive, whole entity or a word of it).
 
-        Entities come from annotation, which runs when a story is analysed; a
-        story not analysed in this process matches no entity search.
+        Entities come from annotation: an analysis in this process leaves them here, and
+        the annotations the store keeps (from an earlier run or ``analyze --db``) are read
+        once; an article never annotated names nothing yet.
         """
+        self._load_entities(article_ids)
         wanted = entity.strip().casefold()
         for article_id in article_ids:
             for e in self._entities.get(article_id, ()):
@@ -179,6 +181,18 @@ class Backend:
                 if e.label in ENTITY_LABELS and (name == wanted or wanted in name.split()):
                     return True
         return False
+
+    def _load_entities(self, article_ids: list[str]) -> None:
+        missing = [i for i in article_ids if i not in self._entities]
+        if not missing:
+            return
+        store = self.store()
+        articles = store.articles(missing)
+        pipeline.restore_annotations(store, articles)
+        with self._lock:
+            for a in articles:
+                # Not annotated yet: nothing to find until its story is analysed.
+                self._entities.setdefault(a.id, a.entities if a.doc is not None else [])
 
     # --- articles --------------------------------------------------------------------------
 
