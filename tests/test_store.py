@@ -194,6 +194,8 @@ def test_a_folder_or_an_unreadable_file_is_refused_with_its_reason(tmp_path, unp
     assert done.stderr.strip().endswith(
         f"StoreError: {locked}: cannot open the database (Permission denied)"
     )
+
+
 def test_annotations_are_kept_in_parts_and_read_back(tmp_path, articles):
     """The parse goes in once; vectors added later are appended, never rewritten."""
     first = {"A sentence.": np.full(384, 0.5, dtype=np.float32)}
