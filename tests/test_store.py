@@ -71,6 +71,26 @@ def test_reopening_keeps_articles_and_rejections(tmp_path, articles):
         assert store.rejections() == [bad, Rejection("notes.txt", "binary file")]
 
 
+def test_delete_and_search(tmp_path, articles):
+    from pressdiff.stories import StoryAssigner
+
+    with Store(tmp_path / "a.db") as store:
+        store.add(articles)
+        StoryAssigner(store).assign_pending()
+        story = store.story_of(articles[2].id)
+        assert story is not None and articles[2].id in store.story(story).article_ids
+        assert store.matching(["Baldwin", "trigger"]) >= {articles[0].id}
+        assert store.matching(["baldwin", "no-such-word"]) == set()
+        assert store.matching(["100%"]) == set()  # % is a character, not a wildcard
+        assert store.delete(articles[2].id) is True
+        assert store.delete(articles[2].id) is False
+        assert store.articles([articles[2].id]) == [] and store.story_of(articles[2].id) is None
+        assert all(articles[2].id not in s.article_ids for s in store.stories())
+        assert [a.id for a in store.articles()] == [a.id for a in articles if a is not articles[2]]
+        assert store.add([articles[2]]) == 1  # a deleted article can be added again
+        assert [a.id for a in store.pending()] == [articles[2].id]
+
+
 def test_wal_mode_and_schema_version_are_on_disk(tmp_path, articles):
     path = tmp_path / "news.db"
     with Store(path) as store:

@@ -246,5 +246,40 @@ def stories(
         render_stories(listed, Console())
 
 
+@app.command()
+def serve(
+    db: Annotated[Path, typer.Option("--db", help="SQLite file (created if missing).")],
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    token: Annotated[
+        str | None,
+        typer.Option(help="Require this token on every request (needed off loopback)."),
+    ] = None,
+    allow_private_urls: Annotated[
+        bool,
+        typer.Option(help="Let the add page fetch private, loopback and link-local addresses."),
+    ] = False,
+) -> None:
+    """Serve the web app and the HTTP API (/api/v1, documented at /docs) over a database."""
+    import uvicorn  # only this command needs the server
+
+    from pressdiff.web import Settings, create_app, is_loopback
+
+    if not is_loopback(host) and not token:
+        stderr.print(
+            f"refusing to listen on {host} without --token: anyone who can reach it could "
+            "read and change the database (bind 127.0.0.1, or give --token)",
+            markup=False,
+            highlight=False,
+        )
+        raise typer.Exit(2)
+    with _open_store(db):
+        pass  # an unusable file is reported here, in words, before the server starts
+    settings = Settings(
+        db=db, token=token, allow_private_urls=allow_private_urls, loopback=is_loopback(host)
+    )
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
 if __name__ == "__main__":
     app()

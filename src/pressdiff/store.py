@@ -1,9 +1,10 @@
 """Persist cleaned articles, rejected inputs and story membership in one SQLite file.
 
 Why SQLite: one file a user can copy, crash-safe transactions, and readers
-that never block the writer in WAL mode.  The store is append-only: nothing
-here deletes or rewrites a row, so a run can only ever add to what is there.
-Even a merge of two stories is a new row (an alias), not a rewrite.
+that never block the writer in WAL mode.  The store only grows: nothing here
+rewrites a row, so a run can only ever add to what is there; even a merge of
+two stories is a new row (an alias), not a rewrite.  The one exception is a
+user deleting an article (:meth:`Store.delete`, the web app's delete).
 
 Schema (version 2, kept in ``PRAGMA user_version``)::
 
@@ -280,7 +281,44 @@ class Store:
             found.update((a.id, a) for a in map(_article, self._db.execute(query, part)))
         return [found[i] for i in wanted if i in found]
 
+    def matching(self, words: Iterable[str]) -> set[str]:
+        """Ids of the articles whose text, title or outlet contains every one of ``words``
+        (case-insensitive for ASCII letters, as SQLite's LIKE is)."""
+        clauses, values = [], []
+        for word in words:
+            pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            clauses.append(
+                "(text LIKE ? ESCAPE '\\' OR title LIKE ? ESCAPE '\\' OR outlet LIKE ? ESCAPE '\\')"
+            )
+            values += [pattern] * 3
+        where = " AND ".join(clauses) or "1"
+        return {
+            row[0] for row in self._db.execute(f"SELECT id FROM articles WHERE {where}", values)
+        }
+
+    def delete(self, article_id: str) -> bool:
+        """Remove an article, its place in its story and its kept annotations, at a user's
+        request; False when no such article is stored.  The next
+        :class:`~pressdiff.stories.StoryAssigner` built over the store no longer knows it."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            self._db.execute("DELETE FROM story_articles WHERE article_id = ?", (article_id,))
+            self._db.execute("DELETE FROM annotations WHERE article_id = ?", (article_id,))
+            deleted = self._db.execute("DELETE FROM articles WHERE id = ?", (article_id,)).rowcount
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        return deleted == 1
+
     # --- stories (written by pressdiff.stories.StoryAssigner) ---------------
+
+    def story_of(self, article_id: str) -> str | None:
+        """The current id of the story an article is in (None: unknown, or in no story yet)."""
+        row = self._db.execute(
+            "SELECT story_id FROM story_articles WHERE article_id = ?", (article_id,)
+        ).fetchone()
+        return None if row is None else self.resolve(row[0])
 
     def pending(self) -> Iterator[Article]:
         """Stored articles in no story yet, in the order they were added."""
@@ -354,6 +392,10 @@ class Store:
     def stories(self) -> list[Story]:
         """Every current story (merged ones folded into their survivor), oldest first;
         each with its articles in the order they joined."""
+        with self._snapshot():
+            return self._stories()
+
+    def _stories(self) -> list[Story]:
         aliases = dict(self._db.execute("SELECT old_id, story_id FROM story_aliases"))
         members: dict[str, list[ArticleMeta]] = {}
         titles: dict[str, str | None] = {}
@@ -367,10 +409,15 @@ class Store:
         )
         for sid, *meta in cursor:
             members[_follow(aliases, sid)].append(ArticleMeta(*meta))
-        return [describe(sid, titles[sid], metas) for sid, metas in members.items()]
+        # A story whose every article was deleted is no longer listed.
+        return [describe(sid, titles[sid], metas) for sid, metas in members.items() if metas]
 
     def story(self, story_id: str) -> Story | None:
         """One story by its id or by the id of a story merged into it; None if unknown."""
+        with self._snapshot():
+            return self._story(story_id)
+
+    def _story(self, story_id: str) -> Story | None:
         current = self.resolve(story_id)
         if current is None:
             return None
@@ -386,6 +433,17 @@ class Store:
         metas = [ArticleMeta(*row) for row in cursor]
         (title,) = self._db.execute("SELECT title FROM stories WHERE id = ?", (current,)).fetchone()
         return describe(current, title, metas)
+
+    @contextmanager
+    def _snapshot(self) -> Iterator[None]:
+        """One read transaction, so that the several SELECTs of a listing see the same
+        committed state: a story assigned by another connection between two of them
+        would otherwise have members but no row (WAL readers never block the writer)."""
+        self._db.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self._db.execute("COMMIT")
 
     def add_annotations(
         self, article_id: str, version: str, doc: bytes, vectors: dict[str, np.ndarray]

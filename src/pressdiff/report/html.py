@@ -232,7 +232,9 @@ def _pairs(
     return list(pairs.values()), pair_of_edge, spans
 
 
-def _story_view(index: int, story: StoryAnalysis, by_id: dict[str, Article]) -> StoryView:
+def story_view(index: int, story: StoryAnalysis, by_id: dict[str, Article]) -> StoryView:
+    """What ``_story.html.j2`` shows of one story; ``index`` keeps its ids unique on a page."""
+
     def outlet(article_id: str) -> str:
         article = by_id.get(article_id)
         return article.outlet if article else article_id
@@ -300,7 +302,7 @@ def render_html(report: Report) -> str:
     template = _environment().get_template("report.html.j2")
     return template.render(
         report=report,
-        stories=[_story_view(i, s, by_id) for i, s in enumerate(report.stories)],
+        stories=[story_view(i, s, by_id) for i, s in enumerate(report.stories)],
         articles_by_id=by_id,
         kind_label=kind_label,
         finding_count=sum(len(s.findings) for s in report.stories),
