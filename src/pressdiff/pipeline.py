@@ -15,7 +15,7 @@ from pressdiff import claims, consensus, quotes, reuse
 from pressdiff.annotate import annotate
 from pressdiff.clean import clean
 from pressdiff.ingest import read_inputs
-from pressdiff.model import Article, Finding, Rejection, Story
+from pressdiff.model import Article, Finding, RawDocument, Rejection, Story
 
 SCHEMA_VERSION = "1.0"
 
@@ -50,6 +50,27 @@ class Report:
     schema_version: str = SCHEMA_VERSION
 
 
+def prepare(item: RawDocument | Rejection) -> tuple[Article, None] | tuple[None, Rejection]:
+    """One input's per-article ingest work: today cleaning, or the reason it is rejected.
+
+    It depends on nothing but its input, so ingest can run it anywhere: in
+    this process, or as a Dask task on a worker (:mod:`pressdiff.runner`).
+    """
+    if isinstance(item, Rejection):
+        return None, item
+    article = clean(item)
+    if not article.text.strip():
+        return None, Rejection(item.source, "no article text left after cleaning")
+    return article, None
+
+
+def prepare_batch(
+    items: list[RawDocument | Rejection],
+) -> list[tuple[Article, None] | tuple[None, Rejection]]:
+    """:func:`prepare` over a batch: one Dask task per batch keeps scheduling cheap."""
+    return [prepare(item) for item in items]
+
+
 def iter_clean(paths: Iterable[str]) -> Iterator[tuple[Article, None] | tuple[None, Rejection]]:
     """Stream inputs as cleaned articles or rejections, one at a time.
 
@@ -57,14 +78,7 @@ def iter_clean(paths: Iterable[str]) -> Iterator[tuple[Article, None] | tuple[No
     lets each article be committed as soon as it is read.
     """
     for item in read_inputs(paths):
-        if isinstance(item, Rejection):
-            yield None, item
-            continue
-        article = clean(item)
-        if not article.text.strip():
-            yield None, Rejection(item.source, "no article text left after cleaning")
-        else:
-            yield article, None
+        yield prepare(item)
 
 
 def load(paths: Iterable[str]) -> tuple[list[Article], list[Rejection]]:
