@@ -12,9 +12,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from pressdiff import pipeline, results, runner
@@ -27,25 +25,6 @@ from pressdiff.store import Store
 
 cli = CliRunner()
 EMBEDDED = runner.Cluster()
-
-
-@pytest.fixture(scope="module")
-def plain_json(example_dir: Path) -> str:
-    """Today's report of the example, analysed in memory without a database."""
-    result = cli.invoke(app, ["analyze", str(example_dir), "-f", "json"])
-    assert result.exit_code == 0, result.output
-    return result.stdout
-
-
-@pytest.fixture(scope="module")
-def analysed_db(example_dir: Path, tmp_path_factory) -> tuple[Path, str]:
-    """A database of the example whose one story was analysed by `analyze --db`, and its JSON."""
-    db = tmp_path_factory.mktemp("stored") / "news.db"
-    assert cli.invoke(app, ["ingest", str(example_dir), "--db", str(db)]).exit_code == 0
-    result = cli.invoke(app, ["analyze", "--db", str(db), "-f", "json"])
-    assert result.exit_code == 0, result.output
-    assert "1 missing" in result.stderr and "analysed 1, kept 0 stored" in result.stderr
-    return db, result.stdout
 
 
 def test_stored_report_is_the_report_computed_in_memory(analysed_db, plain_json):
