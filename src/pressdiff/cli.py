@@ -238,5 +238,27 @@ def ingest(
         raise typer.Exit(1)
 
 
+@app.command()
+def export(
+    db: Annotated[Path, typer.Option("--db", help="SQLite file to export.")],
+    parquet: Annotated[Path, typer.Option("--parquet", help="Folder for the Parquet files.")],
+) -> None:
+    """Write articles, stories and findings as Parquet tables (pandas, Polars, DuckDB read them).
+
+    Findings come from current stored analyses only; run `pressdiff analyze
+    --db FILE` first to bring them up to date.
+    """
+    from pressdiff.export import export_parquet
+
+    with _open_store(db) as store:
+        stories = _stored_stories(store)
+        counts = export_parquet(store, stories, parquet, results.analysis_version())
+    stderr.print(
+        ", ".join(f"{n} {name}" for name, n in counts.items()) + f" written to {parquet}",
+        markup=False,
+        highlight=False,
+    )
+
+
 if __name__ == "__main__":
     app()
