@@ -56,7 +56,7 @@ def connect(workers: int | None = None, scheduler: str | None = None) -> Iterato
             n_workers=workers or 1,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            dashboard_address=":0",
         )
         client = Client(cluster)
     try:
