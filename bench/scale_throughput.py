@@ -52,6 +52,7 @@ def main() -> None:
     parser.add_argument("--annotate", type=int, default=200, help="articles to annotate")
     parser.add_argument("--stories", type=int, default=4, help="five-article stories to analyse")
     parser.add_argument("--ingest-sizes", type=int, nargs="*", help="default: the smallest size")
+    parser.add_argument("--stages", nargs="+", default=list(STAGES), choices=list(STAGES))
     parser.add_argument("--jobs", type=int, default=1, help="measurements run at once")
     parser.add_argument("--stage", help=argparse.SUPPRESS)
     parser.add_argument("--n", type=int, help=argparse.SUPPRESS)
@@ -69,7 +70,7 @@ def main() -> None:
     runs += [("ingest", prefixes[small], small, 2)]
     runs += [("ingest", prefixes[n], n, 0) for n in args.ingest_sizes or [small]]
     runs += [(stage, prefixes[n], n, 0) for n in args.sizes for stage in ("clean", "minhash")]
-    rows = _run_all(runs, args.jobs)
+    rows = _run_all([run for run in runs if run[0] in args.stages], args.jobs)
     _compare(work, small)
     for row in rows:
         print(json.dumps(row))
