@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -56,6 +58,33 @@ def harbor() -> dict[str, Article]:
     assert not rejected and len(articles) == 4
     annotate(articles)
     return {Path(a.source).name[:2]: a for a in articles}
+
+
+# As root every file is readable; dropping these two capabilities from the
+# bounding set (which bounds what root's exec'd process gets) makes file
+# permissions apply to a root process too, with the same user and files.
+_DROP_FILE_CAPS = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search"]
+_DROP_FILE_CAPS += ["--inh-caps", "-dac_override,-dac_read_search"]
+
+
+@pytest.fixture(scope="session")
+def unprivileged(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """A command prefix under which file permissions apply (empty when not root).
+
+    Skips the test where that cannot be had (root without setpriv, or a
+    container that refuses it), found by trying to read a chmod-000 file.
+    """
+    prefix = _DROP_FILE_CAPS if os.geteuid() == 0 else []
+    probe = tmp_path_factory.mktemp("privileges") / "secret.txt"
+    probe.write_text("secret")
+    probe.chmod(0)
+    try:
+        applies = subprocess.run([*prefix, "cat", str(probe)], capture_output=True).returncode != 0
+    except OSError:
+        applies = False
+    if not applies:
+        pytest.skip("cannot make file permissions apply to a child process here")
+    return prefix
 
 
 @pytest.fixture(scope="session")

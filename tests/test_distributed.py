@@ -47,8 +47,10 @@ def test_dask_ingest_and_analysis_equal_the_embedded_run(
     assert analysed.stdout == embedded_json  # same stories, findings and JSON
     with Store(embedded_db) as embedded, Store(db) as distributed:
         assert distributed.articles() == embedded.articles()  # same articles, same order
-        (story,) = {s.id for s in _stories(embedded)} & {s.id for s in _stories(distributed)}
-        assert distributed.analysis(story).story == embedded.analysis(story).story
+        stories = pipeline.stored_stories(distributed)
+        assert stories == pipeline.stored_stories(embedded)  # same stories, same ids
+        for story in stories:
+            assert distributed.analysis(story.id).story == embedded.analysis(story.id).story
 
 
 def test_failed_story_is_skipped_and_workers_load_models_once(cluster, example_dir, tmp_path):
@@ -90,8 +92,3 @@ def _model_loads() -> int:
     from pressdiff import nlp
 
     return nlp.spacy_model.cache_info().misses
-
-
-def _stories(store: Store) -> list[Story]:
-    ids = [a.id for a in store.articles()]
-    return [Story(pipeline.story_id(ids), ids)]

@@ -42,7 +42,7 @@ def test_second_run_reads_the_stored_analysis_and_computes_nothing(analysed_db, 
 
 def test_stored_record_rebuilds_the_same_typed_analysis(analysed_db):
     with Store(analysed_db[0]) as store:
-        (story,) = _one_story(store)
+        (story,) = pipeline.stored_stories(store)
         record = store.analysis(story.id)
     assert record is not None and record.version == results.analysis_version()
     assert record.story == json.loads(analysed_db[1])["stories"][0]
@@ -56,7 +56,7 @@ def test_changed_articles_or_version_make_the_analysis_stale(analysed_db, tmp_pa
     shutil.copy(analysed_db[0], db)
     version = results.analysis_version()
     with Store(db) as store:
-        (story,) = _one_story(store)
+        (story,) = pipeline.stored_stories(store)
         assert store.analysis_status(story, version) == "current"
         assert store.analysis_status(story, "0.0.1+older") == "stale: version"
         fewer = Story(story.id, story.article_ids[:4])
@@ -121,8 +121,3 @@ def test_a_failing_story_is_reported_and_the_others_stored(example_dir, tmp_path
     assert [s.story.id for s in report.stories] == ["fine"]
     assert len(report.articles) == 2  # the failed story's article is still listed
     assert json.loads(render_json(report))["stories"][0]["id"] == "fine"
-
-
-def _one_story(store: Store) -> list[Story]:
-    ids = [a.id for a in store.articles()]
-    return [Story(pipeline.story_id(ids), ids)]

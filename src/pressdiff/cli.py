@@ -6,8 +6,11 @@ No analysis happens here; every command is a few calls into
 
 from __future__ import annotations
 
+import json
 import sys
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -24,14 +27,22 @@ from rich.progress import (
 )
 
 from pressdiff import pipeline, results, runner
-from pressdiff.model import Rejection, Story
-from pressdiff.report import render_html, render_json, render_md, render_terminal
+from pressdiff.model import Article, Rejection, Story, to_jsonable
+from pressdiff.report import (
+    render_html,
+    render_json,
+    render_md,
+    render_stories,
+    render_terminal,
+)
+from pressdiff.report.terminal import rejection_line
 from pressdiff.store import Store, StoreError
+from pressdiff.stories import StoryAssigner, as_one, group
 
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
-    help="Compare many outlets' coverage of one story and show the evidence.",
+    help="Group many outlets' articles into stories, compare their coverage, show the evidence.",
 )
 stderr = Console(stderr=True)
 
@@ -82,28 +93,19 @@ def _stepper(progress: Progress, task: TaskID) -> pipeline.Progress:
 
 def _report_rejections(rejected: list[Rejection]) -> None:
     for item in rejected:
-        stderr.print(
-            f"rejected: {item.source}: {item.reason}", markup=False, highlight=False, soft_wrap=True
-        )
+        stderr.print(rejection_line(item), markup=False, highlight=False, soft_wrap=True)
 
 
-def _open_store(db: Path) -> Store:
-    """Open the database, or exit with the reason (not a traceback) when it can't be used."""
+@contextmanager
+def _open_store(db: Path) -> Iterator[Store]:
+    """The open database; exit 2 with the reason (not a traceback) when it can't be used,
+    on opening or on a later write (a read-only file, a full disk)."""
     try:
-        return Store(db)
+        with Store(db) as store:
+            yield store
     except StoreError as error:
-        stderr.print(f"{db}: {error}", markup=False, highlight=False, soft_wrap=True)
+        stderr.print(str(error), markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2) from error
-
-
-def _stored_stories(store: Store) -> list[Story]:
-    """The stored articles grouped into stories: for now all of them as one story.
-
-    The one place the store's story grouping comes in (``Store.stories()``
-    once story clustering lands).
-    """
-    ids = [a.id for a in store.articles()]
-    return [Story(pipeline.story_id(ids), ids)] if ids else []
 
 
 def _report_failures(failed: list[tuple[str, str]]) -> None:
@@ -114,82 +116,102 @@ def _report_failures(failed: list[tuple[str, str]]) -> None:
 
 
 def _analyse_stored(
-    db: Path, paths: list[str], cluster: runner.Cluster, progress: Progress, task: TaskID
+    store: Store, db: Path, groups: list[Story], cluster: runner.Cluster, step: pipeline.Progress
 ) -> pipeline.Report:
-    """Add the inputs to the database, bring every story's stored analysis up to date, read them.
+    """Bring the stored analyses of these stories up to date and read them back.
 
-    Only stories whose analysis is missing or stale are computed, and each is
-    stored as soon as it is done; the report is read back from the store.
+    Only stories whose analysis is missing or stale are computed, each stored
+    as soon as it is done; the report is rebuilt from the store.
     """
-    with _open_store(db) as store:
-        rejected = []
-        for article, rejection in pipeline.iter_clean(paths):
-            if rejection is not None:
-                rejected.append(rejection)
-                store.add_rejection(rejection)
-            else:
-                store.add([article])
-        _report_rejections(rejected)
-        stories = _stored_stories(store)
-        if not stories:
-            stderr.print("nothing could be analysed: no input was readable")
-            raise typer.Exit(1)
-        version = results.analysis_version()
-        status = Counter(store.analysis_status(story, version) for story in stories)
-        stderr.print(
-            f"{len(stories)} {'story' if len(stories) == 1 else 'stories'} in {db}: "
-            + ", ".join(f"{n} {state}" for state, n in sorted(status.items()))
-            + f" (analysis version {version})",
-            markup=False,
-            highlight=False,
-        )
-        run = runner.analyse_stories(store, stories, cluster, progress=_stepper(progress, task))
-        _report_failures(run.failed)
-        stderr.print(
-            f"analysed {len(run.computed)}, kept {len(run.current)} stored, "
-            f"{len(run.failed)} failed",
-            markup=False,
-            highlight=False,
-        )
-        return results.report(store, stories, rejected)
+    version = results.analysis_version()
+    status = Counter(store.analysis_status(story, version) for story in groups)
+    stderr.print(
+        f"{len(groups)} {'story' if len(groups) == 1 else 'stories'} in {db}: "
+        + ", ".join(f"{n} {state}" for state, n in sorted(status.items()))
+        + f" (analysis version {version})",
+        markup=False,
+        highlight=False,
+    )
+    run = runner.analyse_stories(store, groups, cluster, progress=step)
+    _report_failures(run.failed)
+    stderr.print(
+        f"analysed {len(run.computed)}, kept {len(run.current)} stored, {len(run.failed)} failed",
+        markup=False,
+        highlight=False,
+    )
+    return results.report(store, groups, store.rejections())
+
+
+def _analyse_in_memory(
+    articles: list[Article],
+    rejected: list[Rejection],
+    one_story: bool,
+    cluster: runner.Cluster,
+    step: pipeline.Progress,
+) -> pipeline.Report:
+    """Group and analyse articles that are not (all) stored; nothing is written."""
+    if cluster.embedded or not articles:
+        return pipeline.analyse(articles, rejected, progress=step, one_story=one_story)
+    groups = [as_one(articles)] if one_story else group(articles)
+    records, failed = runner.analyse_records(groups, articles, cluster)
+    _report_failures(failed)
+    by_id = {a.id: a for a in articles}
+    shown = [by_id[a] for story in groups for a in story.article_ids]
+    return results.assemble(shown, records, rejected)
 
 
 @app.command()
 def analyze(
     paths: Paths = None,  # type: ignore[assignment]
     db: DbOption = None,
+    story: Annotated[
+        list[str] | None,
+        typer.Option("--story", help="With --db alone: analyse only this stored story (repeat)."),
+    ] = None,
+    one_story: Annotated[
+        bool, typer.Option("--one-story", help="Take all the articles as one story.")
+    ] = False,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.terminal,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write here, not stdout.")] = None,
     workers: WorkersOption = None,
     scheduler: SchedulerOption = None,
 ) -> None:
-    """Analyse articles as one story: reuse, quotes, claims and consensus.
+    """Group articles into stories and analyse each: reuse, quotes, claims and consensus.
 
-    With --db, the inputs are added to the database, only stories whose
-    stored analysis is missing or stale are analysed, and the results are
-    stored and read back from it.
+    With --db alone, the stored stories are analysed (articles in no story yet
+    are put into one first): only stories whose stored analysis is missing or
+    stale are computed, each is stored, and the report is read back from the
+    database.  With PATHs and --db, both sets of articles are grouped together
+    in memory and nothing is written.
     """
     if not paths and db is None:
         raise typer.BadParameter("give PATH arguments, --db FILE, or both")
+    if story and (paths or db is None or one_story):
+        raise typer.BadParameter("--story needs --db and no PATH arguments or --one-story")
     cluster = runner.Cluster(workers, scheduler)
     with _progress() as progress:
-        task = progress.add_task("reading inputs", total=None)
-        if db is not None:
-            report = _analyse_stored(db, paths or [], cluster, progress, task)
+        step = _stepper(progress, progress.add_task("reading inputs", total=None))
+        if db is not None and not paths and not one_story:
+            with _open_store(db) as store:
+                try:
+                    groups = pipeline.stored_stories(store, story or [])
+                except pipeline.UnknownStory as error:
+                    stderr.print(
+                        f"{db}: no story {error}", markup=False, highlight=False, soft_wrap=True
+                    )
+                    raise typer.Exit(2) from error
+                report = _analyse_stored(store, db, groups, cluster, step)
         else:
-            articles, rejected = pipeline.load(paths)
-            _report_rejections(rejected)
-            if not articles:
-                stderr.print("nothing could be analysed: no input was readable")
-                raise typer.Exit(1)
-            if cluster.embedded:
-                report = pipeline.analyse(articles, rejected, progress=_stepper(progress, task))
-            else:
-                ids = [a.id for a in articles]
-                story = Story(pipeline.story_id(ids), ids)
-                records, failed = runner.analyse_records([story], articles, cluster)
-                _report_failures(failed)
-                report = results.assemble(articles, records, rejected)
+            articles, rejected = pipeline.load(paths or [])
+            if db is not None:
+                known = {a.id for a in articles}
+                with _open_store(db) as store:
+                    articles += [a for a in store.articles() if a.id not in known]
+            report = _analyse_in_memory(articles, rejected, one_story, cluster, step)
+        _report_rejections(report.rejected)
+        if not report.articles:
+            stderr.print("nothing could be analysed: no input was readable")
+            raise typer.Exit(1)
 
     if fmt is Format.terminal and out is None:
         render_terminal(report, Console())
@@ -215,27 +237,56 @@ def ingest(
     workers: WorkersOption = None,
     scheduler: SchedulerOption = None,
 ) -> None:
-    """Add articles to a database; re-running adds nothing twice."""
-    added = total = 0
+    """Add articles to a database, each put into its story; re-running adds nothing twice."""
+    added = total = repeats = 0
+    seen: set[str] = set()
     rejected: list[Rejection] = []
-    cluster = runner.Cluster(workers, scheduler)
     with _open_store(db) as store, _progress() as progress:
         task = progress.add_task("ingesting", total=None)
-        for article, rejection in runner.prepared(paths, cluster):
+        assigner = StoryAssigner(store)
+        assigner.assign_pending()
+        for article, rejection in runner.prepared(paths, runner.Cluster(workers, scheduler)):
             if rejection is not None:
                 rejected.append(rejection)
                 store.add_rejection(rejection)
             else:
-                added += store.add([article])
+                repeats += article.id in seen
+                seen.add(article.id)
+                if store.add([article]):
+                    added += 1
+                    assigner.assign(article)
                 total += 1
             progress.advance(task)
-        stored = len(store)
+        stored, stories = len(store), len(assigner.index)
     _report_rejections(rejected)
     stderr.print(
-        f"{added} new of {total} read, {len(rejected)} rejected; {stored} articles in {db}"
+        f"{added} new of {total} read ({repeats} with the same text as an earlier input, "
+        f"{total - added - repeats} already stored), {len(rejected)} rejected; "
+        f"{stored} articles in {stories} stories in {db}",
+        markup=False,
+        highlight=False,
     )
     if total == 0:
         raise typer.Exit(1)
+
+
+@app.command()
+def stories(
+    db: Annotated[Path, typer.Option("--db", help="SQLite file.")],
+    fmt: Annotated[
+        Format, typer.Option("--format", "-f", help="Output format: terminal or json.")
+    ] = Format.terminal,
+) -> None:
+    """List the stored stories (articles in no story yet are put into one first)."""
+    if fmt not in (Format.terminal, Format.json):
+        raise typer.BadParameter("stories are listed as terminal or json")
+    with _open_store(db) as store:
+        StoryAssigner(store).assign_pending()
+        listed = store.stories()
+    if fmt is Format.json:
+        sys.stdout.write(json.dumps(to_jsonable(listed), ensure_ascii=False, indent=2) + "\n")
+    else:
+        render_stories(listed, Console())
 
 
 @app.command()
@@ -251,8 +302,8 @@ def export(
     from pressdiff.export import export_parquet
 
     with _open_store(db) as store:
-        stories = _stored_stories(store)
-        counts = export_parquet(store, stories, parquet, results.analysis_version())
+        groups = pipeline.stored_stories(store)
+        counts = export_parquet(store, groups, parquet, results.analysis_version())
     stderr.print(
         ", ".join(f"{n} {name}" for name, n in counts.items()) + f" written to {parquet}",
         markup=False,

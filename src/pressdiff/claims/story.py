@@ -36,7 +36,7 @@ import numpy as np
 from rapidfuzz import fuzz
 from scipy.cluster.hierarchy import DisjointSet
 
-from pressdiff import nlp
+from pressdiff.annotate import embedder
 from pressdiff.claims.check import (
     CONTRAST_PHRASES,
     LIGHT_VERBS,
@@ -153,7 +153,7 @@ def align(
     """Best counterpart of each claim in every other article, above the threshold."""
     if not claims:
         return []
-    vectors = nlp.embed([c.text for c in claims])
+    vectors = embedder(articles)([c.text for c in claims])
     sims = vectors @ vectors.T
     people = [_names_in(c, names) for c in claims]
     by_article: dict[str, list[int]] = defaultdict(list)
@@ -715,7 +715,7 @@ def analyse(
     checker: Checker | None = None,
 ) -> ClaimResult:
     """Claims, facts, alignments and findings for one story of annotated articles."""
-    checker = checker or RuleChecker()
+    checker = checker or RuleChecker(embed=embedder(articles))
     names = NameIndex(articles)
     by_article_quotes = _quotes_by_article(quotes)
     claims: list[Claim] = []

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from pressdiff import nlp
+from pressdiff.annotate import embedder
 from pressdiff.model import Article, Evidence, Finding, Quote, span_evidence
 from pressdiff.quotes.align import (
     Comparison,
@@ -195,7 +196,9 @@ def _paraphrase_links(
             sentences.extend((i, s) for s in _SENTENCE.split(p.quote.text) if len(s.split()) >= 4)
     if not sentences:
         return {}
-    vectors = nlp.embed([s for _, s in sentences])
+    vectors = embedder(list({p.article.id: p.article for p in printings}.values()))(
+        [s for _, s in sentences]
+    )
     owners = np.array([i for i, _ in sentences])
     sims = vectors @ vectors.T
     found: dict[tuple[int, int], str] = {}

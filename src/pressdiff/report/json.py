@@ -19,10 +19,10 @@ if TYPE_CHECKING:
 
 
 def story_payload(story: StoryAnalysis) -> dict[str, Any]:
-    """A story flattened: its id and articles beside what each analysis found."""
+    """A story flattened: its listing (id, title, articles, outlets, dates) beside what
+    each analysis found."""
     return {
-        "id": story.story.id,
-        "article_ids": list(story.story.article_ids),
+        **to_jsonable(story.story),
         "findings": to_jsonable(story.findings),
         "reuse": to_jsonable(story.reuse),
         "quotes": to_jsonable(story.quotes),

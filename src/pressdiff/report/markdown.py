@@ -1,7 +1,8 @@
 """The Markdown report: a readable summary to paste into an issue, a wiki or an email.
 
 Article text is untrusted here too: a Markdown viewer would render HTML or
-links hidden in it, so every piece of input text is escaped before it is
+links hidden in it, and a terminal showing the file would obey escape
+sequences in it, so every piece of input text is escaped before it is
 written (:func:`_escape`), and quoted text is always set as a block quote.
 """
 
@@ -11,6 +12,7 @@ import re
 from typing import TYPE_CHECKING
 
 from pressdiff.model import Article, Finding
+from pressdiff.report.printable import printable
 from pressdiff.report.views import (
     all_findings,
     articles_by_id,
@@ -31,8 +33,9 @@ _MARKUP = re.compile(r"([\\`*\[\]<>|&#~]|(?<!\w)_|_(?!\w))")
 
 
 def _escape(text: str) -> str:
-    """Input text as literal Markdown on one line (line breaks become spaces)."""
-    return _MARKUP.sub(r"\\\1", " ".join(text.split()))
+    """Input text as literal Markdown on one line (line breaks become spaces, control
+    characters their escapes)."""
+    return _MARKUP.sub(r"\\\1", printable(" ".join(text.split())))
 
 
 def _quote(text: str, indent: str = "") -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from rapidfuzz.distance import Indel
 
-from pressdiff import nlp
+from pressdiff.annotate import embedder
 from pressdiff.model import Article
 from pressdiff.reuse.lexical import VERBATIM, SeedIndex, align_pair
 from pressdiff.reuse.paraphrase import align_sentences
@@ -36,7 +36,7 @@ the same thing write one sentence of the same meaning in their own words (overla
 def sentence_vectors(articles: list[Article]) -> list[np.ndarray]:
     """MiniLM vectors of every article's sentences, one matrix per article."""
     texts = [s.text for a in articles for s in a.sentences]
-    flat = nlp.embed(texts)
+    flat = embedder(articles)(texts)
     out, at = [], 0
     for a in articles:
         out.append(flat[at : at + len(a.sentences)])

@@ -28,7 +28,7 @@ import numpy as np
 from rapidfuzz.distance import Indel, Levenshtein
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from pressdiff import nlp
+from pressdiff.annotate import embedder
 from pressdiff.model import Article, Evidence, Finding, span_evidence
 from pressdiff.quotes.marks import find_quoted
 from pressdiff.reuse.edges import QUOTED_PASSAGE
@@ -93,13 +93,14 @@ def _evidence(u: _Unit) -> Evidence:
 def _paragraph_vectors(article: Article, paras: list[_Unit]) -> np.ndarray:
     """Each paragraph's MiniLM vector, from its sentences where they lie inside it.
 
-    The sentences are already embedded for the alignment (the cache answers),
+    The sentences are already embedded by annotation,
     and encoding every paragraph again was a third of the example's embedding
     time.  A paragraph that a parsed sentence runs out of (a caption with no
     full stop, glued to the next line) is encoded on its own.
     """
     sents = article.sentences
-    sent_vec = nlp.embed([s.text for s in sents])
+    embed = embedder([article])
+    sent_vec = embed([s.text for s in sents])
     out = np.zeros((len(paras), sent_vec.shape[1]), dtype=np.float32)
     ends = [s.start + len(s.text.rstrip()) for s in sents]  # parsed sentences keep trailing space
     own = []
@@ -110,7 +111,7 @@ def _paragraph_vectors(article: Article, paras: list[_Unit]) -> np.ndarray:
         else:
             own.append(k)
     if own:
-        out[own] = nlp.embed([article.text[paras[k].start : paras[k].end] for k in own])
+        out[own] = embed([article.text[paras[k].start : paras[k].end] for k in own])
     out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
     return out
 
@@ -143,7 +144,7 @@ def _reworded_quotes(article: Article, others: list[_Unit], other_vec: np.ndarra
     mine = _quotes(article)
     if not mine or not others:
         return []
-    sims = nlp.embed([article.text[u.start : u.end] for u in mine]) @ other_vec.T
+    sims = embedder([article])([article.text[u.start : u.end] for u in mine]) @ other_vec.T
     out = []
     for k, q in enumerate(mine):
         same = [
@@ -241,7 +242,7 @@ def spun_findings(
 ) -> list[Finding]:
     """``spun_copy`` findings for the articles whose signals support it."""
     quotes = [q for a in articles for q in _quotes(a)]
-    quote_vec = nlp.embed([q.article.text[q.start : q.end] for q in quotes])
+    quote_vec = embedder(articles)([q.article.text[q.start : q.end] for q in quotes])
     findings = []
     for article in articles:
         keep = np.array([q.article.id != article.id for q in quotes], dtype=bool)
