@@ -13,15 +13,14 @@ Stages (articles/s):
 * ``ingest``: the same plus storing each article in SQLite, as
   ``pressdiff ingest`` does (``--ingest-sizes``); at the smallest size also
   on the cluster, the stored articles compared with the embedded ones;
+* ``assign``: ingest with story assignment (``pressdiff.stories``), the
+  stories scored with BCubed against the corpus's true stories;
 * ``minhash``: the baseline, datasketch MinHash-LSH near-duplicate detection
   (word 5-gram shingles, 128 permutations, Jaccard threshold 0.8) over the
   same lines, scored against the known copies;
 * ``annotate``: spaCy annotation of a sample, embedded and on the cluster;
 * ``analyse``: full story analyses (``results.analyse``) of a sample of
   five-article stories, embedded and on the cluster, their records compared.
-
-Story assignment is not measured: the stories stage (issue 13) has not
-landed on this branch.
 
     python bench/scale_throughput.py CORPUS.jsonl --sizes 10000 30000 100000 \
         --ingest-sizes 10000 100000 --annotate 200 --stories 4 --jobs 3
@@ -53,6 +52,7 @@ def main() -> None:
     parser.add_argument("--stories", type=int, default=4, help="five-article stories to analyse")
     parser.add_argument("--ingest-sizes", type=int, nargs="*", help="default: the smallest size")
     parser.add_argument("--stages", nargs="+", default=list(STAGES), choices=list(STAGES))
+    parser.add_argument("--assign-sizes", type=int, nargs="*", help="default: the smallest size")
     parser.add_argument("--jobs", type=int, default=1, help="measurements run at once")
     parser.add_argument("--stage", help=argparse.SUPPRESS)
     parser.add_argument("--n", type=int, help=argparse.SUPPRESS)
@@ -69,6 +69,7 @@ def main() -> None:
     runs += [("annotate", args.corpus, args.annotate, w) for w in (2, 0)]
     runs += [("ingest", prefixes[small], small, 2)]
     runs += [("ingest", prefixes[n], n, 0) for n in args.ingest_sizes or [small]]
+    runs += [("assign", prefixes[n], n, 0) for n in args.assign_sizes or [small]]
     runs += [(stage, prefixes[n], n, 0) for n in args.sizes for stage in ("clean", "minhash")]
     rows = _run_all([run for run in runs if run[0] in args.stages], args.jobs)
     _compare(work, small)
@@ -166,6 +167,55 @@ def stage_ingest(path: Path, n: int, workers: int) -> dict:
     else:
         row = _measure(go)
     return row | extra | {"per_s_wall": round(n / row["wall_s"]), "peak_mb": _peak_mb()}
+
+
+def stage_assign(path: Path, n: int, workers: int) -> dict:
+    """Ingest with story assignment, as ``pressdiff ingest`` does; scored against the truth."""
+    from pressdiff import runner
+    from pressdiff.store import Store
+    from pressdiff.stories import StoryAssigner
+
+    db = path.with_name(f"assign-{n}.db")
+    db.unlink(missing_ok=True)
+
+    def go():
+        with Store(db) as store:
+            assigner = StoryAssigner(store)
+            for article, _rejection in runner.prepared([str(path)], runner.Cluster()):
+                if article is not None and store.add([article]):
+                    assigner.assign(article)
+            return {"stored": len(store), "stories": len(store.stories())}
+
+    row = _measure(go)
+    with Store(db) as store:
+        found = {i: s.id for s in store.stories() for i in s.input_ids}
+    truth = {}
+    for line in path.open(encoding="utf-8"):
+        x = json.loads(line)
+        truth[x["id"]] = x["story"]
+    return (
+        row
+        | {"per_s_wall": round(n / row["wall_s"]), "peak_mb": _peak_mb()}
+        | _bcubed(found, truth)
+    )
+
+
+def _bcubed(found: dict[str, str], truth: dict[str, str]) -> dict:
+    """BCubed precision, recall and F1 of the stored articles' stories (by input id)."""
+    ids = [i for i in found if i in truth]
+    by_found, by_truth = defaultdict(set), defaultdict(set)
+    for i in ids:
+        by_found[found[i]].add(i)
+        by_truth[truth[i]].add(i)
+    p = sum(len(by_found[found[i]] & by_truth[truth[i]]) / len(by_found[found[i]]) for i in ids)
+    r = sum(len(by_found[found[i]] & by_truth[truth[i]]) / len(by_truth[truth[i]]) for i in ids)
+    p, r = p / len(ids), r / len(ids)
+    return {
+        "bcubed_p": round(p, 3),
+        "bcubed_r": round(r, 3),
+        "bcubed_f1": round(2 * p * r / (p + r), 3),
+        "true_stories": len(by_truth),
+    }
 
 
 def _shingles(text: str) -> set[bytes]:
@@ -359,6 +409,7 @@ def _compare(work: Path, n: int) -> None:
 STAGES = {
     "clean": stage_clean,
     "ingest": stage_ingest,
+    "assign": stage_assign,
     "minhash": stage_minhash,
     "annotate": stage_annotate,
     "analyse": stage_analyse,
