@@ -123,6 +123,20 @@ def _measure(fn):
     }
 
 
+def _cpu_s() -> float:
+    return time.process_time()
+
+
+def _on_workers(client, measure):
+    """``measure()`` plus the CPU seconds the workers spent meanwhile, and their peak memory."""
+    before = client.run(_cpu_s)
+    row = measure()
+    after = client.run(_cpu_s)
+    row["worker_cpu_s"] = round(sum(after[w] - before[w] for w in after), 2)
+    row["worker_peak_mb"] = list(client.run(_peak_mb).values())
+    return row
+
+
 def _peak_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
@@ -162,8 +176,7 @@ def stage_ingest(path: Path, n: int, workers: int) -> dict:
         with distributed.connect(workers) as client:
             extra["cluster_start_s"] = round(time.perf_counter() - t, 1)
             cluster = runner.Cluster(scheduler=client.scheduler.address)
-            row = _measure(go)
-            extra["worker_peak_mb"] = list(client.run(_peak_mb).values())
+            row = _on_workers(client, lambda: _measure(go))
     else:
         row = _measure(go)
     return row | extra | {"per_s_wall": round(n / row["wall_s"]), "peak_mb": _peak_mb()}
@@ -292,8 +305,7 @@ def stage_annotate(corpus: Path, n: int, workers: int) -> dict:
                 done = distributed.run_ordered(client, _annotate_batch, batches, 2 * workers)
                 return {"sentences": sum(r for _, r, _ in done)}
 
-            row = _measure(go)
-            extra["worker_peak_mb"] = list(client.run(_peak_mb).values())
+            row = _on_workers(client, lambda: _measure(go))
     else:
         _annotate_batch(_sample_articles(corpus, 1))  # load the model outside the timing
         row = _measure(lambda: {"sentences": sum(map(_annotate_batch, batches))})
@@ -354,8 +366,12 @@ def stage_analyse(corpus: Path, n: int, workers: int) -> dict:
         with distributed.connect(workers) as client:
             extra["cluster_start_s"] = round(time.perf_counter() - t, 1)
             cluster = runner.Cluster(scheduler=client.scheduler.address)
-            row = _measure(lambda: {"records": runner.analyse_records(stories, articles, cluster)})
-            extra["worker_peak_mb"] = list(client.run(_peak_mb).values())
+            row = _on_workers(
+                client,
+                lambda: _measure(
+                    lambda: {"records": runner.analyse_records(stories, articles, cluster)}
+                ),
+            )
     else:
         from pressdiff import nlp
 
