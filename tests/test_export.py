@@ -41,7 +41,8 @@ def test_export_writes_articles_stories_and_findings(analysed_db, tmp_path):
 
 
 def test_stale_story_is_exported_without_old_findings(analysed_db, example_dir, tmp_path):
-    """A story grown by one article has no current analysis: a row saying so, no findings."""
+    """A story grown by one article keeps its id but has no current analysis: a row saying
+    so, and none of the old findings."""
     db = tmp_path / "news.db"
     shutil.copy(analysed_db[0], db)
     extra = tmp_path / "extra.txt"
@@ -53,7 +54,9 @@ def test_stale_story_is_exported_without_old_findings(analysed_db, example_dir, 
     assert result.exit_code == 0, result.output
     assert "6 articles, 1 stories, 0 findings" in result.stderr
     stories = pq.read_table(folder / "stories.parquet").to_pylist()
-    assert [(s["articles"], s["status"], s["findings"]) for s in stories] == [(6, "missing", 0)]
+    assert [(s["articles"], s["status"], s["findings"]) for s in stories] == [
+        (6, "stale: articles changed", 0)
+    ]
     assert pq.read_table(folder / "findings.parquet").num_rows == 0
 
 
