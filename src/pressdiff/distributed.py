@@ -8,6 +8,7 @@ Nothing here analyses anything; tasks are the library's own functions
 
 from __future__ import annotations
 
+import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -20,25 +21,24 @@ class ModelsPlugin(WorkerPlugin):
     """Loads spaCy and MiniLM when a worker starts, so no task pays for it.
 
     The models are cached per process by :mod:`pressdiff.nlp`, so a worker
-    loads them once whatever number of tasks it runs.  ``torch_threads``
-    caps torch's intra-op threads: several workers on one machine each
-    taking every core would only fight over them.
+    loads them once whatever number of tasks it runs.  ``threads`` caps the
+    encoder's threads (torch or ONNX Runtime, through ``PRESSDIFF_THREADS``):
+    several workers on one machine each taking every core would only fight
+    over them.
     """
 
     name = "pressdiff-models"
 
-    def __init__(self, torch_threads: int = 1) -> None:
-        self.torch_threads = torch_threads
+    def __init__(self, threads: int = 1) -> None:
+        self.threads = threads
 
     def setup(self, worker: Any) -> None:
-        import torch
-
+        os.environ["PRESSDIFF_THREADS"] = str(self.threads)
         from pressdiff import nlp
 
         nlp.spacy_model()
         nlp.embed(["pressdiff worker warm-up"])
         nlp.clear_caches()
-        torch.set_num_threads(self.torch_threads)
 
 
 @contextmanager
