@@ -131,6 +131,7 @@ def _analyse_stored(
         + f" (analysis version {version})",
         markup=False,
         highlight=False,
+        soft_wrap=True,
     )
     run = runner.analyse_stories(store, groups, cluster, progress=step)
     _report_failures(run.failed)
@@ -138,6 +139,7 @@ def _analyse_stored(
         f"analysed {len(run.computed)}, kept {len(run.current)} stored, {len(run.failed)} failed",
         markup=False,
         highlight=False,
+        soft_wrap=True,
     )
     return results.report(store, groups, store.rejections())
 
