@@ -8,8 +8,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from pressdiff.annotate import annotate
+from pressdiff.cli import app
 from pressdiff.model import Article
 from pressdiff.pipeline import load
 
@@ -18,6 +20,8 @@ SHARED = ROOT.parent / "shared"
 EXAMPLE = SHARED / "examples" / "rust-interview"
 HARBOR = ROOT / "examples" / "harbor-fire"
 DATA = SHARED / "data"
+
+_cli = CliRunner()
 
 
 @pytest.fixture(scope="session")
@@ -81,3 +85,22 @@ def unprivileged(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     if not applies:
         pytest.skip("cannot make file permissions apply to a child process here")
     return prefix
+
+
+@pytest.fixture(scope="session")
+def plain_json(example_dir: Path) -> str:
+    """Today's report of the example, analysed in memory without a database."""
+    result = _cli.invoke(app, ["analyze", str(example_dir), "-f", "json"])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+@pytest.fixture(scope="session")
+def analysed_db(example_dir: Path, tmp_path_factory) -> tuple[Path, str]:
+    """A database of the example whose one story was analysed by `analyze --db`, and its JSON."""
+    db = tmp_path_factory.mktemp("stored") / "news.db"
+    assert _cli.invoke(app, ["ingest", str(example_dir), "--db", str(db)]).exit_code == 0
+    result = _cli.invoke(app, ["analyze", "--db", str(db), "-f", "json"])
+    assert result.exit_code == 0, result.output
+    assert "1 missing" in result.stderr and "analysed 1, kept 0 stored" in result.stderr
+    return db, result.stdout

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
@@ -16,11 +17,18 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
-from pressdiff import config, pipeline
+from pressdiff import config, pipeline, results, runner
 from pressdiff.limits import LIMITS, Limits
-from pressdiff.model import Rejection, to_jsonable
+from pressdiff.model import Article, Rejection, Story, to_jsonable
 from pressdiff.report import (
     render_html,
     render_json,
@@ -30,7 +38,7 @@ from pressdiff.report import (
 )
 from pressdiff.report.terminal import rejection_line
 from pressdiff.store import Store, StoreError
-from pressdiff.stories import StoryAssigner
+from pressdiff.stories import StoryAssigner, as_one, group
 
 app = typer.Typer(
     add_completion=False,
@@ -69,6 +77,16 @@ def _limits(settings: list[str] | None) -> Limits:
         raise typer.BadParameter(str(error), param_hint="--limit") from error
 
 
+WorkersOption = Annotated[
+    int | None,
+    typer.Option("--workers", min=1, help="Run on a local Dask cluster of N worker processes."),
+]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option("--scheduler", help="Run on the Dask cluster whose scheduler is at ADDRESS."),
+]
+
+
 def _progress() -> Progress:
     return Progress(
         SpinnerColumn(),
@@ -80,6 +98,15 @@ def _progress() -> Progress:
         transient=True,
         disable=not stderr.is_terminal,
     )
+
+
+def _stepper(progress: Progress, task: TaskID) -> pipeline.Progress:
+    """The library's progress callback, drawn as the bar's stage and count."""
+
+    def step(stage: str, done: int, total: int) -> None:
+        progress.update(task, description=stage, completed=done, total=total)
+
+    return step
 
 
 def _report_rejections(rejected: list[Rejection]) -> None:
@@ -97,6 +124,63 @@ def _open_store(db: Path) -> Iterator[Store]:
     except StoreError as error:
         stderr.print(str(error), markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2) from error
+
+
+def _report_failures(failed: list[tuple[str, str]]) -> None:
+    for story_id, reason in failed:
+        stderr.print(
+            f"failed: story {story_id}: {reason}", markup=False, highlight=False, soft_wrap=True
+        )
+
+
+def _analyse_stored(
+    store: Store, db: Path, groups: list[Story], cluster: runner.Cluster, step: pipeline.Progress
+) -> pipeline.Report:
+    """Bring the stored analyses of these stories up to date and read them back.
+
+    Only stories whose analysis is missing or stale are computed, each stored
+    as soon as it is done; the report is rebuilt from the store.
+    """
+    version = results.analysis_version()
+    status = Counter(store.analysis_status(story, version) for story in groups)
+    stderr.print(
+        f"{len(groups)} {'story' if len(groups) == 1 else 'stories'} in {db}: "
+        + ", ".join(f"{n} {state}" for state, n in sorted(status.items()))
+        + f" (analysis version {version})",
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
+    )
+    run = runner.analyse_stories(store, groups, cluster, progress=step)
+    _report_failures(run.failed)
+    stderr.print(
+        f"analysed {len(run.computed)}, kept {len(run.current)} stored, {len(run.failed)} failed",
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
+    )
+    return results.report(store, groups, store.rejections())
+
+
+def _analyse_in_memory(
+    articles: list[Article],
+    rejected: list[Rejection],
+    one_story: bool,
+    cluster: runner.Cluster,
+    step: pipeline.Progress,
+    limits: Limits,
+) -> pipeline.Report:
+    """Group and analyse articles that are not (all) stored; nothing is written."""
+    if cluster.embedded or not articles:
+        return pipeline.analyse(
+            articles, rejected, progress=step, one_story=one_story, limits=limits
+        )
+    groups = [as_one(articles)] if one_story else group(articles)
+    records, failed = runner.analyse_records(groups, articles, cluster)
+    _report_failures(failed)
+    by_id = {a.id: a for a in articles}
+    shown = [by_id[a] for story in groups for a in story.article_ids]
+    return results.assemble(shown, records, rejected)
 
 
 @app.command()
@@ -117,12 +201,16 @@ def analyze(
         Path | None,
         typer.Option("--config", help="TOML file overriding tuned numbers (pressdiff.config)."),
     ] = None,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
 ) -> None:
     """Group articles into stories and analyse each: reuse, quotes, claims and consensus.
 
     With --db alone, the stored stories are analysed (articles in no story yet
-    are put into one first).  With PATHs and --db, both sets of articles are
-    grouped together in memory and nothing is written.
+    are put into one first): only stories whose stored analysis is missing or
+    stale are computed, each is stored, and the report is read back from the
+    database.  With PATHs and --db, both sets of articles are grouped together
+    in memory and nothing is written.
     """
     if not paths and db is None:
         raise typer.BadParameter("give PATH arguments, --db FILE, or both")
@@ -130,30 +218,30 @@ def analyze(
         raise typer.BadParameter("--story needs --db and no PATH arguments or --one-story")
     limits = _limits(limit)
     settings = _load_config(config_file)
+    cluster = runner.Cluster(workers, scheduler)
+    if config_file is not None and not cluster.embedded:
+        raise typer.BadParameter(
+            "--config is not passed to Dask workers yet; run without --workers/--scheduler"
+        )
     with config.use(settings), _progress() as progress:
-        task = progress.add_task("reading inputs", total=None)
-
-        def step(stage: str, done: int, total: int) -> None:
-            progress.update(task, description=stage, completed=done, total=total)
-
+        step = _stepper(progress, progress.add_task("reading inputs", total=None))
         if db is not None and not paths and not one_story:
             with _open_store(db) as store:
                 try:
-                    report = pipeline.analyse_stored(store, story or [], progress=step)
+                    groups = pipeline.stored_stories(store, story or [])
                 except pipeline.UnknownStory as error:
                     stderr.print(
                         f"{db}: no story {error}", markup=False, highlight=False, soft_wrap=True
                     )
                     raise typer.Exit(2) from error
+                report = _analyse_stored(store, db, groups, cluster, step)
         else:
             articles, rejected = pipeline.load(paths or [], limits)
             if db is not None:
                 known = {a.id for a in articles}
                 with _open_store(db) as store:
                     articles += [a for a in store.articles() if a.id not in known]
-            report = pipeline.analyse(
-                articles, rejected, progress=step, one_story=one_story, limits=limits
-            )
+            report = _analyse_in_memory(articles, rejected, one_story, cluster, step, limits)
         _report_rejections(report.rejected)
         if not report.articles:
             stderr.print("nothing could be analysed: no input was readable")
@@ -192,6 +280,8 @@ def ingest(
     paths: Paths,
     db: Annotated[Path, typer.Option("--db", help="SQLite file.")],
     limit: LimitOption = None,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
 ) -> None:
     """Add articles to a database, each put into its story; re-running adds nothing twice."""
     limits = _limits(limit)
@@ -202,7 +292,9 @@ def ingest(
         task = progress.add_task("ingesting", total=None)
         assigner = StoryAssigner(store)
         assigner.assign_pending()
-        for article, rejection in pipeline.iter_clean(paths, limits):
+        for article, rejection in runner.prepared(
+            paths, runner.Cluster(workers, scheduler), limits
+        ):
             if rejection is not None:
                 rejected.append(rejection)
                 store.add_rejection(rejection)
@@ -244,6 +336,28 @@ def stories(
         sys.stdout.write(json.dumps(to_jsonable(listed), ensure_ascii=False, indent=2) + "\n")
     else:
         render_stories(listed, Console())
+
+
+@app.command()
+def export(
+    db: Annotated[Path, typer.Option("--db", help="SQLite file to export.")],
+    parquet: Annotated[Path, typer.Option("--parquet", help="Folder for the Parquet files.")],
+) -> None:
+    """Write articles, stories and findings as Parquet tables (pandas, Polars, DuckDB read them).
+
+    Findings come from current stored analyses only; run `pressdiff analyze
+    --db FILE` first to bring them up to date.
+    """
+    from pressdiff.export import export_parquet
+
+    with _open_store(db) as store:
+        groups = pipeline.stored_stories(store)
+        counts = export_parquet(store, groups, parquet, results.analysis_version())
+    stderr.print(
+        ", ".join(f"{n} {name}" for name, n in counts.items()) + f" written to {parquet}",
+        markup=False,
+        highlight=False,
+    )
 
 
 @app.command()

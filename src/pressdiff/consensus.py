@@ -118,7 +118,7 @@ def _agreed(claims: ClaimResult, articles: list[Article], contested_ids: set[str
         covered |= {lead.id} | twins[lead.id]
         # Show the words of the most reliable outlet among those saying the same thing.
         shown = max(
-            [lead, *(by_id[t] for t in twins[lead.id] if t in by_id)],
+            [lead, *(by_id[t] for t in sorted(twins[lead.id]) if t in by_id)],
             key=lambda m: (claims.reliability.get(m.article_id, 1.0), len(support[m.id])),
         )
         ids = sorted({lead.article_id, *support[lead.id]})

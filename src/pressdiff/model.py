@@ -14,6 +14,8 @@ schema (``schema/report.schema.json``) describes.
 from __future__ import annotations
 
 import dataclasses
+import types
+import typing
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -220,4 +222,32 @@ def to_jsonable(value: Any) -> Any:
         return {k: to_jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [to_jsonable(v) for v in value]
+    return value
+
+
+def from_jsonable(kind: Any, value: Any) -> Any:
+    """Rebuild records of type ``kind`` from what :func:`to_jsonable` made of them.
+
+    The inverse needs the target type because JSON forgets it; the record
+    classes' own type hints (``list[Finding]``, ``dict[str, list[Quote]]``,
+    ``tuple[int, int]``, ``str | None``) say what each value becomes, so a
+    stored analysis comes back as the same records the analyses returned.
+    """
+    if value is None:
+        return None
+    if dataclasses.is_dataclass(kind):
+        hints = typing.get_type_hints(kind)
+        fields = {f.name for f in dataclasses.fields(kind)}
+        return kind(**{k: from_jsonable(hints[k], v) for k, v in value.items() if k in fields})
+    origin, args = typing.get_origin(kind), typing.get_args(kind)
+    if origin is list:
+        return [from_jsonable(args[0], v) for v in value]
+    if origin is dict:
+        return {k: from_jsonable(args[1], v) for k, v in value.items()}
+    if origin is tuple:
+        return tuple(from_jsonable(t, v) for t, v in zip(args, value, strict=True))
+    if origin in (typing.Union, types.UnionType):
+        return from_jsonable(next(a for a in args if a is not type(None)), value)
+    if kind is float:
+        return float(value)
     return value

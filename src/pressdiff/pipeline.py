@@ -18,7 +18,7 @@ from pressdiff.clean import clean
 from pressdiff.consensus import ConsensusResult
 from pressdiff.ingest import read_inputs
 from pressdiff.limits import LIMITS, Limits
-from pressdiff.model import Article, Finding, Rejection, Story
+from pressdiff.model import Article, Finding, RawDocument, Rejection, Story
 from pressdiff.quotes import QuoteResult
 from pressdiff.reuse import ReuseResult
 from pressdiff.store import Store
@@ -57,6 +57,32 @@ class Report:
     schema_version: str = SCHEMA_VERSION
 
 
+def prepare(
+    item: RawDocument | Rejection, limits: Limits = LIMITS
+) -> tuple[Article, None] | tuple[None, Rejection]:
+    """One input's per-article ingest work: cleaning and the per-article limits, or the
+    reason it is rejected.
+
+    It depends on nothing but its input, so ingest can run it anywhere: in
+    this process, or as a Dask task on a worker (:mod:`pressdiff.runner`).
+    """
+    if isinstance(item, Rejection):
+        return None, item
+    article = clean(item)
+    if not article.text.strip():
+        return None, Rejection(item.source, "no article text left after cleaning")
+    if problem := limits.article_problem(article):
+        return None, Rejection(item.source, problem)
+    return article, None
+
+
+def prepare_batch(
+    items: list[RawDocument | Rejection], limits: Limits = LIMITS
+) -> list[tuple[Article, None] | tuple[None, Rejection]]:
+    """:func:`prepare` over a batch: one Dask task per batch keeps scheduling cheap."""
+    return [prepare(item, limits) for item in items]
+
+
 def iter_clean(
     paths: Iterable[str], limits: Limits = LIMITS
 ) -> Iterator[tuple[Article, None] | tuple[None, Rejection]]:
@@ -67,17 +93,7 @@ def iter_clean(
     one of the per-article ``limits`` is rejected here, before any parsing.
     """
     for item in read_inputs(paths):
-        if isinstance(item, Rejection):
-            yield None, item
-            continue
-        article = clean(item)
-        problem = limits.article_problem(article)
-        if not article.text.strip():
-            yield None, Rejection(item.source, "no article text left after cleaning")
-        elif problem:
-            yield None, Rejection(item.source, problem)
-        else:
-            yield article, None
+        yield prepare(item, limits)
 
 
 def load(paths: Iterable[str], limits: Limits = LIMITS) -> tuple[list[Article], list[Rejection]]:
@@ -210,31 +226,24 @@ class UnknownStory(LookupError):
     """A story id that is not in the store (nor merged into a story there)."""
 
 
-def analyse_stored(
-    store: Store, story_ids: Iterable[str] = (), progress: Progress | None = None
-) -> Report:
-    """Analyse stored stories: all of them, or those named (by current or merged-away id).
+def stored_stories(store: Store, story_ids: Iterable[str] = ()) -> list[Story]:
+    """The stored stories (all, or those named by current or merged-away id), each once.
 
     Articles still in no story (a database from before stories existed, an
     interrupted ingest) are put into stories first, and that is recorded.
     """
     stories.StoryAssigner(store).assign_pending()
     wanted = list(story_ids)
-    if wanted:
-        groups = []
-        for sid in wanted:
-            story = store.story(sid)
-            if story is None:
-                raise UnknownStory(sid)
-            if all(story.id != g.id for g in groups):
-                groups.append(story)
-    else:
-        groups = store.stories()
-    articles = store.articles(a for story in groups for a in story.article_ids)
-    restore_annotations(store, articles)
-    report = analyse_stories(groups, articles, store.rejections(), progress)
-    keep_annotations(store, articles)
-    return report
+    if not wanted:
+        return store.stories()
+    groups: list[Story] = []
+    for sid in wanted:
+        story = store.story(sid)
+        if story is None:
+            raise UnknownStory(sid)
+        if all(story.id != g.id for g in groups):
+            groups.append(story)
+    return groups
 
 
 def restore_annotations(store: Store, articles: Iterable[Article]) -> int:

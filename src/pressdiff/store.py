@@ -72,6 +72,26 @@ database of any schema version gets it::
 Sentences, entities and tokens are not stored separately: they are offsets
 read off the parse.
 
+Stored analyses (``analyses``) are the one table that is not part of the
+versioned schema above yet: it is created with ``CREATE TABLE IF NOT EXISTS``
+whenever a database is opened, so databases of every version get it::
+
+    analyses(
+        story_id     TEXT NOT NULL,
+        fingerprint  TEXT NOT NULL,  -- :func:`fingerprint` of the story's articles
+        version      TEXT NOT NULL,  -- the pressdiff analysis version that made it
+        article_ids  TEXT NOT NULL,  -- JSON list, in the order the analysis saw them
+        story        TEXT NOT NULL,  -- the JSON report's object for this story
+        annotations  TEXT NOT NULL,  -- JSON {article id: {sentences, entities}}
+        seconds      REAL NOT NULL,  -- how long the analysis took
+        analysed_at  TEXT NOT NULL,
+        PRIMARY KEY (story_id, fingerprint, version)
+    )
+
+A story's current analysis is its latest row whose fingerprint and version
+match the story's articles now and this pressdiff; older rows stay (the store
+stays append-only), so going back to an earlier version costs nothing.
+
 Durability: each article is committed in its own transaction, so killing a
 long ``pressdiff ingest`` loses at most the article being written.  WAL with
 ``synchronous=NORMAL`` keeps every committed transaction across a crash of
@@ -80,14 +100,17 @@ the process; only a power cut can lose the last few (never corrupt the file).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 import stat
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
+from typing import Any, Literal
 
 import numpy as np
 
@@ -154,7 +177,44 @@ _ANNOTATIONS = """CREATE TABLE IF NOT EXISTS annotations (
 _VECTOR = np.dtype("<f4")
 _WIDTH = 384
 
+_ANALYSES = """CREATE TABLE IF NOT EXISTS analyses (
+    story_id     TEXT NOT NULL,
+    fingerprint  TEXT NOT NULL,
+    version      TEXT NOT NULL,
+    article_ids  TEXT NOT NULL,
+    story        TEXT NOT NULL,
+    annotations  TEXT NOT NULL,
+    seconds      REAL NOT NULL,
+    analysed_at  TEXT NOT NULL,
+    PRIMARY KEY (story_id, fingerprint, version)
+)"""
+
+# What a story's fingerprint covers: the articles' content (their id is the
+# hash of the cleaned text) and the metadata the analyses read.
+_FINGERPRINTED = "id, outlet, title, url, published"
+
 _COLUMNS = "id, source, outlet, title, url, published, input_id, text, original, removed"
+
+
+@dataclass(frozen=True)
+class StoredAnalysis:
+    """One story's analysis as the store keeps it: plain JSON values, no live objects.
+
+    ``story`` is exactly the story's object in the JSON report (its findings,
+    reuse, quotes, claims and consensus), so the web app and exports read it
+    without pressdiff's record classes.  ``annotations`` holds the sentences
+    and entities the analysis computed for each article, which the report
+    shows beside the text.
+    """
+
+    story_id: str
+    article_ids: list[str]
+    fingerprint: str
+    version: str
+    story: dict[str, Any]
+    annotations: dict[str, dict[str, Any]]
+    seconds: float
+    analysed_at: str = ""
 
 
 class StoreError(Exception):
@@ -182,6 +242,7 @@ class Store:
             self._db.execute("PRAGMA synchronous = NORMAL")
             self._create_or_check_schema()
             self._db.execute(_ANNOTATIONS)
+            self._db.execute(_ANALYSES)
         except sqlite3.OperationalError as e:
             self._db.close()
             raise StoreError(f"{self.path}: cannot open the database ({e})") from None
@@ -506,6 +567,77 @@ class Store:
         rows = self._db.execute("SELECT source, reason FROM rejections ORDER BY rowid")
         return [Rejection(source, reason) for source, reason in rows]
 
+    def save_analysis(self, analysis: StoredAnalysis) -> None:
+        """Keep one story's analysis in one transaction (the same one twice: the first stays)."""
+        self._db.execute(
+            "INSERT OR IGNORE INTO analyses (story_id, fingerprint, version, article_ids, "
+            "story, annotations, seconds, analysed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                *(analysis.story_id, analysis.fingerprint, analysis.version),
+                json.dumps(analysis.article_ids),
+                json.dumps(analysis.story, ensure_ascii=False),
+                json.dumps(analysis.annotations, ensure_ascii=False),
+                *(analysis.seconds, analysis.analysed_at or _now()),
+            ),
+        )
+
+    def analysis(
+        self, story_id: str, fingerprint: str | None = None, version: str | None = None
+    ) -> StoredAnalysis | None:
+        """A story's latest stored analysis, or the latest with this fingerprint and version.
+
+        Pass the story's current :meth:`fingerprint` and the running analysis
+        version to get only a current analysis (None when it is missing or stale).
+        """
+        query = (
+            "SELECT story_id, article_ids, fingerprint, version, story, annotations, seconds, "
+            "analysed_at FROM analyses WHERE story_id = ?"
+        )
+        params = [story_id]
+        if fingerprint is not None:
+            query, params = query + " AND fingerprint = ?", [*params, fingerprint]
+        if version is not None:
+            query, params = query + " AND version = ?", [*params, version]
+        row = self._db.execute(query + " ORDER BY rowid DESC LIMIT 1", params).fetchone()
+        if row is None:
+            return None
+        sid, ids, fp, made_by, story, found, seconds, at = row
+        return StoredAnalysis(
+            sid, json.loads(ids), fp, made_by, json.loads(story), json.loads(found), seconds, at
+        )
+
+    def fingerprint(self, article_ids: Iterable[str]) -> str:
+        """:func:`fingerprint` of stored articles, read without loading their text."""
+        ids = list(article_ids)
+        rows: list[tuple] = []
+        for i in range(0, len(ids), 500):  # SQLite caps the number of ? per statement
+            chunk = ids[i : i + 500]
+            marks = ", ".join("?" * len(chunk))
+            rows += self._db.execute(
+                f"SELECT {_FINGERPRINTED} FROM articles WHERE id IN ({marks})", chunk
+            ).fetchall()
+        if len(rows) != len(set(ids)):
+            missing = sorted(set(ids) - {r[0] for r in rows})
+            raise StoreError(f"{self.path}: story articles not in the store: {missing[:3]}")
+        return _fingerprint(rows)
+
+    def analysis_status(self, story: Story, version: str) -> AnalysisStatus:
+        """Whether the story's stored analysis is ``current``, ``missing``, or stale (and why)."""
+        stored = self._db.execute(
+            "SELECT fingerprint, version FROM analyses WHERE story_id = ? ORDER BY rowid DESC",
+            (story.id,),
+        ).fetchall()
+        if not stored:
+            return "missing"
+        now = self.fingerprint(story.article_ids)
+        if (now, version) in stored:
+            return "current"
+        return "stale: articles changed" if all(fp != now for fp, _ in stored) else "stale: version"
+
+    def stale_stories(self, stories: Iterable[Story], version: str) -> list[Story]:
+        """The stories whose analysis is missing or stale, in the order given."""
+        return [s for s in stories if self.analysis_status(s, version) != "current"]
+
     def __len__(self) -> int:
         return self._db.execute("SELECT count(*) FROM articles").fetchone()[0]
 
@@ -522,6 +654,24 @@ class Store:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+AnalysisStatus = Literal["current", "missing", "stale: articles changed", "stale: version"]
+
+
+def fingerprint(articles: Iterable[Article]) -> str:
+    """A digest of what a story's analysis depends on in its articles, in any order.
+
+    Article ids are content hashes of the cleaned text, so this changes when an
+    article is added, removed or replaced, and when the metadata the analyses
+    read (outlet, title, URL, publication time) differs.
+    """
+    return _fingerprint((a.id, a.outlet, a.title, a.url, a.published) for a in articles)
+
+
+def _fingerprint(rows: Iterable[tuple]) -> str:
+    text = json.dumps(sorted(list(r) for r in rows), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _article(row: sqlite3.Row | tuple) -> Article:

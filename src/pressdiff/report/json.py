@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from pressdiff.pipeline import Report, StoryAnalysis
 
 
-def _story_payload(story: StoryAnalysis) -> dict[str, Any]:
+def story_payload(story: StoryAnalysis) -> dict[str, Any]:
     """A story flattened: its listing (id, title, articles, outlets, dates) beside what
     each analysis found."""
     return {
@@ -36,7 +36,7 @@ def report_payload(report: Report) -> dict[str, Any]:
     return {
         "schema_version": report.schema_version,
         "articles": to_jsonable(report.articles),
-        "stories": [_story_payload(story) for story in report.stories],
+        "stories": [story_payload(story) for story in report.stories],
         "rejected": to_jsonable(report.rejected),
     }
 
