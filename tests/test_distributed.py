@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from pressdiff import pipeline, runner
 from pressdiff.cli import app
+from pressdiff.limits import LIMITS
 from pressdiff.model import Story
 from pressdiff.store import Store
 
@@ -55,7 +56,7 @@ def test_dask_ingest_and_analysis_equal_the_embedded_run(
 
 def test_failed_story_is_skipped_and_workers_load_models_once(cluster, example_dir, tmp_path):
     articles, _ = pipeline.load([str(p) for p in sorted(example_dir.glob("*.txt"))[:2]])
-    huge_text = "The council met again. " * 100_000  # longer than spaCy accepts
+    huge_text = "The council met again. " * 100_000  # parsed past a 20-second budget
     huge = dataclasses.replace(
         articles[0], id="huge", source="huge.txt", text=huge_text, original=huge_text
     )
@@ -63,9 +64,13 @@ def test_failed_story_is_skipped_and_workers_load_models_once(cluster, example_d
     with Store(tmp_path / "news.db") as store:
         store.add([*articles, huge])
         run = runner.analyse_stories(
-            store, stories, runner.Cluster(scheduler=cluster.scheduler_address)
+            store,
+            stories,
+            runner.Cluster(scheduler=cluster.scheduler_address),
+            limits=dataclasses.replace(LIMITS, seconds_per_article=20),
         )
         assert [story_id for story_id, _ in run.failed] == ["huge"]
+        assert "time budget" in dict(run.failed)["huge"]
         assert sorted(run.computed) == sorted(a.source for a in articles)
         assert all(store.analysis(a.source) is not None for a in articles)
     with Client(cluster) as client:

@@ -134,7 +134,12 @@ def _report_failures(failed: list[tuple[str, str]]) -> None:
 
 
 def _analyse_stored(
-    store: Store, db: Path, groups: list[Story], cluster: runner.Cluster, step: pipeline.Progress
+    store: Store,
+    db: Path,
+    groups: list[Story],
+    cluster: runner.Cluster,
+    step: pipeline.Progress,
+    limits: Limits,
 ) -> pipeline.Report:
     """Bring the stored analyses of these stories up to date and read them back.
 
@@ -151,7 +156,7 @@ def _analyse_stored(
         highlight=False,
         soft_wrap=True,
     )
-    run = runner.analyse_stories(store, groups, cluster, progress=step)
+    run = runner.analyse_stories(store, groups, cluster, progress=step, limits=limits)
     _report_failures(run.failed)
     stderr.print(
         f"analysed {len(run.computed)}, kept {len(run.current)} stored, {len(run.failed)} failed",
@@ -176,7 +181,7 @@ def _analyse_in_memory(
             articles, rejected, progress=step, one_story=one_story, limits=limits
         )
     groups = [as_one(articles)] if one_story else group(articles)
-    records, failed = runner.analyse_records(groups, articles, cluster)
+    records, failed = runner.analyse_records(groups, articles, cluster, limits)
     _report_failures(failed)
     by_id = {a.id: a for a in articles}
     shown = [by_id[a] for story in groups for a in story.article_ids]
@@ -234,7 +239,7 @@ def analyze(
                         f"{db}: no story {error}", markup=False, highlight=False, soft_wrap=True
                     )
                     raise typer.Exit(2) from error
-                report = _analyse_stored(store, db, groups, cluster, step)
+                report = _analyse_stored(store, db, groups, cluster, step, limits)
         else:
             articles, rejected = pipeline.load(paths or [], limits)
             if db is not None:

@@ -21,6 +21,7 @@ from importlib import metadata, resources
 
 from pressdiff import __version__, claims, consensus, quotes, reuse
 from pressdiff.config import settings
+from pressdiff.limits import LIMITS, Limits
 from pressdiff.model import (
     Article,
     Entity,
@@ -80,7 +81,7 @@ def _package_files(folder, prefix: str = "") -> Iterable[tuple[str, bytes]]:
             yield name, entry.read_bytes()
 
 
-def analyse(story: Story, articles: list[Article]) -> StoredAnalysis:
+def analyse(story: Story, articles: list[Article], limits: Limits = LIMITS) -> StoredAnalysis:
     """Run every analysis on one story's articles; the record the store keeps.
 
     ``articles`` are given in the story's order and are annotated in place
@@ -88,7 +89,7 @@ def analyse(story: Story, articles: list[Article]) -> StoredAnalysis:
     travel back in the record).
     """
     started = time.perf_counter()
-    result = analyse_story(articles, story=story)
+    result = analyse_story(articles, story=story, limits=limits)
     annotations = {
         a.id: {"sentences": to_jsonable(a.sentences), "entities": to_jsonable(a.entities)}
         for a in articles

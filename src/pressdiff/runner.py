@@ -98,11 +98,13 @@ def analyse_stories(
     stories: list[Story],
     cluster: Cluster,
     progress: Progress | None = None,
+    limits: Limits = LIMITS,
 ) -> AnalysisRun:
     """Analyse every story whose stored analysis is missing or stale, and store each.
 
     Stories already current are not touched.  Each computed analysis is
-    saved the moment it arrives.
+    saved the moment it arrives.  A story whose parse runs past
+    ``limits.seconds_per_article`` fails, reported like any other failure.
     """
     say = progress or (lambda _stage, _done, _total: None)
     version = results.analysis_version()
@@ -119,7 +121,9 @@ def analyse_stories(
     calls = [(story, [by_id[i] for i in story.article_ids]) for story in todo]
     say("analysing stories", 0, len(todo))
     with cluster.client() as client:
-        outcomes = _embedded(calls, store) if client is None else _on_dask(client, calls)
+        outcomes = (
+            _embedded(calls, limits, store) if client is None else _on_dask(client, calls, limits)
+        )
         for done, ((story, _articles), record, error) in enumerate(outcomes, 1):
             reason = _failure(record, error, version)
             if reason is None:
@@ -132,7 +136,7 @@ def analyse_stories(
 
 
 def analyse_records(
-    stories: list[Story], articles: list[Article], cluster: Cluster
+    stories: list[Story], articles: list[Article], cluster: Cluster, limits: Limits = LIMITS
 ) -> tuple[list[StoredAnalysis], list[tuple[str, str]]]:
     """Analyse stories of articles that are not stored; their records and failures.
 
@@ -143,7 +147,7 @@ def analyse_records(
     version = results.analysis_version()
     records, failed = [], []
     with cluster.client() as client:
-        outcomes = _embedded(calls) if client is None else _on_dask(client, calls)
+        outcomes = _embedded(calls, limits) if client is None else _on_dask(client, calls, limits)
         for (story, _articles), record, error in outcomes:
             reason = _failure(record, error, version)
             if reason is None:
@@ -158,7 +162,7 @@ Call = tuple[Story, list[Article]]
 Outcome = tuple[Call, StoredAnalysis | None, BaseException | None]
 
 
-def _embedded(calls: list[Call], store: Store | None = None) -> Iterator[Outcome]:
+def _embedded(calls: list[Call], limits: Limits, store: Store | None = None) -> Iterator[Outcome]:
     """Each story analysed here; with a store, its kept annotations are reused and new ones kept.
 
     (Dask workers have no store: they annotate what they analyse.)  A story's
@@ -168,7 +172,7 @@ def _embedded(calls: list[Call], store: Store | None = None) -> Iterator[Outcome
         if store is not None:
             pipeline.restore_annotations(store, articles)
         try:
-            outcome = (story, articles), results.analyse(story, articles), None
+            outcome = (story, articles), results.analyse(story, articles, limits), None
         except Exception as error:  # one story's failure must not stop the others
             outcome = (story, articles), None, error
         if store is not None:
@@ -178,10 +182,10 @@ def _embedded(calls: list[Call], store: Store | None = None) -> Iterator[Outcome
         yield outcome
 
 
-def _on_dask(client: Any, calls: list[Call]) -> Iterator[Outcome]:
+def _on_dask(client: Any, calls: list[Call], limits: Limits) -> Iterator[Outcome]:
     from pressdiff import distributed
 
-    yield from distributed.run_unordered(client, results.analyse, calls)
+    yield from distributed.run_unordered(client, partial(results.analyse, limits=limits), calls)
 
 
 def _failure(
