@@ -126,7 +126,23 @@ def rules_predict(items: list[dict]) -> list[int]:
     return out
 
 
-CHECKERS: dict[str, Callable[[list[dict]], list[int]]] = {"rules (as shipped)": rules_predict}
+def support_predict(items: list[dict]) -> list[int]:
+    """The decision layer (claims/support.py) with its shipped weights, from cached features
+    (checked against the live checker on a sample first)."""
+    from claims_features import decide, features, verify
+
+    from pressdiff.claims.support import SupportChecker, shipped_model
+
+    rows = [{"evidence": i["article"], "claim": i["claim"]} for i in items]
+    checker = SupportChecker()
+    verify(rows, checker)
+    return [int(v) for v in decide(features(rows, checker), shipped_model())]
+
+
+CHECKERS: dict[str, Callable[[list[dict]], list[int]]] = {
+    "rules (as shipped)": rules_predict,
+    "align + model (support.py)": support_predict,
+}
 
 
 def main() -> None:

@@ -2,9 +2,11 @@
 
 Everything else in claim analysis (alignment across outlets, findings, consensus) reduces to
 this one judgement over a pair of texts, so it sits behind one small interface, ``Checker``,
-that a stronger model can replace.  The default, :class:`RuleChecker`, runs offline on the CPU
-with the two packaged models: it explains every contradiction in words a reader can verify
-("number 63 vs 51") and points at the claim's words that caused it.
+that a stronger model can replace.  :class:`RuleChecker` runs offline on the CPU with the two
+packaged models: it explains every contradiction in words a reader can verify ("number 63 vs
+51") and points at the claim's words that caused it.  ``check`` puts the decision layer of
+:mod:`pressdiff.claims.support` over it, which keeps its contradictions and makes support be
+earned by the claim's alignment with the evidence.
 
 How the rules decide, and why:
 
@@ -784,15 +786,21 @@ class RuleChecker:
 
     def assess_many(self, pairs: Sequence[tuple[str, str]]) -> list[Assessment]:
         """Parse and embed everything once, then run the rules on each pair."""
+        parsed, vectors = self.prepare(pairs)
+        return [self._assess(evidence, claim, vectors) for evidence, claim in parsed]
+
+    def prepare(
+        self, pairs: Sequence[tuple[str, str]]
+    ) -> tuple[list[tuple[Parsed, Parsed]], dict[str, np.ndarray]]:
+        """Each pair parsed (evidence, claim), and the MiniLM vector of every sentence in them.
+
+        Shared with the decision layer (:mod:`pressdiff.claims.support`), which reads the same
+        parses to measure the claim's alignment.
+        """
         self._parse_all(t for pair in pairs for t in pair)
-        sentences = list(
-            dict.fromkeys(p.text for pair in pairs for t in pair for p in self._cache[t].passages)
-        )
-        vectors = dict(zip(sentences, nlp.embed(sentences), strict=True))
-        return [
-            self._assess(self._cache[evidence], self._cache[claim], vectors)
-            for evidence, claim in pairs
-        ]
+        parsed = [(self._cache[evidence], self._cache[claim]) for evidence, claim in pairs]
+        sentences = list(dict.fromkeys(p.text for pair in parsed for t in pair for p in t.passages))
+        return parsed, dict(zip(sentences, nlp.embed(sentences), strict=True))
 
     def decide(self, a: Assessment) -> CheckResult:
         """Turn an assessment into a label, a confidence and the reasons behind it."""
@@ -1098,8 +1106,12 @@ def _gaps(claim: Passage, ev: Parsed) -> list[tuple[str, tuple[int, int]]]:
 
 
 @lru_cache(maxsize=1)
-def _default_checker() -> RuleChecker:
-    return RuleChecker()
+def _default_checker() -> Checker:
+    """The decision layer over these rules (it imports this module, hence the late import):
+    the rules alone said "supports" too easily on text they were not tuned on (issue #16)."""
+    from pressdiff.claims.support import SupportChecker
+
+    return SupportChecker()
 
 
 def check(evidence: str, claim: str, checker: Checker | None = None) -> CheckResult:

@@ -1,0 +1,102 @@
+"""The decision layer (align + model) on real text: the example story and QAGS articles.
+
+What it must do beyond the rules: earn "supports" (a claim whose words scatter over the
+evidence, or that the evidence never makes, is ``unclear``), keep the rules' concrete
+contradictions, and say how sure each verdict is.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from pressdiff.claims.align import FEATURES
+from pressdiff.claims.check import check
+from pressdiff.claims.support import SupportChecker, shipped_model
+
+SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
+STORY = SHARED / "examples" / "rust-interview"
+QAGS = SHARED / "data" / "qags" / "mturk_cnndm.jsonl"
+
+
+def article(prefix: str) -> str:
+    return next(STORY.glob(f"{prefix}_*.txt")).read_text()
+
+
+def sentence(prefix: str, contains: str) -> str:
+    """The line of an example article that contains ``contains`` (real text, not retyped)."""
+    for line in article(prefix).splitlines():
+        if contains in line:
+            return line.strip()
+    raise AssertionError(f"{contains!r} not in {prefix}")
+
+
+@pytest.fixture(scope="module")
+def checker() -> SupportChecker:
+    return SupportChecker()
+
+
+def test_shipped_weights_match_the_features_and_say_what_trained_them() -> None:
+    model = shipped_model()
+    assert len(model.coef) == len(FEATURES) == len(model.mean) == len(model.scale)
+    assert 0.0 < model.cut < 1.0
+    trained_on = model.info["trained_on"]
+    # Report parts and SummEdits news never train the model.
+    assert not any("report" in name or name.endswith("news") for name in trained_on)
+
+
+@pytest.mark.slow
+def test_sentence_of_the_article_is_supported_with_confidence(checker: SupportChecker) -> None:
+    evidence = article("000")
+    claim = sentence("000", "killing Hutchins and injuring director Joel Souza")
+    result = checker.check(evidence, claim)
+    assert result.label == "supports"
+    assert 0.5 <= result.score <= 1.0
+
+
+@pytest.mark.slow
+def test_fact_the_evidence_never_gives_is_unclear(checker: SupportChecker) -> None:
+    # 003 adds what 000 never says: Souza was treated and released from the hospital.
+    claim = "Souza was treated and released from the hospital shortly after the event."
+    result = checker.check(article("000"), claim)
+    assert result.label == "unclear"
+    assert 0.0 <= result.score <= 1.0 and result.reasons
+
+
+@pytest.mark.slow
+def test_changed_outcome_still_contradicts_with_the_rules_reason(checker: SupportChecker) -> None:
+    evidence = sentence("002", "director Joel Souza was injured")
+    claim = "Director Joel Souza was killed after they were struck by the live round."
+    result = checker.check(evidence, claim)
+    assert result.label == "contradicts"
+    assert [claim[a:b] for a, b in result.spans] == ["killed"]
+
+
+@pytest.mark.slow
+def test_unsupported_qags_sentences_are_not_supported(checker: SupportChecker) -> None:
+    """Sentences all three QAGS workers rejected, from CNN/DM articles of the *tune* part
+    (``bench/claims_qags.py``'s split: seed 16, first half; the report part stays unread here).
+    The old rules supported most of them."""
+    lines = QAGS.read_text().splitlines()
+    order = list(range(len(lines)))
+    random.Random(16).shuffle(order)
+    rejected = []
+    for i in order[: len(order) // 2][:40]:
+        row = json.loads(lines[i])
+        for s in row["summary_sentences"]:
+            if all(r["response"] == "no" for r in s["responses"]):
+                rejected.append((row["article"], s["sentence"]))
+    assert len(rejected) >= 8
+    verdicts = [r.label for r in checker.check_many(rejected)]
+    assert verdicts.count("supports") <= len(verdicts) // 4, verdicts
+
+
+@pytest.mark.slow
+def test_check_uses_the_decision_layer_by_default() -> None:
+    evidence = article("000")
+    claim = "Souza was treated and released from the hospital shortly after the event."
+    assert check(evidence, claim).label == "unclear"
+    assert check("", claim).label == "unclear"
