@@ -156,9 +156,7 @@ def test_confidence_filter_hides_low_flags(chromium: Path, page: Path) -> None:
             tab = browser.new_page()
             tab.goto(page.as_uri())
             confs = [c for c, _ in tab.eval_on_selector_all(cards, state)]
-            assert confs and min(confs) < max(confs), (
-                "needs mixed confidences"
-            )
+            assert confs and min(confs) < max(confs), "needs mixed confidences"
             # The first step of the bar above the weakest finding hides it and keeps the strongest.
             bar = (int(min(confs) * 20) + 1) / 20
             assert bar <= max(confs)
