@@ -1,4 +1,4 @@
-"""Fine-tune the cross-encoder checker (``pressdiff.claims.crossenc``) on generated news pairs.
+"""Fine-tune the cross-encoder checker (``experimental.crossenc``) on generated news pairs.
 
 Training data comes only from the FNC-1 stories of the *tune* split (even first body id, as in
 ``bench/claims_distorted.py``), never from SummEdits news or the distorted benchmark's eval
@@ -39,10 +39,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from claims_distort import DISTORTIONS, _harmless, fnc_stories
 from claims_summedits import DATA as SUMMEDITS
 from claims_summedits import NEWS, load
+from experimental import crossenc
+from experimental.rough import rough_sentences
 
 from pressdiff import nlp
-from pressdiff.claims import crossenc
-from pressdiff.claims.extract import rough_sentences
 
 # Antonyms common in news copy (both directions are used).
 _ANTONYMS = [

@@ -20,13 +20,14 @@ import argparse
 import json
 import time
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from pressdiff import nlp
 from pressdiff.claims.check import Assessment, RuleChecker
+from pressdiff.config import CheckerConfig
 
 SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
 DATA = SHARED / "data" / "summedits"
@@ -74,15 +75,17 @@ def rule_predictions(checker: RuleChecker, assessments: list[Assessment]) -> lis
 
 def tune(checker: RuleChecker, assessments: list[Assessment], gold: list[int]) -> None:
     """Grid-search the rule checker's two knobs on tuning data (sets them on ``checker``)."""
-    best = (-1.0, checker.support_threshold, checker.gap_tolerance)
+    best = (-1.0, checker.config.support_threshold, checker.config.gap_tolerance)
     for tolerance in (0, 1, 2):
         for threshold in np.arange(0.40, 0.90, 0.01):
-            checker.support_threshold, checker.gap_tolerance = float(threshold), tolerance
+            checker.config = replace(
+                checker.config, support_threshold=float(threshold), gap_tolerance=tolerance
+            )
             score = balanced_accuracy(gold, rule_predictions(checker, assessments))
             if score > best[0]:
                 best = (score, float(threshold), tolerance)
-    _, checker.support_threshold, checker.gap_tolerance = best
     score, threshold, tolerance = best
+    checker.config = replace(checker.config, support_threshold=threshold, gap_tolerance=tolerance)
     print(f"tuned: support_threshold={threshold:.2f} gap_tolerance={tolerance} (BAcc {score:.3f})")
 
 
@@ -142,7 +145,7 @@ def crossenc_runs(
     """The cross-encoder at its saved cut, and the join and cut chosen on ``select`` (tuning
     domains the checkpoint was not trained on) applied to news.  ``news`` None: selection only.
     """
-    from pressdiff.claims.crossenc import CrossEncoderChecker, load
+    from experimental.crossenc import CrossEncoderChecker, load
 
     trained_on = set(load(Path(path)).info.get("summedits_domains", []))
     overlap = trained_on & {r["domain"] for r in select}
@@ -210,7 +213,7 @@ def sentence_throughput() -> tuple[int, float, float]:
         for claim in a
         for evidence in b
     ]
-    checker = RuleChecker(cache_size=10_000)
+    checker = RuleChecker(replace(CheckerConfig(), cache_size=10_000))
     timings = []
     for _ in range(2):
         start = time.perf_counter()

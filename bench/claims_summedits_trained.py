@@ -17,9 +17,9 @@ import argparse
 import numpy as np
 from claims_summedits import DATA, NEWS, load, print_runs, tune
 from claims_train import assessment, cached_rows
+from experimental.trained import TrainedChecker
 
 from pressdiff.claims.check import RuleChecker
-from pressdiff.claims.trained import TrainedChecker
 
 
 def main() -> None:
@@ -40,7 +40,7 @@ def main() -> None:
     p = trained.weights.probability(np.array([r["x"] for r in news]))
     labels = [trained.decide(assessment(r), float(q)).label for r, q in zip(news, p, strict=True)]
     runs = {
-        f"RuleChecker tuned (>= {rules.support_threshold:.2f})": tuned,
+        f"RuleChecker tuned (>= {rules.config.support_threshold:.2f})": tuned,
         "RuleChecker shipped (0.62)": shipped,
         "TrainedChecker (cached)": [int(lab == "supports") for lab in labels],
     }

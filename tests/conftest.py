@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from pressdiff.annotate import annotate
+from pressdiff.cli import app
 from pressdiff.model import Article
 from pressdiff.pipeline import load
 
@@ -16,6 +20,8 @@ SHARED = ROOT.parent / "shared"
 EXAMPLE = SHARED / "examples" / "rust-interview"
 HARBOR = ROOT / "examples" / "harbor-fire"
 DATA = SHARED / "data"
+
+_cli = CliRunner()
 
 
 @pytest.fixture(scope="session")
@@ -52,3 +58,49 @@ def harbor() -> dict[str, Article]:
     assert not rejected and len(articles) == 4
     annotate(articles)
     return {Path(a.source).name[:2]: a for a in articles}
+
+
+# As root every file is readable; dropping these two capabilities from the
+# bounding set (which bounds what root's exec'd process gets) makes file
+# permissions apply to a root process too, with the same user and files.
+_DROP_FILE_CAPS = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search"]
+_DROP_FILE_CAPS += ["--inh-caps", "-dac_override,-dac_read_search"]
+
+
+@pytest.fixture(scope="session")
+def unprivileged(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """A command prefix under which file permissions apply (empty when not root).
+
+    Skips the test where that cannot be had (root without setpriv, or a
+    container that refuses it), found by trying to read a chmod-000 file.
+    """
+    prefix = _DROP_FILE_CAPS if os.geteuid() == 0 else []
+    probe = tmp_path_factory.mktemp("privileges") / "secret.txt"
+    probe.write_text("secret")
+    probe.chmod(0)
+    try:
+        applies = subprocess.run([*prefix, "cat", str(probe)], capture_output=True).returncode != 0
+    except OSError:
+        applies = False
+    if not applies:
+        pytest.skip("cannot make file permissions apply to a child process here")
+    return prefix
+
+
+@pytest.fixture(scope="session")
+def plain_json(example_dir: Path) -> str:
+    """Today's report of the example, analysed in memory without a database."""
+    result = _cli.invoke(app, ["analyze", str(example_dir), "-f", "json"])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+@pytest.fixture(scope="session")
+def analysed_db(example_dir: Path, tmp_path_factory) -> tuple[Path, str]:
+    """A database of the example whose one story was analysed by `analyze --db`, and its JSON."""
+    db = tmp_path_factory.mktemp("stored") / "news.db"
+    assert _cli.invoke(app, ["ingest", str(example_dir), "--db", str(db)]).exit_code == 0
+    result = _cli.invoke(app, ["analyze", "--db", str(db), "-f", "json"])
+    assert result.exit_code == 0, result.output
+    assert "1 missing" in result.stderr and "analysed 1, kept 0 stored" in result.stderr
+    return db, result.stdout

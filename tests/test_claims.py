@@ -20,6 +20,7 @@ from pressdiff.claims.extract import extract_claims
 from pressdiff.claims.facts import NameIndex, conflicts, extract_facts
 from pressdiff.model import Article, to_jsonable
 from pressdiff.pipeline import load
+from pressdiff.reuse import ReuseResult
 
 
 @pytest.fixture(scope="module")
@@ -159,7 +160,7 @@ def test_spun_copies_count_less(story: dict[str, Article]) -> None:
     """If the honest report that names Baldwin's wife were a spun copy, its word alone
     could no longer overrule 004's (which lost other votes already)."""
 
-    reuse = SimpleNamespace(spun_ids=[story["002"].id])
+    reuse = ReuseResult(spun_ids=[story["002"].id])
     weighed = analyse(list(story.values()), reuse=reuse)
     assert weighed.reliability[story["002"].id] <= 0.5
     assert "married to Hutchins" not in _contradictions(weighed, story["004"])

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -39,7 +41,7 @@ def test_example_is_one_story_of_five_articles(example_report):
 def test_json_report_validates_against_its_schema(example_report):
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
     jsonschema.validate(example_report, schema)
-    assert example_report["schema_version"] == "1.0"
+    assert example_report["schema_version"] == "2.0"
 
 
 def test_debris_is_removed_and_listed(example_report):
@@ -104,3 +106,66 @@ def test_ingest_is_idempotent_and_analyze_reads_the_database(example_dir: Path, 
     result = runner.invoke(app, ["analyze", "--db", str(db), "-f", "json"])
     assert result.exit_code == 0, result.output
     assert len(json.loads(result.stdout)["articles"]) == 5
+
+
+# --- hostile and unlucky input (issue 17) -------------------------------------------------
+
+
+def run_cli(prefix: list[str], *args: str) -> subprocess.CompletedProcess[str]:
+    """The real command in a child process (prefix: e.g. one without file privileges)."""
+    command = [*prefix, sys.executable, "-m", "pressdiff.cli", *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=300)
+
+
+def test_an_unreadable_input_does_not_stop_the_batch(example_paths, tmp_path, unprivileged):
+    """Issue 17's reproducer: a file in a chmod-000 folder, beside a good one."""
+    closed = tmp_path / "d"
+    closed.mkdir()
+    (closed / "a.txt").write_text("Text.")
+    closed.chmod(0)
+    out = tmp_path / "r.json"
+    try:
+        done = run_cli(unprivileged, "analyze", str(example_paths[0]), str(closed / "a.txt"),
+                       "-f", "json", "-o", str(out))  # fmt: skip
+    finally:
+        closed.chmod(0o755)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    report = json.loads(out.read_text())
+    assert [a["source"] for a in report["articles"]] == [str(example_paths[0])]
+    assert report["rejected"] == [
+        {"source": str(closed / "a.txt"), "reason": "cannot read: permission denied on a folder "
+         "in its path"}
+    ]  # fmt: skip
+
+
+def test_unusable_databases_exit_2_with_one_line(example_paths, tmp_path, unprivileged):
+    """A folder as --db, and a read-only database to ingest into: the path once, no traceback."""
+    folder = runner.invoke(app, ["ingest", str(example_paths[0]), "--db", str(tmp_path)])
+    assert folder.exit_code == 2
+    assert folder.stderr == f"{tmp_path}: is a folder, not a database file\n"
+
+    db = tmp_path / "news.db"
+    assert runner.invoke(app, ["ingest", str(example_paths[0]), "--db", str(db)]).exit_code == 0
+    db.chmod(0o444)
+    done = run_cli(unprivileged, "ingest", str(example_paths[1]), "--db", str(db))
+    assert done.returncode == 2
+    # Opening may already need to write (a schema migration), so the reason may
+    # come from opening or from the first write; either way one line, the path once.
+    assert done.stderr.startswith(f"{db}: cannot ")
+    assert done.stderr.endswith("(attempt to write a readonly database)\n")
+    assert done.stderr.count("\n") == 1 and done.stderr.count(str(db)) == 1
+
+
+def test_ingest_counts_inputs_with_the_same_text(example_paths, tmp_path):
+    copy = tmp_path / "copy.txt"
+    copy.write_bytes(example_paths[0].read_bytes())
+    db = str(tmp_path / "news.db")
+    first = runner.invoke(app, ["ingest", str(example_paths[0]), str(copy), "--db", db])
+    assert "1 new of 2 read (1 with the same text as an earlier input, 0 already stored)" in (
+        first.stderr
+    )
+    again = runner.invoke(app, ["ingest", str(copy), "--db", db])
+    assert "0 new of 1 read (0 with the same text as an earlier input, 1 already stored)" in (
+        again.stderr
+    )

@@ -65,7 +65,9 @@ def page(example_paths: list[Path], tmp_path_factory: pytest.TempPathFactory) ->
     articles, rejected = pipeline.load([*map(str, example_paths), str(hostile)])
     assert any(a.outlet == HOSTILE["outlet"] for a in articles), "hostile input was not read"
     out = folder / "report.html"
-    out.write_text(render_html(pipeline.analyse(articles, rejected)), encoding="utf-8")
+    out.write_text(
+        render_html(pipeline.analyse(articles, rejected, one_story=True)), encoding="utf-8"
+    )
     return out
 
 

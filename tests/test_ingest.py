@@ -6,10 +6,13 @@ import csv
 import gzip
 import io
 import json
+import os
 import socket
+import subprocess
 import sys
 import threading
 import time
+import tracemalloc
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -376,3 +379,224 @@ def test_url_connection_refused():
     # Nothing listens on the port any more.
     reason = only_rejection(read(f"http://127.0.0.1:{port}/article")).reason
     assert reason.startswith("could not connect")
+
+
+# --- folders, links and permissions (issue 17) ------------------------------------------
+
+# read_inputs in a child process, as a list of (kind, source, reason): the
+# permission cases need a process that file permissions apply to.
+_READ_CHILD = (
+    "import json, sys; from pressdiff.ingest import read_inputs; "
+    "print(json.dumps([[type(i).__name__, i.source, getattr(i, 'reason', None)] "
+    "for i in read_inputs(sys.argv[1:])]))"
+)
+
+
+def read_as(prefix: list[str], *paths: Path) -> list[tuple[str, str, str | None]]:
+    done = subprocess.run(
+        [*prefix, sys.executable, "-c", _READ_CHILD, *map(str, paths)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    return [tuple(item) for item in json.loads(done.stdout)]
+
+
+def test_unreadable_inputs_are_rejected_by_name_and_the_rest_read(
+    tmp_path, example_paths, unprivileged
+):
+    """A file in a folder that cannot be entered, a folder that cannot be listed (given,
+    or met inside another) and a file that cannot be opened each get their own reason."""
+    good = tmp_path / "good.txt"
+    good.write_text(example_paths[0].read_text())
+    closed = tmp_path / "closed"
+    closed.mkdir()
+    (closed / "a.txt").write_text("Text.")
+    batch = tmp_path / "batch"
+    (batch / "sub").mkdir(parents=True)
+    (batch / "sub" / "x.txt").write_text(example_paths[1].read_text())
+    (batch / "y.txt").write_text(example_paths[2].read_text())
+    secret = tmp_path / "secret.txt"
+    secret.write_text(example_paths[3].read_text())
+    for path in (closed, batch / "sub", secret):
+        path.chmod(0)
+    try:
+        items = read_as(unprivileged, good, closed / "a.txt", closed, batch, secret)
+    finally:
+        for path in (closed, batch / "sub", secret):
+            path.chmod(0o755)
+    assert items == [
+        ("RawDocument", str(good), None),
+        (
+            "Rejection",
+            str(closed / "a.txt"),
+            "cannot read: permission denied on a folder in its path",
+        ),
+        ("Rejection", str(closed), "cannot read folder: permission denied"),
+        ("RawDocument", str(batch / "y.txt"), None),
+        ("Rejection", str(batch / "sub"), "cannot read folder: permission denied"),
+        ("Rejection", str(secret), "cannot read: permission denied"),
+    ]
+
+
+def test_links_and_special_files_in_a_folder_are_named_not_skipped(tmp_path, example_paths):
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "a.txt").write_text(example_paths[0].read_text())
+    (folder / "broken.txt").symlink_to("gone.txt")
+    (folder / "loop1").symlink_to("loop2")
+    (folder / "loop2").symlink_to("loop1")
+    (folder / "sub").mkdir()
+    (folder / "sub" / "up").symlink_to("..")  # back to the folder above: read once, not forever
+    (folder / "photo.png").symlink_to("gone.png")  # a kind we never read: no word
+    os.mkfifo(folder / "pipe.txt")
+    items = [(type(i).__name__, i.source, getattr(i, "reason", None)) for i in read(folder)]
+    assert items == [
+        ("RawDocument", str(folder / "a.txt"), None),
+        ("Rejection", str(folder / "broken.txt"),
+         "broken symbolic link (its target gone.txt does not exist)"),
+        ("Rejection", str(folder / "loop1"), "symbolic link loop (the links point at each other)"),
+        ("Rejection", str(folder / "loop2"), "symbolic link loop (the links point at each other)"),
+        ("Rejection", str(folder / "pipe.txt"), "not a regular file"),
+        ("Rejection", str(folder / "sub" / "up"),
+         f"symbolic link to a folder already read ({folder})"),
+    ]  # fmt: skip
+    assert only_rejection(read(folder / "loop1")).reason.startswith("symbolic link loop")
+    assert only_rejection(read(folder / "broken.txt")).reason.startswith("broken symbolic link")
+
+
+def test_deeply_nested_html_falls_back_to_its_text(tmp_path, example_paths):
+    """libxml2 gives up at 255 levels; 5,000 nested divs give what one div gives."""
+    body = example_paths[4].read_text(encoding="utf-8")
+    paragraphs = "".join(f"<p>{p}</p>" for p in body.split("\n") if p.strip())
+    for depth in (1, 5000):
+        (tmp_path / f"{depth}.html").write_text(
+            "<html><head><title>Baldwin speaks</title></head><body>"
+            + "<div>" * depth + paragraphs + "</div>" * depth + "</body></html>"
+        )  # fmt: skip
+    shallow, deep = read(tmp_path / "1.html", tmp_path / "5000.html")
+    assert isinstance(deep, RawDocument), deep
+    assert (
+        (deep.title, deep.text) == (shallow.title, shallow.text) == ("Baldwin speaks", shallow.text)
+    )
+    assert "We both assumed the gun was empty" in deep.text
+
+
+def test_json_error_message_reads_as_a_sentence(tmp_path):
+    path = tmp_path / "cut.jsonl"
+    path.write_text('{"text": "cut off\n')
+    reason = only_rejection(read(path)).reason
+    assert reason == "invalid JSON: Unterminated string starting at column 10"
+
+
+# --- compressed and archived batches (issue 13) ------------------------------------------
+
+
+def test_gzipped_jsonl_reads_like_the_plain_file(tmp_path, example_paths):
+    lines = [
+        json.dumps({"id": p.stem, "text": p.read_text(encoding="utf-8")}) for p in example_paths
+    ]
+    plain = tmp_path / "batch.jsonl"
+    plain.write_text("\n".join(lines) + "\n")
+    packed = tmp_path / "batch.jsonl.gz"
+    packed.write_bytes(gzip.compress(plain.read_bytes()))
+    docs = read(packed)
+    assert [(d.source, d.id, d.outlet, d.text) for d in docs] == [
+        (f"{packed}:{n}", d.id, "batch", d.text) for n, d in enumerate(read(plain), start=1)
+    ]
+    assert len(read(tmp_path)) == 2 * len(lines)  # a folder reads both
+
+
+def test_truncated_gzip_keeps_the_lines_before_the_break(tmp_path, example_paths):
+    lines = [json.dumps({"text": p.read_text(encoding="utf-8")}) for p in example_paths]
+    packed = gzip.compress(("\n".join(lines) + "\n").encode())
+    path = tmp_path / "cut.jsonl.gz"
+    path.write_bytes(packed[: len(packed) * 3 // 4])
+    items = read(path)
+    assert all(isinstance(i, RawDocument) for i in items[:-1]) and len(items) > 1
+    assert items[-1].source == str(path)
+    assert items[-1].reason.startswith("cannot read: compressed file ended before")
+
+
+def _warc_record(writer, uri: str, kind: str, body: bytes, status: str = "200 OK",
+                 content_type: str = "text/html; charset=utf-8"):  # fmt: skip
+    from warcio.statusandheaders import StatusAndHeaders
+
+    headers = None
+    if kind in ("response", "request"):
+        line = f"GET {uri} HTTP/1.1" if kind == "request" else status
+        headers = StatusAndHeaders(line, [("Content-Type", content_type)], protocol="HTTP/1.1",
+                                   is_http_request=kind == "request")  # fmt: skip
+    return writer.create_warc_record(uri, kind, payload=io.BytesIO(body), http_headers=headers)
+
+
+@pytest.mark.parametrize("gzipped", [True, False], ids=["warc.gz", "warc"])
+def test_warc_html_responses_become_articles_and_other_records_are_counted(
+    tmp_path, example_paths, gzipped
+):
+    from warcio.warcwriter import WARCWriter
+
+    article = example_paths[4].read_text(encoding="utf-8")
+    second_page = (
+        "<html><head><title>Baldwin speaks to ABC</title></head><body><article>"
+        + "".join(f"<p>{p}</p>" for p in article.split("\n") if p.strip())
+        + "</article></body></html>"
+    ).encode("utf-8")
+    path = tmp_path / ("crawl.warc.gz" if gzipped else "crawl.warc")
+    with path.open("wb") as f:
+        writer = WARCWriter(f, gzip=gzipped)
+        writer.write_record(writer.create_warcinfo_record(path.name, {"software": "test"}))
+        records = [
+            ("https://www.coastalherald.example/storm", "request", b""),
+            ("https://www.coastalherald.example/storm", "response", HARBOUR_HTML),
+            ("https://cdn.example/photo.jpg", "response", b"\xff\xd8\xff\xe0", "200 OK",
+             "image/jpeg"),
+            ("https://news.example/gone", "response", b"<html>Not found</html>", "404 Not Found"),
+            ("https://news.example/baldwin", "response", second_page),
+        ]  # fmt: skip
+        for uri, kind, body, *http in records:
+            writer.write_record(_warc_record(writer, uri, kind, body, *http))
+    items = read(path)
+    docs = [i for i in items if isinstance(i, RawDocument)]
+    assert [(d.source, d.url, d.title) for d in docs] == [
+        (f"{path}:3", "https://www.coastalherald.example/storm",
+         "Storm closes harbour for three days"),
+        (f"{path}:6", "https://news.example/baldwin", "Baldwin speaks to ABC"),
+    ]  # fmt: skip
+    assert docs[0].text == read(DATA / "harbour.html")[0].text  # the same extraction as a page
+    assert docs[1].outlet == "news.example"
+    assert "We both assumed the gun was empty" in docs[1].text
+    assert items[-1] == Rejection(
+        str(path),
+        "skipped 4 of 6 records, not HTML pages: 1 warcinfo, 1 request, "
+        "1 image/jpeg response, 1 HTTP 404 response",
+    )
+
+
+def test_a_file_that_is_not_a_warc_is_one_rejection(tmp_path, example_paths):
+    fake = tmp_path / "fake.warc"
+    fake.write_text(example_paths[0].read_text())
+    assert only_rejection(read(fake)).reason == "not a WARC file (it does not start with WARC/)"
+    fake.write_bytes(gzip.compress(b"WARC/1.0\r\nWARC-Type: response\r\n" + bytes(range(256))))
+    assert only_rejection(read(fake)).reason.startswith("cannot read as WARC (not a WARC file): ")
+
+
+def test_gzipped_jsonl_is_streamed(tmp_path):
+    """Reading ten times the lines (1.2 MB, then 12 MB unpacked) takes no more memory."""
+
+    def peak(lines: int) -> int:
+        path = tmp_path / f"{lines}.jsonl.gz"
+        body = "".join(
+            json.dumps({"text": f"Item {i}. " + "x" * 4000}) + "\n" for i in range(lines)
+        )
+        path.write_bytes(gzip.compress(body.encode()))
+        tracemalloc.start()
+        try:
+            assert sum(isinstance(i, RawDocument) for i in read_inputs([str(path)])) == lines
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    small, large = peak(300), peak(3_000)
+    assert large < small * 1.2, (small, large)

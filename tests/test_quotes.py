@@ -18,9 +18,10 @@ import pytest
 from pressdiff import nlp, quotes
 from pressdiff.annotate import annotate
 from pressdiff.model import Article, to_jsonable
-from pressdiff.pipeline import Report, StoryAnalysis, load, story_id
+from pressdiff.pipeline import Report, StoryAnalysis, load
 from pressdiff.quotes.align import compare, words_of
 from pressdiff.report.html import render_html
+from pressdiff.stories import story_id
 
 
 @pytest.fixture(scope="module")
@@ -287,7 +288,7 @@ def test_quote_table_renders_escaped_with_word_diffs(result, story):
 def _story(articles: list[Article]):
     from pressdiff.model import Story
 
-    return Story(story_id(a.id for a in articles), [a.id for a in articles])
+    return Story(story_id(articles[0].id), [a.id for a in articles])
 
 
 def _speakers(text: str) -> list[tuple[str, str | None]]:

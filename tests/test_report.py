@@ -57,7 +57,7 @@ def report(example_paths: list[Path], tmp_path_factory: pytest.TempPathFactory) 
     (folder / "empty.txt").write_bytes(b"")
     paths = [str(p) for p in example_paths] + [str(p) for p in sorted(folder.iterdir())]
     articles, rejected = pipeline.load(paths)
-    return pipeline.analyse(articles, rejected)
+    return pipeline.analyse(articles, rejected, one_story=True)
 
 
 def test_hostile_inputs_reach_the_report(report: pipeline.Report) -> None:
@@ -384,8 +384,8 @@ def test_markdown_lists_findings_debris_and_rejections(report: pipeline.Report) 
     assert not re.search(r"(?<!\\)<", md), "unescaped markup in the Markdown"
     assert "\\<script\\>alert(1)\\</script\\>" in md
     for story in report.stories:
-        assert story.story.id in md
-        assert f"## Story {story.story.id}" in md
+        assert f"## Story: {story.story.title}" in md
+        assert f"`{story.story.id}` · " in md
     findings = [f for story in report.stories for f in story.findings]
     assert md.count("Evidence from") == sum(len(cited_elsewhere(f)) for f in findings)
     debris = [r for a in report.articles for r in a.removed]
@@ -417,7 +417,7 @@ def test_renderers_accept_an_empty_report() -> None:
 @pytest.mark.parametrize(
     ("record", "definition", "unserialised"),
     [
-        (Article, "article", {"doc", "original", "tokens"}),
+        (Article, "article", {"doc", "vectors", "original", "tokens"}),
         (Finding, "finding", set()),
         (Evidence, "evidence", set()),
         (Removed, "removed", set()),

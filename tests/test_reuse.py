@@ -158,7 +158,7 @@ def test_generated_story_reuse_is_found_where_it_was_put() -> None:
 def test_reuse_partial_draws_one_arc_per_edge(example) -> None:
     from pressdiff.model import Story
     from pressdiff.pipeline import StoryAnalysis
-    from pressdiff.report.html import _environment, _story_view
+    from pressdiff.report.html import _environment, story_view
 
     articles, result = example
     by_id = {a.id: a for a in articles}
@@ -167,7 +167,7 @@ def test_reuse_partial_draws_one_arc_per_edge(example) -> None:
     html = (
         _environment()
         .get_template("_reuse.html.j2")
-        .render(story=story, articles_by_id=by_id, view=_story_view(0, story, by_id))
+        .render(story=story, articles_by_id=by_id, view=story_view(0, story, by_id))
     )
     assert html.count('<path class="arc') == len(result.edges) >= 1
     assert "<script>" not in html and "&lt;script&gt;" in html

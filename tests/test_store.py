@@ -11,6 +11,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from pressdiff.model import Article, Rejection, Removed
@@ -70,6 +71,26 @@ def test_reopening_keeps_articles_and_rejections(tmp_path, articles):
         assert store.rejections() == [bad, Rejection("notes.txt", "binary file")]
 
 
+def test_delete_and_search(tmp_path, articles):
+    from pressdiff.stories import StoryAssigner
+
+    with Store(tmp_path / "a.db") as store:
+        store.add(articles)
+        StoryAssigner(store).assign_pending()
+        story = store.story_of(articles[2].id)
+        assert story is not None and articles[2].id in store.story(story).article_ids
+        assert store.matching(["Baldwin", "trigger"]) >= {articles[0].id}
+        assert store.matching(["baldwin", "no-such-word"]) == set()
+        assert store.matching(["100%"]) == set()  # % is a character, not a wildcard
+        assert store.delete(articles[2].id) is True
+        assert store.delete(articles[2].id) is False
+        assert store.articles([articles[2].id]) == [] and store.story_of(articles[2].id) is None
+        assert all(articles[2].id not in s.article_ids for s in store.stories())
+        assert [a.id for a in store.articles()] == [a.id for a in articles if a is not articles[2]]
+        assert store.add([articles[2]]) == 1  # a deleted article can be added again
+        assert [a.id for a in store.pending()] == [articles[2].id]
+
+
 def test_wal_mode_and_schema_version_are_on_disk(tmp_path, articles):
     path = tmp_path / "news.db"
     with Store(path) as store:
@@ -77,7 +98,7 @@ def test_wal_mode_and_schema_version_are_on_disk(tmp_path, articles):
     raw = sqlite3.connect(path)
     try:
         assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 1
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
     finally:
         raw.close()
 
@@ -158,3 +179,52 @@ def test_killing_the_writer_loses_nothing_committed(tmp_path):
         assert raw.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     finally:
         raw.close()
+
+
+def test_a_folder_or_an_unreadable_file_is_refused_with_its_reason(tmp_path, unprivileged):
+    with pytest.raises(StoreError, match=r"^[^:]+: is a folder, not a database file$"):
+        Store(tmp_path)
+    locked = tmp_path / "locked.db"
+    Store(locked).close()
+    locked.chmod(0)
+    opener = "import sys; from pressdiff.store import Store; Store(sys.argv[1])"
+    done = subprocess.run(
+        [*unprivileged, sys.executable, "-c", opener, str(locked)], capture_output=True, text=True
+    )
+    assert done.stderr.strip().endswith(
+        f"StoreError: {locked}: cannot open the database (Permission denied)"
+    )
+
+
+def test_annotations_are_kept_in_parts_and_read_back(tmp_path, articles):
+    """The parse goes in once; vectors added later are appended, never rewritten."""
+    first = {"A sentence.": np.full(384, 0.5, dtype=np.float32)}
+    later = {**first, "A claim": np.arange(384, dtype=np.float32)}
+    with Store(tmp_path / "news.db") as store:
+        store.add(articles[:1])
+        assert store.annotations(articles[0].id, "v1") == (b"", {})
+        assert store.add_annotations(articles[0].id, "v1", b"parse", first) == 1
+        assert store.add_annotations(articles[0].id, "v1", b"parse", first) == 0
+        assert store.add_annotations(articles[0].id, "v1", b"other parse", later) == 1
+    with Store(tmp_path / "news.db") as store:
+        doc, vectors = store.annotations(articles[0].id, "v1")
+        assert store.annotations(articles[0].id, "v2") == (b"", {})
+    assert doc == b"parse"
+    assert vectors.keys() == later.keys()
+    for text, vector in later.items():
+        assert np.array_equal(vectors[text], vector)
+    raw = sqlite3.connect(tmp_path / "news.db")
+    assert [r[0] for r in raw.execute("SELECT part FROM annotations ORDER BY part")] == [0, 1]
+    raw.close()
+
+
+def test_a_database_without_the_annotations_table_gets_it(tmp_path, articles):
+    with Store(tmp_path / "news.db") as store:
+        store.add(articles)
+    raw = sqlite3.connect(tmp_path / "news.db")
+    raw.execute("DROP TABLE annotations")
+    raw.close()
+    with Store(tmp_path / "news.db") as store:
+        assert len(store) == 5
+        assert store.add_annotations(articles[0].id, "v1", b"parse", {}) == 0
+        assert store.annotations(articles[0].id, "v1") == (b"parse", {})

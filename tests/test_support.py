@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 
 from pressdiff.claims.align import FEATURES
-from pressdiff.claims.check import check
 from pressdiff.claims.support import SupportChecker, shipped_model
 
 SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
@@ -96,14 +95,6 @@ def test_unsupported_qags_sentences_are_not_supported(checker: SupportChecker) -
     by_rules = [r.label for r in checker.rules.check_many(rejected)].count("supports")
     assert supported <= len(rejected) // 2
     assert supported < by_rules
-
-
-@pytest.mark.slow
-def test_check_uses_the_decision_layer_by_default() -> None:
-    evidence = article("000")
-    claim = "Souza was treated and released from the hospital shortly after the event."
-    assert check(evidence, claim).label == "unclear"
-    assert check("", claim).label == "unclear"
 
 
 @pytest.mark.slow

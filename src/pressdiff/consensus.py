@@ -6,7 +6,7 @@ source does not double the agreement, and an article that already lost clear vot
 settle ties.
 
 Fidelity is the share of an article's checkable claims that the rest of the story supports,
-with each contradicted claim counting :data:`CONTRADICTION_WEIGHT` times against it: one
+with each contradicted claim counting ``contradiction_weight`` times against it: one
 invented spouse matters more than one sentence nobody else happened to write.  Its
 confidence grows with the number of checkable claims.
 """
@@ -16,15 +16,15 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from pressdiff.claims import ClaimResult
 from pressdiff.claims.facts import COMPARED
+from pressdiff.config import settings
 from pressdiff.model import Article, Evidence, Finding
 
-CONTRADICTION_WEIGHT = 4.0
-UNSETTLED_WEIGHT = 0.5
-MAX_AGREED = 12
+if TYPE_CHECKING:
+    from pressdiff.reuse import ReuseResult
 
 
 @dataclass
@@ -92,6 +92,7 @@ def _supporters(claims: ClaimResult) -> dict[str, dict[str, float]]:
 
 def _agreed(claims: ClaimResult, articles: list[Article], contested_ids: set[str]) -> list:
     """Greedy cover: the best-supported claims first, skipping any that restate a chosen one."""
+    cfg = settings().consensus
     outlet_of = {a.id: a.outlet for a in articles}
     need = max(1, math.ceil((len(articles) - 1) / 2))
     support = _supporters(claims)
@@ -117,7 +118,7 @@ def _agreed(claims: ClaimResult, articles: list[Article], contested_ids: set[str
         covered |= {lead.id} | twins[lead.id]
         # Show the words of the most reliable outlet among those saying the same thing.
         shown = max(
-            [lead, *(by_id[t] for t in twins[lead.id] if t in by_id)],
+            [lead, *(by_id[t] for t in sorted(twins[lead.id]) if t in by_id)],
             key=lambda m: (claims.reliability.get(m.article_id, 1.0), len(support[m.id])),
         )
         ids = sorted({lead.article_id, *support[lead.id]})
@@ -128,7 +129,7 @@ def _agreed(claims: ClaimResult, articles: list[Article], contested_ids: set[str
                 round(sum(claims.reliability.get(i, 1.0) for i in ids), 3),
             )
         )  # fmt: skip
-        if len(out) == MAX_AGREED:
+        if len(out) == cfg.max_agreed:
             break
     return out
 
@@ -184,6 +185,7 @@ def _contested(claims: ClaimResult) -> list[ContestedClaim]:
 
 
 def _fidelity(claims: ClaimResult, articles: list[Article]) -> list[Fidelity]:
+    cfg = settings().consensus
     support = _supporters(claims)
     aligned = {al.claim_id for al in claims.alignments}
     contradicted: dict[str, set[str]] = defaultdict(set)
@@ -199,7 +201,11 @@ def _fidelity(claims: ClaimResult, articles: list[Article]) -> list[Fidelity]:
         n_contra = len(contradicted[a.id])
         n_support = sum(1 for c in checked if support[c.id] and c.id not in contradicted[a.id])
         unsettled = len(checked) - n_support - n_contra
-        denom = n_support + UNSETTLED_WEIGHT * max(0, unsettled) + CONTRADICTION_WEIGHT * n_contra
+        denom = (
+            n_support
+            + cfg.unsettled_weight * max(0, unsettled)
+            + cfg.contradiction_weight * n_contra
+        )
         score = n_support / denom if denom else 0.0
         out.append(
             Fidelity(
@@ -210,7 +216,9 @@ def _fidelity(claims: ClaimResult, articles: list[Article]) -> list[Fidelity]:
     return out
 
 
-def analyse(articles: list[Article], claims: ClaimResult, reuse: Any = None) -> ConsensusResult:
+def analyse(
+    articles: list[Article], claims: ClaimResult, reuse: ReuseResult | None = None
+) -> ConsensusResult:
     """Agreed claims, contested claims and fidelity per article for one story.
 
     ``reuse`` is accepted for the pipeline's uniform call; its spun copies already shaped the

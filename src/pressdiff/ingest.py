@@ -1,7 +1,8 @@
 """Read inputs of every supported kind into raw documents; bad input becomes a Rejection.
 
 An input is a file, a folder (read recursively, in sorted order, hidden files
-and folders skipped), ``-`` for standard input, or an ``http(s)://`` URL.
+and folders skipped, symbolic links followed but never in a loop), ``-`` for
+standard input, or an ``http(s)://`` URL.
 Formats, chosen by file suffix (or by the response's content type for URLs;
 standard input and unknown suffixes are sniffed from their first characters):
 
@@ -16,6 +17,11 @@ standard input and unknown suffixes are sniffed from their first characters):
   required, ``id``, ``title``, ``url``, ``outlet``, ``published`` optional.
   A broken line is rejected as ``path:line``; the other lines still count.
   A JSON Lines file is streamed, and the size limit applies to each line.
+  Gzipped (``.jsonl.gz``, ``.ndjson.gz``) is decompressed as it streams.
+* WARC (``.warc``, ``.warc.gz``, read with warcio): each successful HTML
+  response is read as an HTML page (``path:record``, its URL the record's
+  target); every other record is skipped and counted in one Rejection on the
+  file.  Streamed one record at a time, each body capped like a file.
 
 The outlet comes from the metadata (a JSON ``outlet`` field, the HTML site
 name), else the URL's site (host name without ``www.``), else the file name
@@ -25,22 +31,30 @@ Readers never raise on bad input: an empty, binary, oversized, undecodable,
 non-English or unreachable input yields one :class:`Rejection` whose reason a
 user can act on, and the batch goes on.  Sizes are checked before anything is
 read (``stat`` for files, ``Content-Length`` and a running count for URLs),
-so a 50 MB page costs nothing.
+so a 50 MB page costs nothing.  A folder, link or file that cannot be read
+(permissions, a broken or looping link, a special file) is one Rejection
+naming it and saying why.
 """
 
 from __future__ import annotations
 
 import codecs
+import errno
+import gzip
 import importlib.util
 import json
 import os
 import re
+import stat
 import sys
 import time
+import zlib
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from functools import cache
+from html.parser import HTMLParser
 from pathlib import Path
-from typing import BinaryIO, Literal
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 from urllib.parse import urlsplit
 
 import httpx
@@ -48,8 +62,11 @@ import trafilatura
 
 from pressdiff.model import RawDocument, Rejection
 
+if TYPE_CHECKING:
+    from warcio.recordloader import ArcWarcRecord
+
 Item = RawDocument | Rejection
-Kind = Literal["text", "html", "jsonl"]
+Kind = Literal["text", "html", "jsonl", "warc"]
 
 MAX_BYTES = 20 * 1024 * 1024
 """Largest input read; real article pages are well under 5 MB."""
@@ -66,7 +83,14 @@ SUFFIX_KINDS: dict[str, Kind] = {
     ".htm": "html",
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
+    ".jsonl.gz": "jsonl",
+    ".ndjson.gz": "jsonl",
+    ".warc": "warc",
+    ".warc.gz": "warc",
 }
+"""What each file name ending is read as; ``.gz`` is decompressed as it is read."""
+
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 STDIN_SOURCE = "<stdin>"
 
@@ -115,62 +139,262 @@ def read_inputs(
 
 
 def _read_path(path: str, max_bytes: int) -> Iterator[Item]:
-    p = Path(path)
-    if p.is_dir():
-        files = list(_folder_files(p))
-        if not files:
-            kinds = ", ".join(s or "no suffix" for s in SUFFIX_KINDS)
-            yield Rejection(path, f"folder has no readable files (looked for {kinds})")
-        for f in files:
-            yield from _read_file(f, str(f), SUFFIX_KINDS[f.suffix.lower()], max_bytes)
-    elif p.is_file():
-        yield from _read_file(p, path, SUFFIX_KINDS.get(p.suffix.lower()), max_bytes)
-    elif p.exists():
-        yield Rejection(path, "not a regular file or folder")
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as e:
+        yield Rejection(path, _stat_problem(path, e))
+        return
+    if stat.S_ISDIR(mode):
+        yield from _read_folder(Path(path), max_bytes)
+    elif stat.S_ISREG(mode):
+        yield from _read_file(Path(path), path, _kind(path), max_bytes)
     else:
-        yield Rejection(path, "no such file or folder")
+        yield Rejection(path, "not a regular file or folder")
 
 
-def _folder_files(folder: Path) -> Iterator[Path]:
-    """Files of a supported kind under ``folder``, sorted, hidden ones skipped."""
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            f = Path(root, name)
-            if not name.startswith(".") and f.suffix.lower() in SUFFIX_KINDS and f.is_file():
-                yield f
+def _read_folder(folder: Path, max_bytes: int) -> Iterator[Item]:
+    """Every file of a supported kind under ``folder``, or why one cannot be read.
+
+    A folder that cannot be listed, a broken or looping symbolic link and a
+    special file with a supported suffix each become a Rejection naming it;
+    only files of other kinds and hidden entries are passed over in silence.
+    """
+    found = False
+    for entry in _folder_entries(folder):
+        found = True
+        if isinstance(entry, Rejection):
+            yield entry
+        else:
+            yield from _read_file(entry, str(entry), _kind(entry.name), max_bytes)
+    if not found:
+        kinds = ", ".join(s or "no suffix" for s in SUFFIX_KINDS)
+        yield Rejection(str(folder), f"folder has no readable files (looked for {kinds})")
+
+
+def _folder_entries(top: Path) -> Iterator[Path | Rejection]:
+    """Files under ``top`` in sorted order (a folder's files before its subfolders).
+
+    Symbolic links are followed; a link back to a folder already read is
+    reported rather than followed, so a loop ends.  The walk keeps its own
+    stack, so no depth of nesting can exhaust Python's recursion limit.
+    """
+    seen: dict[tuple[int, int], Path] = {}
+    stack = [top]
+    while stack:
+        folder = stack.pop()
+        try:
+            info = folder.stat()
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError as e:
+            yield Rejection(str(folder), f"cannot read folder: {_os_reason(e)}")
+            continue
+        key = (info.st_dev, info.st_ino)
+        if key in seen:
+            yield Rejection(str(folder), f"symbolic link to a folder already read ({seen[key]})")
+            continue
+        seen[key] = folder
+        subfolders = []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = Path(entry.path)
+            try:
+                mode = path.stat().st_mode
+            except OSError as e:
+                if _kind(entry.name) is not None:  # what it was is unknown; its name says
+                    yield Rejection(str(path), _stat_problem(entry.path, e))
+                continue
+            if stat.S_ISDIR(mode):
+                subfolders.append(path)
+            elif _kind(entry.name) is None:
+                continue
+            elif stat.S_ISREG(mode):
+                yield path
+            else:
+                yield Rejection(str(path), "not a regular file")
+        stack.extend(reversed(subfolders))
+
+
+def _kind(name: str) -> Kind | None:
+    """The format a file name's suffix says, or None for a suffix we do not read."""
+    path = Path(name.lower())
+    suffix = "".join(path.suffixes[-2:]) if path.suffix == ".gz" else path.suffix
+    return SUFFIX_KINDS.get(suffix)
+
+
+def _stem(p: Path) -> str:
+    """The file name without its suffix (both of ``.jsonl.gz``): the outlet of last resort."""
+    return Path(p.name[:-3] if p.suffix.lower() == ".gz" else p.name).stem
+
+
+def _stat_problem(path: str, error: OSError) -> str:
+    """Why ``path`` cannot be looked at, from the error ``stat`` gave."""
+    if error.errno == errno.ENOENT:
+        if os.path.islink(path):
+            return f"broken symbolic link (its target {os.readlink(path)} does not exist)"
+        return "no such file or folder"
+    if error.errno == errno.ELOOP:
+        return "symbolic link loop (the links point at each other)"
+    if error.errno in (errno.EACCES, errno.EPERM):
+        # stat needs no permission on the file itself, only on the folders above it.
+        return "cannot read: permission denied on a folder in its path"
+    return f"cannot read: {_os_reason(error)}"
+
+
+def _os_reason(error: Exception) -> str:
+    """An error's reason in lower case and without the file name (the source says it)."""
+    reason = getattr(error, "strerror", None) or str(error)
+    return reason[:1].lower() + reason[1:]
 
 
 def _read_file(p: Path, source: str, kind: Kind | None, max_bytes: int) -> Iterator[Item]:
     if kind == "jsonl":
         yield from _read_jsonl_file(p, source, max_bytes)
         return
-    try:
-        size = p.stat().st_size
-        if size > max_bytes:
-            yield Rejection(source, f"too large: {_size(size)}, the limit is {_size(max_bytes)}")
-            return
-        data = p.read_bytes()
-    except OSError as e:
-        yield Rejection(source, f"cannot read: {e.strerror or e}")
+    if kind == "warc":
+        yield from _read_warc(p, source, max_bytes)
         return
-    yield from _parse(data, source, kind, fallback_outlet=p.stem)
+    try:
+        with p.open("rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            if size > max_bytes:
+                yield Rejection(
+                    source, f"too large: {_size(size)}, the limit is {_size(max_bytes)}"
+                )
+                return
+            data = f.read(max_bytes + 1)  # a file may grow, or lie about its size
+    except OSError as e:
+        yield Rejection(source, f"cannot read: {_os_reason(e)}")
+        return
+    if len(data) > max_bytes:
+        yield Rejection(source, f"too large: more than {_size(max_bytes)}")
+        return
+    yield from _parse(data, source, kind, fallback_outlet=_stem(p))
+
+
+# Errors that a corrupt or truncated compressed stream raises part-way through.
+_STREAM_ERRORS = (OSError, EOFError, zlib.error)
 
 
 def _read_jsonl_file(p: Path, source: str, max_bytes: int) -> Iterator[Item]:
-    """Stream a JSON Lines file: a batch may hold any number of articles, so
-    the size cap applies to each line, and a bad line costs only that line."""
+    """Stream a JSON Lines file, gzipped or not: a batch may hold any number of
+    articles, so the size cap applies to each line, and a bad line costs only
+    that line; a stream that breaks off keeps the lines read before it."""
     try:
-        with p.open("rb") as f:
-            head = f.read(65536)
-            problem = "empty (0 bytes)" if not head else _binary_problem(head)
+        with gzip.open(p, "rb") if p.suffix.lower() == ".gz" else p.open("rb") as f:
+            try:
+                head = f.read(65536)
+            except _STREAM_ERRORS:
+                head = None  # broken early: the line reader says so after the lines before it
+            problem = "empty (0 bytes)" if head == b"" else head and _binary_problem(head)
             if problem:
                 yield Rejection(source, problem)
                 return
             f.seek(0)
-            yield from _read_jsonl(_capped_lines(f, max_bytes), source, p.stem)
-    except OSError as e:
-        yield Rejection(source, f"cannot read: {e.strerror or e}")
+            yield from _read_jsonl(_capped_lines(f, max_bytes), source, _stem(p))
+    except _STREAM_ERRORS as e:
+        yield Rejection(source, f"cannot read: {_os_reason(e)}")
+
+
+def _read_warc(p: Path, source: str, max_bytes: int) -> Iterator[Item]:
+    """Stream a WARC file (gzipped or not): each HTML response is read as a page.
+
+    Only successful (2xx) HTML responses hold articles; every other record
+    (requests, metadata, images, redirects, errors) is skipped, and one
+    Rejection on the file counts them by kind, so nothing is passed over
+    silently.  Records are read one at a time and each body is capped, so
+    memory does not grow with the archive.
+    """
+    skipped: Counter[str] = Counter()
+    pages_read = 0
+    broken = False
+    try:
+        with p.open("rb") as f:
+            if not _starts_warc(f):
+                # warcio would read other text as the older ARC format's records
+                yield Rejection(source, "not a WARC file (it does not start with WARC/)")
+                return
+            pages = _warc_pages(f, max_bytes, skipped)
+            while True:
+                try:
+                    page = next(pages, None)
+                except Exception as e:
+                    # warcio parses untrusted bytes and raises more than its own
+                    # errors on them (AttributeError, ValueError …)
+                    seen = pages_read + skipped.total()
+                    where = f"after {seen} records" if seen else "not a WARC file"
+                    yield Rejection(source, f"cannot read as WARC ({where}): {e}")
+                    broken = True
+                    break
+                if page is None:
+                    break
+                pages_read += 1
+                number, url, content_type, data = page
+                where = f"{source}:{number}"
+                if len(data) > max_bytes:
+                    yield Rejection(where, f"too large: more than {_size(max_bytes)}")
+                    continue
+                charset = _header_charset(content_type)
+                yield from _parse(
+                    data, where, "html", fallback_outlet=_stem(p), url=url, charset=charset
+                )
+    except _STREAM_ERRORS as e:
+        yield Rejection(source, f"cannot read: {_os_reason(e)}")
+        return
+    if skipped:
+        counts = ", ".join(f"{n} {why}" for why, n in skipped.most_common())
+        total = skipped.total()
+        yield Rejection(
+            source, f"skipped {total} of {total + pages_read} records, not HTML pages: {counts}"
+        )
+    elif not pages_read and not broken:
+        yield Rejection(source, "empty (no WARC records)")
+
+
+def _warc_pages(
+    f: BinaryIO, max_bytes: int, skipped: Counter[str]
+) -> Iterator[tuple[int, str | None, str, bytes]]:
+    """(record number, target URL, content type, body) of each HTML page in a WARC.
+
+    Other records are counted into ``skipped`` by kind.  A body is read up to
+    one byte past ``max_bytes``, so the caller can tell an oversized one.
+    """
+    # warcio imports fsspec (0.2 s): paid only by runs that read a WARC.
+    from warcio.archiveiterator import ArchiveIterator
+
+    for number, record in enumerate(ArchiveIterator(f), start=1):
+        why_not = _not_a_page(record)
+        if why_not:
+            skipped[why_not] += 1
+            continue
+        url = record.rec_headers.get_header("WARC-Target-URI") or None
+        content_type = record.http_headers.get_header("Content-Type") or ""
+        yield number, url, content_type, record.content_stream().read(max_bytes + 1)
+
+
+def _starts_warc(f: BinaryIO) -> bool:
+    """Whether the (possibly gzipped) file starts with a WARC record; rewinds it."""
+    magic = f.read(2)
+    f.seek(0)
+    head = gzip.GzipFile(fileobj=f).read(5) if magic == b"\x1f\x8b" else f.read(5)
+    f.seek(0)
+    return head == b"WARC/"
+
+
+def _not_a_page(record: ArcWarcRecord) -> str | None:
+    """Why a WARC record holds no article page (its kind, for the count), or None."""
+    if record.rec_type != "response":
+        return record.rec_type
+    if record.http_headers is None:
+        return "non-HTTP response"
+    status = record.http_headers.get_statuscode() or ""
+    if not status.startswith("2"):
+        return f"HTTP {status} response"
+    mime = (record.http_headers.get_header("Content-Type") or "").split(";")[0].strip().lower()
+    if mime not in _HTML_TYPES:
+        return f"{mime or 'untyped'} response"
+    return None
 
 
 def _capped_lines(f: BinaryIO, max_bytes: int) -> Iterator[str | _Unreadable]:
@@ -226,7 +450,7 @@ def _read_url(url: str, timeout: float, max_bytes: int) -> Iterator[Item]:
         return
     mime = content_type.split(";")[0].strip().lower()
     kind: Kind | None
-    if mime in ("text/html", "application/xhtml+xml"):
+    if mime in _HTML_TYPES:
         kind = "html"
     elif mime in ("application/x-ndjson", "application/jsonl", "application/x-jsonlines"):
         kind = "jsonl"
@@ -299,8 +523,14 @@ def _parse(
 
 
 def _read_html(html: str, source: str, url: str | None, fallback_outlet: str) -> Item:
-    doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False)
-    if doc is None or not (doc.text or "").strip():
+    doc = _extract_html(html, url)
+    if doc is None:
+        # libxml2, under trafilatura, stops at 255 nested elements and
+        # trafilatura then finds nothing; the same page with its deepest
+        # wrappers dropped keeps every word and parses.
+        flat = _flatten_html(html, MAX_HTML_DEPTH)
+        doc = _extract_html(flat, url) if flat != html else None
+    if doc is None:
         return Rejection(source, "no article text found in the HTML page")
     return RawDocument(
         source=source,
@@ -310,6 +540,101 @@ def _read_html(html: str, source: str, url: str | None, fallback_outlet: str) ->
         outlet=doc.sitename or _site(doc.url or url or "") or fallback_outlet,
         published=doc.date or None,
     )
+
+
+def _extract_html(html: str, url: str | None) -> Any:
+    """trafilatura's extraction (a Document), or None when it finds no text."""
+    doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False)
+    return doc if doc is not None and (doc.text or "").strip() else None
+
+
+MAX_HTML_DEPTH = 200
+"""Nesting of generic wrappers kept when a page is too deep for libxml2, whose limit
+is 255 levels; other elements may nest up to that limit, so the article's own
+paragraphs, lists and links survive inside thousands of wrappers."""
+
+_LIBXML2_DEPTH = 250  # 255, less html, body and a margin
+_WRAPPERS = frozenset({"div", "span", "section", "font", "center"})
+_VOID_ELEMENTS = frozenset({
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr",
+})  # fmt: skip
+
+
+class _Flattener(HTMLParser):
+    """Re-emits a page as it was, minus the tags of elements nested too deep.
+
+    A generic wrapper (``div``, ``span`` …) deeper than ``max_depth`` loses
+    its tags, any other element deeper than libxml2 can go; the content
+    (text and shallower markup) is kept, which is what a page of thousands
+    of nested ``<div>`` needs to parse.
+    """
+
+    def __init__(self, max_depth: int) -> None:
+        super().__init__(convert_charrefs=False)
+        self.max_depth = max_depth
+        self.out: list[str] = []
+        self.open: list[tuple[str, bool]] = []  # (tag, whether its start tag was kept)
+        self.kept = 0  # how many of the open elements were kept
+        self.opened: Counter[str] = Counter()  # open elements by tag: stray end tags cost O(1)
+
+    def _keeps(self, tag: str) -> bool:
+        return self.kept < (self.max_depth if tag in _WRAPPERS else _LIBXML2_DEPTH)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        keep = self._keeps(tag)
+        if keep:
+            self.out.append(self.get_starttag_text() or "")
+        if tag not in _VOID_ELEMENTS:
+            self.open.append((tag, keep))
+            self.kept += keep
+            self.opened[tag] += 1
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self._keeps(tag):
+            self.out.append(self.get_starttag_text() or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        keep = True  # a stray end tag: the HTML parser downstream ignores it
+        if self.opened[tag]:
+            while True:  # elements left open inside it end with it
+                name, kept = self.open.pop()
+                self.kept -= kept
+                self.opened[name] -= 1
+                if name == tag:
+                    keep = kept
+                    break
+        if keep:
+            self.out.append(f"</{tag}>")
+
+    def handle_data(self, data: str) -> None:
+        self.out.append(data)
+
+    def handle_entityref(self, name: str) -> None:
+        self.out.append(f"&{name};")
+
+    def handle_charref(self, name: str) -> None:
+        self.out.append(f"&#{name};")
+
+    def handle_comment(self, data: str) -> None:
+        self.out.append(f"<!--{data}-->")
+
+    def handle_decl(self, decl: str) -> None:
+        self.out.append(f"<!{decl}>")
+
+    def handle_pi(self, data: str) -> None:
+        self.out.append(f"<?{data}>")
+
+    def unknown_decl(self, data: str) -> None:
+        self.out.append(f"<![{data}]>")
+
+
+def _flatten_html(html: str, max_depth: int) -> str:
+    """``html`` without the tags of elements nested deeper than ``max_depth``."""
+    flattener = _Flattener(max_depth)
+    flattener.feed(html)
+    flattener.close()
+    return "".join(flattener.out)
 
 
 _JSONL_FIELDS = ("id", "title", "url", "outlet", "published")
@@ -332,7 +657,8 @@ def _read_jsonl(
         try:
             record = json.loads(line)
         except json.JSONDecodeError as e:
-            yield Rejection(where, f"invalid JSON: {e.msg} at column {e.colno}")
+            # json's messages may end in "at" ("Unterminated string starting at").
+            yield Rejection(where, f"invalid JSON: {e.msg.removesuffix(' at')} at column {e.colno}")
             continue
         if not isinstance(record, dict):
             yield Rejection(where, f"expected a JSON object, got {type(record).__name__}")

@@ -14,6 +14,8 @@ schema (``schema/report.schema.json``) describes.
 from __future__ import annotations
 
 import dataclasses
+import types
+import typing
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -97,9 +99,13 @@ class Article:
     ``text`` is the cleaned text every offset refers to; ``original`` is the
     text as read, which the offsets of ``removed`` refer to.  ``id`` is the
     content hash of ``text`` (so storing is idempotent); ``input_id`` is the
-    id the input itself gave, if any.  ``doc`` holds
-    the spaCy Doc of ``text`` once :func:`pressdiff.annotate.annotate` ran;
-    it is never serialised.
+    id the input itself gave, if any.  ``doc`` holds the spaCy Doc of ``text``
+    once :func:`pressdiff.annotate.annotate` ran, and ``vectors`` the MiniLM
+    vector (a unit-length float32 numpy row) of each piece of ``text`` encoded
+    so far, keyed by the piece's text: sentences, paragraphs and quotes from
+    annotation, claims and quote sentences once an analysis asked for them, so
+    no piece of an article is encoded twice.  Neither goes into the JSON
+    report; both are kept in the store's ``annotations`` table.
     """
 
     id: str
@@ -116,6 +122,7 @@ class Article:
     entities: list[Entity] = field(default_factory=list)
     tokens: list[Token] = field(default_factory=list)
     doc: Any = field(default=None, repr=False, compare=False)
+    vectors: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
 @dataclass
@@ -172,10 +179,22 @@ class Finding:
 
 @dataclass
 class Story:
-    """A group of articles about the same event."""
+    """A group of articles about the same event.
+
+    ``id`` stays the same while the story grows (see :mod:`pressdiff.stories`).
+    The other fields describe the articles for listings: ``input_ids`` are the
+    ids the articles had in their input, in ``article_ids`` order;
+    ``outlets`` each outlet once, in article order; the dates are the
+    earliest and latest ``published`` as the articles gave them.
+    """
 
     id: str
     article_ids: list[str]
+    title: str | None = None
+    input_ids: list[str | None] = field(default_factory=list)
+    outlets: list[str] = field(default_factory=list)
+    first_published: str | None = None
+    last_published: str | None = None
 
 
 def span_evidence(article: Article, start: int, end: int) -> Evidence:
@@ -186,15 +205,16 @@ def span_evidence(article: Article, start: int, end: int) -> Evidence:
 def to_jsonable(value: Any) -> Any:
     """Convert records (nested dataclasses, lists, dicts) to JSON-ready values.
 
-    ``Article.doc``, ``Article.original`` and ``Article.tokens`` are left out:
-    the Doc is a live object, the original is only needed to locate removed
+    ``Article.doc``, ``Article.vectors``, ``Article.original`` and
+    ``Article.tokens`` are left out: the Doc is a live object, the vectors are
+    numbers for the analyses, the original is only needed to locate removed
     debris (whose text is kept in ``removed``), and tokens are bulky and
     recomputable.
     """
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         out = {}
         for f in dataclasses.fields(value):
-            if isinstance(value, Article) and f.name in ("doc", "original", "tokens"):
+            if isinstance(value, Article) and f.name in ("doc", "vectors", "original", "tokens"):
                 continue
             out[f.name] = to_jsonable(getattr(value, f.name))
         return out
@@ -202,4 +222,32 @@ def to_jsonable(value: Any) -> Any:
         return {k: to_jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [to_jsonable(v) for v in value]
+    return value
+
+
+def from_jsonable(kind: Any, value: Any) -> Any:
+    """Rebuild records of type ``kind`` from what :func:`to_jsonable` made of them.
+
+    The inverse needs the target type because JSON forgets it; the record
+    classes' own type hints (``list[Finding]``, ``dict[str, list[Quote]]``,
+    ``tuple[int, int]``, ``str | None``) say what each value becomes, so a
+    stored analysis comes back as the same records the analyses returned.
+    """
+    if value is None:
+        return None
+    if dataclasses.is_dataclass(kind):
+        hints = typing.get_type_hints(kind)
+        fields = {f.name for f in dataclasses.fields(kind)}
+        return kind(**{k: from_jsonable(hints[k], v) for k, v in value.items() if k in fields})
+    origin, args = typing.get_origin(kind), typing.get_args(kind)
+    if origin is list:
+        return [from_jsonable(args[0], v) for v in value]
+    if origin is dict:
+        return {k: from_jsonable(args[1], v) for k, v in value.items()}
+    if origin is tuple:
+        return tuple(from_jsonable(t, v) for t, v in zip(args, value, strict=True))
+    if origin in (typing.Union, types.UnionType):
+        return from_jsonable(next(a for a in args if a is not type(None)), value)
+    if kind is float:
+        return float(value)
     return value

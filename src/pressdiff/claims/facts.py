@@ -28,14 +28,33 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
 
+from pressdiff import nlp
+from pressdiff.lexicon import (
+    CHILD_WORDS,
+    COMPATIBLE_ROLES,
+    INJURED,
+    KILLED,
+    MEDIA,
+    MONTHS,
+    NUMBER_WORDS,
+    ROLES,
+    SPOUSE_WORDS,
+    WEAPON_CLASHES,
+    WEAPONS,
+    WEEKDAYS,
+)
 from pressdiff.model import Article
 
 if TYPE_CHECKING:
-    from spacy.tokens import Span, Token
+    from spacy.tokens import Token
 
     from pressdiff.claims.extract import Claim
 
@@ -57,152 +76,26 @@ class Fact:
     resolved: bool = False
 
 
-# Role phrase -> canonical role.  Longer phrases win ("director of photography" is not
-# "director"), so matching tries the longest phrase first.
-ROLES: dict[str, str] = {
-    "director of photography": "cinematographer",
-    "cinematographer": "cinematographer",
-    "cameraman": "cinematographer",
-    "assistant director": "assistant director",
-    "first assistant director": "assistant director",
-    "director": "director",
-    "head electrician": "electrician",
-    "chief electrician": "electrician",
-    "electrician": "electrician",
-    "gaffer": "electrician",
-    "script supervisor": "script supervisor",
-    "armorer": "armorer",
-    "armourer": "armorer",
-    "producer": "producer",
-    "executive producer": "producer",
-    "actor": "actor",
-    "actress": "actor",
-    "star": "actor",
-    "anchor": "anchor",
-    "presenter": "anchor",
-    "sheriff": "sheriff",
-    "spokesman": "spokesperson",
-    "spokeswoman": "spokesperson",
-    "spokesperson": "spokesperson",
-    "lawyer": "lawyer",
-    "attorney": "lawyer",
-    "prosecutor": "prosecutor",
-    "senator": "senator",
-    "governor": "governor",
-    "president": "president",
-    "vice president": "vice president",
-    "prime minister": "prime minister",
-    "minister": "minister",
-    "mayor": "mayor",
-    "deputy mayor": "deputy mayor",
-    "fire chief": "fire chief",
-    "police chief": "police chief",
-    "ceo": "chief executive",
-    "chief executive": "chief executive",
-    "chairman": "chairman",
-    "coach": "coach",
-    "manager": "manager",
-    "doctor": "doctor",
-    "nurse": "nurse",
-    "teacher": "teacher",
-    "student": "student",
-    "singer": "singer",
-    "rapper": "singer",
-    "journalist": "journalist",
-    "reporter": "journalist",
-    "photographer": "photographer",
-    "police officer": "police officer",
-    "officer": "police officer",
-    "soldier": "soldier",
-    "pilot": "pilot",
-    "captain": "captain",
-    "screenwriter": "writer",
-    "writer": "writer",
-    "author": "writer",
-    "editor": "editor",
-}
-_MAX_ROLE_WORDS = max(len(r.split()) for r in ROLES)
-# Roles one person commonly holds together; any other two different roles conflict.
-COMPATIBLE_ROLES = [
-    {"actor", "producer", "director", "writer", "singer"},
-    {"president", "chairman", "chief executive"},
-    {"police officer", "sheriff", "police chief"},
-    {"journalist", "anchor", "editor", "writer", "photographer"},
-]
-SPOUSE_WORDS = {"wife", "husband", "spouse"}
-CHILD_WORDS = {"son", "daughter", "child"}
-MEDIA = {
-    "tv": "tv",
-    "television": "tv",
-    "televised": "tv",
-    "on-camera": "tv",
-    "on camera": "tv",
-    "radio": "radio",
-    "podcast": "podcast",
-    "phone": "phone",
-    "telephone": "phone",
-    "print": "print",
-    "newspaper": "print",
-}
 _MEDIUM_RE = re.compile(
     r"\b(" + "|".join(sorted(map(re.escape, MEDIA), key=len, reverse=True)) + r")"
     r"\s+(?:[\w-]+\s+)?(interview|broadcast|appearance|address|conversation|show)\b",
     re.IGNORECASE,
 )
-WEAPONS = {
-    "toy": "toy",
-    "fake": "toy",
-    "water": "toy",
-    "prop": "prop",
-    "replica": "prop",
-    "pistol": "handgun",
-    "revolver": "handgun",
-    "handgun": "handgun",
-    "rifle": "long gun",
-    "shotgun": "long gun",
-    "firearm": "firearm",
-    "knife": "knife",
-}
+# A toy or prop kind names a weapon only before a gun word ("toy gun", "replica pistol");
+# the other kinds are weapons on their own.
 _WEAPON_RE = re.compile(
-    r"\b(?:(toy|fake|water|prop|replica)\s+(?:gun|pistol|weapon|firearm|rifle)s?"
-    r"|(pistol|revolver|handgun|rifle|shotgun|firearm|knife)s?)\b",
+    r"\b(?:("
+    + "|".join(w for w, kind in WEAPONS.items() if kind in {"toy", "prop"})
+    + r")\s+(?:gun|pistol|weapon|firearm|rifle)s?|("
+    + "|".join(w for w, kind in WEAPONS.items() if kind not in {"toy", "prop"})
+    + r")s?)\b",
     re.IGNORECASE,
 )
-# Weapon kinds that cannot describe the same object.
-_WEAPON_CLASHES = {
-    frozenset({"toy", "prop"}),
-    frozenset({"toy", "handgun"}),
-    frozenset({"toy", "long gun"}),
-    frozenset({"toy", "firearm"}),
-    frozenset({"handgun", "long gun"}),
-    frozenset({"knife", "handgun"}),
-    frozenset({"knife", "long gun"}),
-    frozenset({"knife", "firearm"}),
-}
-KILLED = {"kill", "slay", "die", "dead", "death", "murder"}
-INJURED = {"injure", "wound", "hurt", "hospitalize", "hospitalise"}
 # The entity of a fact whose words name no one: compared only between twin sentences.
 UNATTACHED = ""
 _CONTRACTED_NOT = frozenset({"n't", "n’t"})
 _PRONOUNS = {"he", "she", "him", "her", "his", "hers", "they", "their", "them"}
 _FIRST_PERSON = {"i", "me", "my", "mine"}
-_MONTHS = {
-    m: i + 1
-    for i, names in enumerate(
-        [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
-         ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
-         ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
-         ("dec", "december")]
-    )
-    for m in names
-}  # fmt: skip
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_NUMBER_WORDS = {
-    w: i
-    for i, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve".split()  # noqa: SIM905
-    )
-}
 
 
 # --------------------------------------------------------------------------------------------
@@ -345,20 +238,25 @@ def _who(
     return "", False
 
 
+@lru_cache(maxsize=1)
+def _role_matcher() -> PhraseMatcher:
+    vocab = nlp.spacy_model().vocab
+    matcher = PhraseMatcher(vocab, attr="LOWER")
+    for phrase in ROLES:
+        matcher.add(phrase, [Doc(vocab, words=phrase.split())])
+    return matcher
+
+
 def _role_matches(span: Span) -> list[tuple[int, int, str]]:
-    """(first token, end token, canonical role) for each role phrase, longest first."""
-    toks = list(span)
-    out, i = [], 0
-    while i < len(toks):
-        for n in range(min(_MAX_ROLE_WORDS, len(toks) - i), 0, -1):
-            phrase = " ".join(t.lower_ for t in toks[i : i + n])
-            if phrase in ROLES and toks[i + n - 1].pos_ in {"NOUN", "PROPN"}:
-                out.append((toks[i].i, toks[i + n - 1].i + 1, ROLES[phrase]))
-                i += n
-                break
-        else:
-            i += 1
-    return out
+    """(first token, end token, canonical role) for each role phrase ending in a noun, the
+    longest where they overlap ("director of photography" is not "director")."""
+    doc = span.doc
+    found = [
+        Span(doc, start, end, label=match_id)
+        for match_id, start, end in _role_matcher()(span)
+        if doc[end - 1].pos_ in {"NOUN", "PROPN"}
+    ]
+    return [(m.start, m.end, ROLES[m.label_]) for m in filter_spans(found)]
 
 
 def _roles(span: Span, persons: dict, ctx: _Context) -> list[Fact]:
@@ -551,7 +449,7 @@ def _patient_group(tok: Token) -> str:
         return ""
     for child in tok.children:
         if child.dep_ == "nummod":
-            count = _NUMBER_WORDS.get(child.lower_, child.text.replace(",", ""))
+            count = NUMBER_WORDS.get(child.lower_, child.text.replace(",", ""))
             return f"{count} {tok.lemma_.lower()}(s)"
     return ""
 
@@ -575,12 +473,12 @@ def _regex_facts(span: Span, ctx: _Context) -> list[Fact]:
 
 def _normal_date(text: str) -> str | None:
     low = text.lower()
-    for day in _WEEKDAYS:
+    for day in WEEKDAYS:
         if day in low:
             return day
     m = re.search(r"\b([a-z]{3,9})\.?\s+(\d{1,2})\b", low)
-    if m and m.group(1) in _MONTHS:
-        return f"{_MONTHS[m.group(1)]:02d}-{int(m.group(2)):02d}"
+    if m and m.group(1) in MONTHS:
+        return f"{MONTHS[m.group(1)]:02d}-{int(m.group(2)):02d}"
     m = re.search(r"\b(1[89]\d\d|20\d\d)\b", low)
     return m.group(1) if m else None
 
@@ -593,7 +491,7 @@ def _counts_dates_negation(span: Span, persons: dict, ctx: _Context) -> list[Fac
             facts.append(ctx.fact(anchor, "date", value, ent.start_char, ent.end_char))
     for tok in span:
         if tok.dep_ == "nummod" and tok.ent_type_ not in {"DATE", "TIME"}:
-            value = _NUMBER_WORDS.get(tok.lower_, tok.text.replace(",", ""))
+            value = NUMBER_WORDS.get(tok.lower_, tok.text.replace(",", ""))
             facts.append(
                 ctx.fact(
                     tok.head.lemma_.lower(),
@@ -662,6 +560,6 @@ def conflicts(attribute: str, a: str, b: str) -> bool:
     if attribute == "role":
         return not any(a in group and b in group for group in COMPATIBLE_ROLES)
     if attribute == "weapon":
-        return frozenset({a, b}) in _WEAPON_CLASHES
+        return frozenset({a, b}) in WEAPON_CLASHES
     # People have several children: a child is only wrong through another slot.
     return attribute != "child"

@@ -30,21 +30,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 from rapidfuzz import fuzz
 from scipy.cluster.hierarchy import DisjointSet
 
-from pressdiff import nlp
-from pressdiff.claims.check import (
-    CONTRAST_PHRASES,
-    LIGHT_VERBS,
-    Checker,
-    CheckResult,
-    RuleChecker,
-    is_negated,
-)
+from pressdiff.annotate import embedder
+from pressdiff.claims.check import Checker, CheckResult, RuleChecker
 from pressdiff.claims.extract import Claim, extract_claims
 from pressdiff.claims.facts import (
     COMPARED,
@@ -54,39 +47,19 @@ from pressdiff.claims.facts import (
     conflicts,
     extract_facts,
 )
+from pressdiff.claims.passage import CONTRAST_PHRASES, is_negated
+from pressdiff.config import settings
+from pressdiff.lexicon import LIGHT_VERBS
 from pressdiff.model import Article, Evidence, Finding, span_evidence
 
-# A claim aligns to another article's claim at this cosine (plus name bonus) or above.
-ALIGN_THRESHOLD = 0.55
-NAME_BONUS = 0.1
-# A sentence-level contradiction counts only between near-twins: loosely related sentences
-# differ in names and negations without contradicting each other.
-PAIR_CONTRA_SIM = 0.85
-# ... or share this share of their words (a swapped name can cost a twin its cosine).
-PAIR_CONTRA_WORDS = 0.6
-# Less alike sentences still compare when one denies what the other states of the same
-# subject noun (see _negation_conflict).
-PAIR_NEGATION_SIM = 0.7
-# Two names this similar (rapidfuzz ratio) are spellings of one name, not a swap.
-SAME_NAME = 60
-# Spun copies repeat their source: their voice counts half.
-SPUN_WEIGHT = 0.5
-# A heavy reuse copy (edge score at least ECHO_SCORE) contradicting its own source counts
-# this share of its weight against that source.
-ECHO_SCORE = 0.5
-ECHO_WEIGHT = 0.5
-# Articles joined by reuse edges this heavy are near-duplicates (a wire story and its
-# reprints, a copy and its source): together they are one voice when sides are weighed.
-SAME_VOICE_SCORE = 0.8
-MAX_EVIDENCE = 3
+if TYPE_CHECKING:
+    from pressdiff.quotes import QuoteResult
+    from pressdiff.reuse import ReuseResult
+
 _WORD = re.compile(r"\w+")
 # Slots keyed by a thing rather than a named person ("the interview", "the weapon") assume
 # the story has one of it; two outlets must disagree before such a slot flags anything.
 THING_SLOTS = frozenset({"medium", "weapon"})
-MIN_THING_AGAINST = 2
-# An article whose weight fell below this share of its starting weight has shown itself
-# unreliable (it lost clear votes).
-UNRELIABLE = 0.75
 
 
 @dataclass
@@ -131,8 +104,8 @@ class _Side:
     counter: list[tuple[float, Evidence, str]] = field(default_factory=list)
 
 
-def _quotes_by_article(quotes: Any) -> dict[str, list]:
-    return dict(getattr(quotes, "by_article", None) or {})
+def _quotes_by_article(quotes: QuoteResult | None) -> dict[str, list]:
+    return dict(quotes.by_article) if quotes else {}
 
 
 def _speaker_key(claim: Claim, names: NameIndex) -> str | None:
@@ -151,9 +124,10 @@ def align(
     claims: list[Claim], articles: list[Article], names: NameIndex
 ) -> list[tuple[Claim, Claim, float]]:
     """Best counterpart of each claim in every other article, above the threshold."""
+    cfg = settings().claims
     if not claims:
         return []
-    vectors = nlp.embed([c.text for c in claims])
+    vectors = embedder(articles)([c.text for c in claims])
     sims = vectors @ vectors.T
     people = [_names_in(c, names) for c in claims]
     by_article: dict[str, list[int]] = defaultdict(list)
@@ -165,10 +139,10 @@ def align(
             if other.id == claim.article_id or not by_article[other.id]:
                 continue
             idx = np.array(by_article[other.id])
-            bonus = np.array([NAME_BONUS * bool(people[i] & people[j]) for j in idx])
+            bonus = np.array([cfg.name_bonus * bool(people[i] & people[j]) for j in idx])
             scores = sims[i, idx] + bonus
             best = int(np.argmax(scores))
-            if scores[best] >= ALIGN_THRESHOLD:
+            if scores[best] >= cfg.align_threshold:
                 pairs.append((claim, claims[int(idx[best])], float(sims[i, idx[best]])))
     return pairs
 
@@ -300,6 +274,7 @@ def _name_swap(
     depend on either.  The twin's name must be absent from the claim (a reordered list is no
     swap), one side must be a person, and the two must not be spellings of one name.
     """
+    cfg = settings().claims
     claim_words = {t.text.lower() for t in words[claim.id].tokens}
     for a, b in _replacements(words[claim.id], words[ev.id]):
         if not all(t.label in _NAME_TAGS for t in a + b):
@@ -307,7 +282,7 @@ def _name_swap(
         if "PERSON" not in {t.label for t in a + b} or claim_words & {t.text.lower() for t in b}:
             continue
         x, y = " ".join(t.text for t in a), " ".join(t.text for t in b)
-        spelling = fuzz.ratio(x.lower(), y.lower()) >= SAME_NAME
+        spelling = fuzz.ratio(x.lower(), y.lower()) >= cfg.same_name
         if not spelling and names.canonical(x) != names.canonical(y):
             return x, y
     return None
@@ -382,13 +357,17 @@ def _judge(
     names: NameIndex,
     words: dict[str, _Words],
 ) -> list[Alignment]:
+    cfg = settings().claims
     results: list[CheckResult] = checker.check_many([(ev.text, c.text) for c, ev, _ in pairs])
     out = []
     for (claim, ev, sim), res in zip(pairs, results, strict=True):
         label, reasons = res.label, list(res.reasons)
-        twins = sim >= PAIR_CONTRA_SIM or _word_overlap(claim.text, ev.text) >= PAIR_CONTRA_WORDS
+        twins = (
+            sim >= cfg.pair_contra_sim
+            or _word_overlap(claim.text, ev.text) >= cfg.pair_contra_words
+        )
         swap = _name_swap(claim, ev, words, names) if twins else None
-        if not twins and sim >= PAIR_NEGATION_SIM:
+        if not twins and sim >= cfg.pair_negation_sim:
             conflict = _negation_conflict(claim, ev, words, same_subject=True)
             if conflict:
                 twins, label = True, "contradicts"
@@ -431,24 +410,26 @@ class _Voices:
     """How much one article's word counts when it speaks for or against another's claim.
 
     ``weights`` are the articles' reliabilities; a voice that is a reuse copy of the very
-    article it contradicts (reuse edge from the claimant to it) counts :data:`ECHO_WEIGHT` of
+    article it contradicts (reuse edge from the claimant to it) counts ``echo_weight`` of
     that: a copy that deviates from its own source is a mutation, not an independent witness.
-    ``reprints`` are the (source, copy) edges of near-duplicates (:data:`SAME_VOICE_SCORE`),
+    ``reprints`` are the (source, copy) edges of near-duplicates (``same_voice_score``),
     and ``groups`` maps each article to its near-duplicate group (:func:`_reprint_groups`).
     """
 
-    def __init__(self, weights: dict[str, float], reuse: Any) -> None:
+    def __init__(self, weights: dict[str, float], reuse: ReuseResult | None) -> None:
+        cfg = settings().claims
         self.weights = weights
-        self.echoes = _echoes(reuse, ECHO_SCORE)
-        self.reprints = _echoes(reuse, SAME_VOICE_SCORE)
+        self.echoes = _echoes(reuse, cfg.echo_score)
+        self.reprints = _echoes(reuse, cfg.same_voice_score)
         self.groups = _reprint_groups(self.reprints)
 
     def of(self, voice: str, claimant: str) -> float:
-        echo = ECHO_WEIGHT if (claimant, voice) in self.echoes else 1.0
+        cfg = settings().claims
+        echo = cfg.echo_weight if (claimant, voice) in self.echoes else 1.0
         return self.weights[voice] * echo
 
     def own(self, claimant: str, side: _Side) -> float:
-        """The claimant's own weight in a dispute: :data:`ECHO_WEIGHT` of it when an article
+        """The claimant's own weight in a dispute: ``echo_weight`` of it when an article
         against it is its reuse source, since a copy that deviates from its source in a
         sentence it copied is the one that changed it (else one copy against one source
         would always tie).  Only a near-duplicate is a copy here: two outlets that share
@@ -456,9 +437,10 @@ class _Voices:
         arbitrary (FNC-1: "511 percent" / "500 percent" in two such articles).  Between
         near-duplicates the edge's direction is a guess too, so a claimant outvoted by its
         own near-duplicates (:meth:`odd_copy`) also counts half, whichever way they point."""
+        cfg = settings().claims
         echo = any((voice, claimant) in self.reprints for voice in side.against)
         echo = echo or self.odd_copy(claimant, side)
-        return self.weights[claimant] * (ECHO_WEIGHT if echo else 1.0)
+        return self.weights[claimant] * (cfg.echo_weight if echo else 1.0)
 
     def odd_copy(self, claimant: str, side: _Side) -> bool:
         """Whether more of the claimant's near-duplicates contradict it than agree with it,
@@ -489,17 +471,18 @@ class _Voices:
         return self.total(side.against) > self.total(side.support) + own
 
     def confidence(self, side: _Side, own: float) -> float:
+        cfg = settings().claims
         against, support = self.total(side.against), self.total(side.support)
-        return round(min(0.95, 0.4 + 0.6 * (against - support) / (against + support + own)), 3)
+        margin = (against - support) / (against + support + own)
+        return round(
+            min(cfg.max_confidence, cfg.min_confidence + (1 - cfg.min_confidence) * margin), 3
+        )
 
 
-def _echoes(reuse: Any, min_score: float) -> set[tuple[str, str]]:
+def _echoes(reuse: ReuseResult | None, min_score: float) -> set[tuple[str, str]]:
     """(source, copy) pairs from the reuse analysis's edges of at least ``min_score``."""
-    return {
-        (e.source, e.target)
-        for e in getattr(reuse, "edges", None) or []
-        if getattr(e, "score", 0.0) >= min_score
-    }
+    edges = reuse.edges if reuse else []
+    return {(e.source, e.target) for e in edges if e.score >= min_score}
 
 
 def _slot_phrase(entity: str, attribute: str) -> str:
@@ -582,6 +565,7 @@ def _finding(
     what: str,
     outlet_of: dict[str, str],
 ) -> Finding:
+    cfg = settings().claims
     counter = sorted(side.counter, key=lambda c: -c[0])
     seen, evidence, reasons = set(), [], []
     for _, ev, reason in counter:
@@ -590,7 +574,7 @@ def _finding(
         seen.add(ev.article_id)
         evidence.append(ev)
         reasons.append(f"{outlet_of[ev.article_id]}: {reason}")
-        if len(evidence) == MAX_EVIDENCE:
+        if len(evidence) == cfg.max_evidence:
             break
     against = _outlets(side.against, outlet_of)
     support = _outlets(side.support, outlet_of)
@@ -624,17 +608,18 @@ def _flags(
     A fact that needed a pronoun resolved is flagged only in an article that has already
     lost weight: a wrong guess at "his" must not get an honest outlet flagged.
     """
+    cfg = settings().claims
     by_id = {c.id: c for c in claims}
     outlet_of = {a.id: a.outlet for a in articles.values()}
     findings: list[Finding] = []
     flagged: set[str] = set()
     weights = voices.weights
     for fact, side in _fact_sides(facts, voices).items():
-        if fact.resolved and weights[fact.article_id] >= UNRELIABLE * base[fact.article_id]:
+        if fact.resolved and weights[fact.article_id] >= cfg.unreliable * base[fact.article_id]:
             continue
         own = voices.own(fact.article_id, side)
         if not voices.loses(side, own) or (
-            fact.attribute in THING_SLOTS and len(side.against) < MIN_THING_AGAINST
+            fact.attribute in THING_SLOTS and len(side.against) < cfg.min_thing_against
         ):
             continue
         claim = by_id[fact.claim_id]
@@ -669,11 +654,12 @@ def _reliability(
     base: dict[str, float], findings: list[Finding], checkable: dict[str, int]
 ) -> dict[str, float]:
     """Lower the weight of articles whose claims lost clear votes, by their rate of losses."""
+    penalty = settings().claims.loss_penalty
     lost: dict[str, int] = defaultdict(int)
     for f in findings:
         lost[f.article_id] += 1
     return {
-        aid: round(w / (1.0 + 10.0 * lost[aid] / max(1, checkable.get(aid, 0))), 4)
+        aid: round(w / (1.0 + penalty * lost[aid] / max(1, checkable.get(aid, 0))), 4)
         for aid, w in base.items()
     }
 
@@ -702,7 +688,7 @@ def _unsupported(
                 f"No other outlet in this story makes this claim (none of "
                 f"{len(articles) - 1} other article(s) has a matching sentence); "
                 "it may be first-hand reporting, or an addition.",
-                0.25,
+                settings().claims.unsupported_confidence,
             )
         )
     return out
@@ -710,12 +696,13 @@ def _unsupported(
 
 def analyse(
     articles: list[Article],
-    reuse: Any = None,
-    quotes: Any = None,
+    reuse: ReuseResult | None = None,
+    quotes: QuoteResult | None = None,
     checker: Checker | None = None,
 ) -> ClaimResult:
     """Claims, facts, alignments and findings for one story of annotated articles."""
-    checker = checker or RuleChecker()
+    cfg = settings().claims
+    checker = checker or RuleChecker(embed=embedder(articles))
     names = NameIndex(articles)
     by_article_quotes = _quotes_by_article(quotes)
     claims: list[Claim] = []
@@ -727,8 +714,8 @@ def analyse(
         claims.extend(c for c, _ in parsed)
         words.update((c.id, _words(span)) for c, span in parsed)
     alignments = _judge(align(claims, articles, names), checker, names, words)
-    spun = set(getattr(reuse, "spun_ids", None) or [])
-    base = {a.id: SPUN_WEIGHT if a.id in spun else 1.0 for a in articles}
+    spun = set(reuse.spun_ids) if reuse else set()
+    base = {a.id: cfg.spun_weight if a.id in spun else 1.0 for a in articles}
     by_id = {a.id: a for a in articles}
     # An article's loss rate is over the claims that could be checked at all.
     aligned = {a.claim_id for a in alignments}

@@ -33,26 +33,13 @@ from dataclasses import dataclass
 from rapidfuzz.distance import Indel
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from pressdiff.lexicon import MEANING_WORDS, WORD_RE
 from pressdiff.model import Quote
 
-_WORD = re.compile(r"\w+(?:['’]\w+)*")
 _ELLIPSIS = re.compile(r"…|\.\s?\.\s?\.")
 _NOT_STEMS = {"ca": "can", "wo": "will", "sha": "shall", "ai": "is"}
 _CLITICS = {"d": "would", "m": "am", "re": "are", "ve": "have", "ll": "will"}
 _RELATION = {"content": "altered", "stitch": "stitched", "edit": "edited", "trim": "trimmed"}
-# Stop words whose change changes the meaning of a quote (see the module docstring).
-MEANING_WORDS = frozenset(
-    """
-    not no never nobody noone none nothing nowhere neither nor without cannot
-    all every everyone everybody everything everywhere each both some someone somebody
-    something somewhere any anyone anybody anything anywhere almost only few many most
-    more less least much several enough
-    very too quite rather really just even nearly hardly barely mostly
-    always ever often sometimes again already still yet
-    one two three four five six seven eight nine ten eleven twelve fifteen twenty forty
-    fifty sixty hundred first third
-    """.split()  # noqa: SIM905 (a word list reads better than 90 quoted strings)
-)
 _IS_HOSTS = frozenset(
     ["it", "that", "he", "she", "what", "there", "here", "who", "where", "how", "let"]
 )
@@ -126,7 +113,7 @@ def words_of(text: str, quote: Quote) -> list[Word]:
     parts = quote.parts or [(quote.start, quote.end)]
     out: list[Word] = []
     for index, (a, b) in enumerate(parts):
-        for m in _WORD.finditer(text, a, b):
+        for m in WORD_RE.finditer(text, a, b):
             for norm in _expand(m.group()):
                 out.append(Word(norm, m.start(), m.end(), index))
     return out

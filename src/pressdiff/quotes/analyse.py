@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from pressdiff import nlp
+from pressdiff.annotate import embedder
+from pressdiff.config import settings
 from pressdiff.model import Article, Evidence, Finding, Quote, span_evidence
 from pressdiff.quotes.align import (
     Comparison,
@@ -35,12 +37,6 @@ from pressdiff.quotes.align import (
 from pressdiff.quotes.extract import extract_doc
 from pressdiff.quotes.people import PERSONAL_PRONOUNS, People
 
-_LEXICAL_COVERAGE = 0.6  # share of the shorter printing's words found in the longer
-_MIN_WORDS = 3  # printings shorter than this ("no idea", “cold”) are listed, not lined up
-_DENSITY = 0.5  # shared words per word of the stretch they span, when changes are many
-_SHORT = 6  # a printing this short must occur unbroken in the other to be the same quote
-_SHORT_COVERAGE = 0.8  # ... nearly whole ("pull the trigger" alone is a common phrase)
-_PARAPHRASE_COSINE = 0.7  # MiniLM cosine of two sentences for a paraphrase link
 _SENTENCE = re.compile(r"(?<=[.!?…])\s+")
 
 
@@ -158,6 +154,7 @@ def _article_order(articles: list[Article]) -> dict[str, int]:
 
 def _lexical_links(printings: list[_Printing]) -> dict[tuple[int, int], str]:
     """Pairs (i, j) of printings in different articles that share their words."""
+    cfg = settings().quotes
     links: dict[tuple[int, int], str] = {}
     vocab = [set(p.norms) for p in printings]
     for i, a in enumerate(printings):
@@ -166,19 +163,21 @@ def _lexical_links(printings: list[_Printing]) -> dict[tuple[int, int], str]:
             if a.article.id == b.article.id:
                 continue
             shorter = min(len(a.words), len(b.words))
-            if shorter < _MIN_WORDS or len(vocab[i] & vocab[j]) < _MIN_WORDS:
+            if shorter < cfg.min_quote_words or len(vocab[i] & vocab[j]) < cfg.min_quote_words:
                 continue
             cmp = compare(a.article.text, a.words, b.article.text, b.words, frozenset())
-            if cmp.coverage < _LEXICAL_COVERAGE or cmp.content_coverage < _LEXICAL_COVERAGE:
+            if cmp.coverage < cfg.lexical_coverage or cmp.content_coverage < cfg.lexical_coverage:
                 continue
             # Shared function words ("and the", "I would") do not make the same quote,
             # nor does a common phrase ("pull the trigger") inside two different
             # quotes, nor words scattered over a long one.
             if cmp.content_matched < 2:
                 continue
-            if shorter <= _SHORT and (cmp.inner_changes > 0 or cmp.coverage < _SHORT_COVERAGE):
+            if shorter <= cfg.short_quote and (
+                cmp.inner_changes > 0 or cmp.coverage < cfg.short_quote_coverage
+            ):
                 continue
-            if cmp.inner_changes <= 1 or cmp.density >= _DENSITY:
+            if cmp.inner_changes <= 1 or cmp.density >= cfg.density:
                 links[(i, j)] = "lexical"
     return links
 
@@ -189,17 +188,20 @@ def _paraphrase_links(
     """Pairs printed by different outlets that say the same thing in other words,
     compared sentence by sentence.  Meaning alone is not enough: the sentences
     must also share two content words and not be credited to different speakers."""
+    cfg = settings().quotes
     sentences: list[tuple[int, str]] = []
     for i, p in enumerate(printings):
-        if len(p.words) >= _MIN_WORDS + 1:
+        if len(p.words) >= cfg.min_quote_words + 1:
             sentences.extend((i, s) for s in _SENTENCE.split(p.quote.text) if len(s.split()) >= 4)
     if not sentences:
         return {}
-    vectors = nlp.embed([s for _, s in sentences])
+    vectors = embedder(list({p.article.id: p.article for p in printings}.values()))(
+        [s for _, s in sentences]
+    )
     owners = np.array([i for i, _ in sentences])
     sims = vectors @ vectors.T
     found: dict[tuple[int, int], str] = {}
-    for x, y in zip(*np.nonzero(sims >= _PARAPHRASE_COSINE), strict=True):
+    for x, y in zip(*np.nonzero(sims >= cfg.paraphrase_cosine), strict=True):
         i, j = sorted((int(owners[x]), int(owners[y])))
         a, b = printings[i], printings[j]
         if (i, j) in links or (i, j) in found or a.article.id == b.article.id:

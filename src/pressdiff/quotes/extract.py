@@ -20,49 +20,14 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
+from pressdiff.config import settings
+from pressdiff.lexicon import PHRASAL_SPEECH, SPEECH_VERBS, WORD_RE
+from pressdiff.marks import Quoted, find_quoted
 from pressdiff.model import Quote
-from pressdiff.quotes.marks import Span as Quoted
-from pressdiff.quotes.marks import find_quoted
 from pressdiff.quotes.people import People
 
-# Verbs that introduce reported speech (lemmas).
-SPEECH_VERBS = frozenset(
-    """
-    accuse acknowledge add admit agree allege announce answer argue ask assert attack bemoan
-    blast boast brand call caution chant characterize charge cite claim comment complain concede
-    conclude concur condemn confirm contend continue counter criticize cry declare decry demand
-    deny describe disagree dismiss dub echo emphasize estimate explain hail inquire insist
-    interject joke label lambaste lament maintain mention mock mutter note observe opine pledge
-    point post praise predict proclaim promise query question quip quote read recall recount
-    remark repeat reply report respond retort reveal ridicule say scoff scream shout sing slam
-    snap state stress suggest tell testify threaten tout tweet urge vow warn whisper wonder
-    write yell talk refer affirm bark exclaim inform plead muse sneer gush rave rant thunder roar
-    growl sigh assure reassure remind advise taunt grumble interrupt chime posit press react
-    elaborate riff
-    """.split()  # noqa: SIM905 (a word list reads better than 110 quoted strings)
-)
 _SUBJECT_DEPS = ("nsubj", "nsubjpass")
-# Verbs that introduce speech only with their particle: "he went on", "Trump shot back".
-_PHRASAL_SPEECH = frozenset(
-    {
-        ("go", "on"),
-        ("shoot", "back"),
-        ("fire", "back"),
-        ("hit", "back"),
-        ("cut", "in"),
-        ("chime", "in"),
-        ("weigh", "in"),
-        ("write", "back"),
-    }
-)
-# Levels of the parse a quote may sit below its cue: a partial quote deep in a long
-# reported clause ("would argue … given that polls show … believe … the “wrong track”")
-# sits 7 to 9 levels below it.
-_MAX_CLIMB = 10
-_MAX_CARRY_GAP = 400  # chars between two quotes for the second to inherit the speaker
-_SPLIT_GAP = 60  # longest attribution between two halves of a split quote
 _NEXT_CLAUSE_END = re.compile(r"[.!?:\n]")
-_WORDS = re.compile(r"\w+(?:['’]\w+)*")
 
 
 @dataclass
@@ -270,7 +235,7 @@ def _is_speech_verb(tok: Token) -> bool:
         return False
     lemma = tok.lemma_.lower()
     return lemma in SPEECH_VERBS or any(
-        (lemma, c.lower_) in _PHRASAL_SPEECH for c in tok.children if c.dep_ in ("prt", "advmod")
+        (lemma, c.lower_) in PHRASAL_SPEECH for c in tok.children if c.dep_ in ("prt", "advmod")
     )
 
 
@@ -397,6 +362,7 @@ def _governing_cue(toks: list[Token], inside: list[bool], para: list[int]) -> _A
     The walk may pass through other quotes (he said the “trigger wasn't
     pulled” and that he “didn't pull the trigger”) but a cue is never a word
     inside a quote, nor a word of another paragraph."""
+    cfg = settings().quotes
     aside = _parenthetical_cue(toks, inside, para)
     if aside is not None:
         return aside
@@ -406,7 +372,7 @@ def _governing_cue(toks: list[Token], inside: list[bool], para: list[int]) -> _A
     for tok in toks:
         if tok.head.i not in own or tok.head.i == tok.i:
             node, depth = tok.head, 0
-            while node.i not in seen and depth < _MAX_CLIMB and para[node.i] == para[tok.i]:
+            while node.i not in seen and depth < cfg.max_climb and para[node.i] == para[tok.i]:
                 seen.add(node.i)
                 if not inside[node.i]:
                     found = _cue_of(node, inside) or _owned_words(node, inside)
@@ -471,8 +437,9 @@ def _parenthetical_cue(
     on the sentence as a parataxis: it reports the whole sentence, so it wins over a
     nearer cue of the sentence's own ("called", "calling").  Not one right after
     another quote (“I never said that,” Trump said, after …): that one is its own."""
+    cfg = settings().quotes
     node = toks[0]
-    for _ in range(_MAX_CLIMB):
+    for _ in range(cfg.max_climb):
         if node.head.i == node.i or para[node.head.i] != para[toks[0].i]:
             return None
         node = node.head
@@ -782,6 +749,7 @@ def _merge_split(doc: Doc, quoted: list[Quoted]) -> list[Quoted]:
     (“…,” he said, “…”) or nothing but a space parts them; and never when the
     second has an attribution of its own (“…,” Clinton said. “Adams?” Maddow
     repeated): that is a reply, not a continuation."""
+    cfg = settings().quotes
     text = doc.text
     merged: list[Quoted] = []
     for q in quoted:
@@ -797,7 +765,7 @@ def _merge_split(doc: Doc, quoted: list[Quoted]) -> list[Quoted]:
                 and _has_cue(doc, prev.end + 1, q.start - 1)
             )
             if (
-                len(gap) <= _SPLIT_GAP
+                len(gap) <= cfg.split_gap
                 and "\n" not in gap
                 and (bare or split)
                 and not _has_cue(doc, q.end + 1, _reply_window_end(text, q.end), True)
@@ -838,6 +806,7 @@ def quote_text(text: str, parts: list[tuple[int, int]]) -> str:
 
 def extract_doc(doc: Doc, people: People) -> list[Quote]:
     """The direct quotes of a parsed text, attributed and resolved with ``people``."""
+    cfg = settings().quotes
     text = doc.text
     quoted = _merge_split(doc, find_quoted(text))
     inside = _char_mask(doc, quoted)
@@ -856,7 +825,7 @@ def extract_doc(doc: Doc, people: People) -> list[Quote]:
             or _colon_speaker(doc, toks, inside)
             or _mistagged_cue(doc, q, toks, inside)
         )
-        words = _WORDS.findall(quote_text(text, q.parts))
+        words = WORD_RE.findall(quote_text(text, q.parts))
         standalone = _stands_alone(doc, toks, inside, para)
         if attribution is None and standalone:
             attribution = _sentence_before_cue(doc, toks, inside)
@@ -872,7 +841,7 @@ def extract_doc(doc: Doc, people: People) -> list[Quote]:
                 quote.speaker = people.resolve(sp, inside)
         elif (
             prev is not None
-            and q.start - prev.end <= _MAX_CARRY_GAP
+            and q.start - prev.end <= cfg.max_carry_gap
             and (
                 (standalone and len(words) > 1)
                 or (

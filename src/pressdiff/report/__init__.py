@@ -7,12 +7,13 @@ pipeline.  Shared wording and highlight segmentation live in :mod:`.views`.
 from pressdiff.report.html import render_html
 from pressdiff.report.json import render_json, report_payload, report_schema
 from pressdiff.report.markdown import render_md
-from pressdiff.report.terminal import render_terminal
+from pressdiff.report.terminal import render_stories, render_terminal
 
 __all__ = [
     "render_html",
     "render_json",
     "render_md",
+    "render_stories",
     "render_terminal",
     "report_payload",
     "report_schema",

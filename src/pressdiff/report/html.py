@@ -21,15 +21,16 @@ from typing import TYPE_CHECKING
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from pressdiff.config import settings
 from pressdiff.model import Article, Evidence, Finding, Removed
 from pressdiff.report.views import (
     articles_by_id,
     cited_elsewhere,
     kind_label,
     segments,
+    story_dates,
     word_count,
 )
-from pressdiff.reuse.edges import QUOTED_PASSAGE
 
 if TYPE_CHECKING:
     from pressdiff.pipeline import Report, StoryAnalysis
@@ -89,7 +90,7 @@ class PassageView:
     @property
     def code(self) -> str:
         """``id:kind:similarity:overlap:quote`` for the page's script (no article text)."""
-        quote = "q" if self.quoted >= QUOTED_PASSAGE else "-"
+        quote = "q" if self.quoted >= settings().reuse.quoted_passage else "-"
         return f"{self.id}:{self.kind}:{self.similarity:.2f}:{self.overlap:.2f}:{quote}"
 
 
@@ -111,7 +112,7 @@ class PairView:
 
     @property
     def label(self) -> str:
-        quoted = sum(p.quoted >= QUOTED_PASSAGE for p in self.passages)
+        quoted = sum(p.quoted >= settings().reuse.quoted_passage for p in self.passages)
         count = f"{len(self.passages)} passage{'' if len(self.passages) == 1 else 's'}"
         if quoted:
             count += f", {quoted} mostly quotes"
@@ -133,6 +134,10 @@ class StoryView:
     kind_counts: list[tuple[str, str, int]]
     pairs: list[PairView] = field(default_factory=list)
     pair_of_edge: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def dates(self) -> str:
+        return story_dates(self.analysis.story)
 
 
 def _safe_link(url: str | None) -> str | None:
@@ -188,8 +193,8 @@ def _pairs(
     ``reuse.edges``), and each article's passage spans ``(start, end, id)``.
     """
     result = story.reuse
-    passages = getattr(result, "passages", None) or []
-    edges = getattr(result, "edges", None) or []
+    passages = result.passages if result else []
+    edges = result.edges if result else []
     grouped: dict[tuple[int, int], list[tuple[int, PassageView]]] = defaultdict(list)
     spans: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
     for n, p in enumerate(passages):
@@ -227,7 +232,9 @@ def _pairs(
     return list(pairs.values()), pair_of_edge, spans
 
 
-def _story_view(index: int, story: StoryAnalysis, by_id: dict[str, Article]) -> StoryView:
+def story_view(index: int, story: StoryAnalysis, by_id: dict[str, Article]) -> StoryView:
+    """What ``_story.html.j2`` shows of one story; ``index`` keeps its ids unique on a page."""
+
     def outlet(article_id: str) -> str:
         article = by_id.get(article_id)
         return article.outlet if article else article_id
@@ -295,7 +302,7 @@ def render_html(report: Report) -> str:
     template = _environment().get_template("report.html.j2")
     return template.render(
         report=report,
-        stories=[_story_view(i, s, by_id) for i, s in enumerate(report.stories)],
+        stories=[story_view(i, s, by_id) for i, s in enumerate(report.stories)],
         articles_by_id=by_id,
         kind_label=kind_label,
         finding_count=sum(len(s.findings) for s in report.stories),

@@ -18,11 +18,11 @@ if TYPE_CHECKING:
     from pressdiff.pipeline import Report, StoryAnalysis
 
 
-def _story_payload(story: StoryAnalysis) -> dict[str, Any]:
-    """A story flattened: its id and articles beside what each analysis found."""
+def story_payload(story: StoryAnalysis) -> dict[str, Any]:
+    """A story flattened: its listing (id, title, articles, outlets, dates) beside what
+    each analysis found."""
     return {
-        "id": story.story.id,
-        "article_ids": list(story.story.article_ids),
+        **to_jsonable(story.story),
         "findings": to_jsonable(story.findings),
         "reuse": to_jsonable(story.reuse),
         "quotes": to_jsonable(story.quotes),
@@ -36,7 +36,7 @@ def report_payload(report: Report) -> dict[str, Any]:
     return {
         "schema_version": report.schema_version,
         "articles": to_jsonable(report.articles),
-        "stories": [_story_payload(story) for story in report.stories],
+        "stories": [story_payload(story) for story in report.stories],
         "rejected": to_jsonable(report.rejected),
     }
 

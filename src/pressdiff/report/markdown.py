@@ -1,7 +1,8 @@
 """The Markdown report: a readable summary to paste into an issue, a wiki or an email.
 
 Article text is untrusted here too: a Markdown viewer would render HTML or
-links hidden in it, so every piece of input text is escaped before it is
+links hidden in it, and a terminal showing the file would obey escape
+sequences in it, so every piece of input text is escaped before it is
 written (:func:`_escape`), and quoted text is always set as a block quote.
 """
 
@@ -11,12 +12,14 @@ import re
 from typing import TYPE_CHECKING
 
 from pressdiff.model import Article, Finding
+from pressdiff.report.printable import printable
 from pressdiff.report.views import (
     all_findings,
     articles_by_id,
     cited_elsewhere,
     finding_counts,
     kind_label,
+    story_dates,
     word_count,
 )
 
@@ -31,8 +34,9 @@ _MARKUP = re.compile(r"([\\`*\[\]<>|&#~]|(?<!\w)_|_(?!\w))")
 
 
 def _escape(text: str) -> str:
-    """Input text as literal Markdown on one line (line breaks become spaces)."""
-    return _MARKUP.sub(r"\\\1", " ".join(text.split()))
+    """Input text as literal Markdown on one line (line breaks become spaces, control
+    characters their escapes)."""
+    return _MARKUP.sub(r"\\\1", printable(" ".join(text.split())))
 
 
 def _quote(text: str, indent: str = "") -> str:
@@ -97,18 +101,36 @@ def render_md(report: Report) -> str:
             for a in report.articles
         ]
         out.append("")
-    for story in report.stories:
+    if len(report.stories) > 1:
         out += [
-            f"## Story {story.story.id}",
+            "## Stories",
             "",
-            f"{_plural(len(story.story.article_ids), 'article')}: "
+            "| Story | Articles | Outlets | Published | Findings |",
+            "| --- | ---: | --- | --- | ---: |",
+        ]
+        out += [
+            f"| {_escape(s.story.title or s.story.id)} | {len(s.story.article_ids)} "
+            f"| {_escape(', '.join(s.story.outlets))} | {_escape(story_dates(s.story) or '—')} "
+            f"| {len(s.findings)} |"
+            for s in report.stories
+        ]
+        out.append("")
+    for story in report.stories:
+        dates = story_dates(story.story)
+        out += [
+            f"## Story: {_escape(story.story.title or story.story.id)}",
+            "",
+            f"`{story.story.id}` · {_plural(len(story.story.article_ids), 'article')}: "
             + ", ".join(_escape(by_id[a].outlet) for a in story.story.article_ids if a in by_id)
+            + (f" · {_escape(dates)}" if dates else "")
             + ".",
             "",
             "### Findings",
             "",
         ]
-        if not story.findings:
+        if story.reuse is None and len(story.story.article_ids) == 1:
+            out += ["One article alone in its story: no other outlet to compare it with.", ""]
+        elif not story.findings:
             out += ["The analyses flagged nothing in this story.", ""]
         for number, finding in enumerate(story.findings, 1):
             out += _finding(number, finding, by_id)

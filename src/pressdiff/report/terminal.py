@@ -1,7 +1,9 @@
 """The terminal summary: what a user sees first, in a few screen lines.
 
 Input text goes into :class:`rich.text.Text` objects, never into markup
-strings, so brackets in a title cannot be taken for rich styling.
+strings, so brackets in a title cannot be taken for rich styling, and
+through :func:`~pressdiff.report.printable.printable` first, so escape
+sequences in it are shown rather than obeyed by the terminal.
 """
 
 from __future__ import annotations
@@ -12,16 +14,20 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from pressdiff.model import Rejection
+from pressdiff.report.printable import printable
 from pressdiff.report.views import (
     all_findings,
     articles_by_id,
     finding_counts,
     kind_label,
+    story_dates,
     top_findings,
     word_count,
 )
 
 if TYPE_CHECKING:
+    from pressdiff.model import Story
     from pressdiff.pipeline import Report
 
 TOP_FINDINGS = 5
@@ -30,7 +36,12 @@ _SNIPPET = 90
 
 def _snippet(text: str) -> str:
     flat = " ".join(text.split())
-    return flat if len(flat) <= _SNIPPET else flat[: _SNIPPET - 1] + "…"
+    return printable(flat if len(flat) <= _SNIPPET else flat[: _SNIPPET - 1] + "…")
+
+
+def rejection_line(rejection: Rejection) -> str:
+    """The one line that tells a user why an input was not read (newlines in a name shown)."""
+    return f"rejected: {printable(rejection.source)}: {printable(rejection.reason)}"
 
 
 def render_terminal(report: Report, console: Console) -> None:
@@ -51,13 +62,15 @@ def render_terminal(report: Report, console: Console) -> None:
     for article in report.articles:
         found = per_article.get(article.id, 0)
         table.add_row(
-            Text(article.outlet),
-            Text(article.title or "—"),
+            Text(printable(article.outlet)),
+            Text(printable(article.title or "—")),
             str(word_count(article.text)),
             str(len(article.removed)),
             Text(str(found), style="bold red" if found else "dim"),
         )
     console.print(table)
+    if len(report.stories) > 1:
+        render_stories([s.story for s in report.stories], console)
 
     findings = all_findings(report)
     if findings:
@@ -67,7 +80,8 @@ def render_terminal(report: Report, console: Console) -> None:
             article = by_id.get(finding.article_id)
             line = Text("  ")
             line.append(kind_label(finding.kind), style="bold yellow")
-            line.append(f"  {article.outlet if article else finding.article_id}", style="cyan")
+            outlet = article.outlet if article else finding.article_id
+            line.append(f"  {printable(outlet)}", style="cyan")
             line.append(f"  {finding.confidence:.2f}", style="dim")
             line.append(f"\n    “{_snippet(finding.text)}”")
             line.append(f"\n    {_snippet(finding.explanation)}", style="dim")
@@ -81,3 +95,26 @@ def render_terminal(report: Report, console: Console) -> None:
                 style="yellow",
             )
         )
+
+
+def render_stories(stories: list[Story], console: Console) -> None:
+    """A table of stories: id, title, article count, outlets and date range."""
+    table = Table(
+        title=f"{len(stories)} {'story' if len(stories) == 1 else 'stories'}",
+        title_justify="left",
+    )
+    table.add_column("Story", style="bold", no_wrap=True)
+    table.add_column("Title", overflow="fold", ratio=1)
+    table.add_column("Articles", justify="right")
+    table.add_column("Outlets", overflow="fold")
+    table.add_column("Published", no_wrap=True)
+    for story in stories:
+        dates = story_dates(story)
+        table.add_row(
+            Text(story.id),
+            Text(_snippet(story.title or "—")),
+            str(len(story.article_ids)),
+            Text(_snippet(", ".join(story.outlets))),
+            Text(printable(dates) or "—", style="" if dates else "dim"),
+        )
+    console.print(table)

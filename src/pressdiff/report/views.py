@@ -13,7 +13,7 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pressdiff.model import Article, Evidence, Finding
+from pressdiff.model import Article, Evidence, Finding, Story
 
 if TYPE_CHECKING:
     from pressdiff.pipeline import Report
@@ -37,6 +37,13 @@ def kind_label(kind: str) -> str:
 def word_count(text: str) -> int:
     """Whitespace-separated words: what a reader would count, independent of the tokenizer."""
     return len(text.split())
+
+
+def story_dates(story: Story) -> str:
+    """A story's first and last publication days ("2015-01-10 – 2015-02-10"), one if the same,
+    "" when no article has a date."""
+    shown = [d[:10] for d in (story.first_published, story.last_published) if d]
+    return " – ".join(dict.fromkeys(shown))
 
 
 def articles_by_id(report: Report) -> dict[str, Article]:

@@ -12,31 +12,19 @@ from __future__ import annotations
 import numpy as np
 from rapidfuzz.distance import Indel
 
-from pressdiff import nlp
+from pressdiff.annotate import embedder
+from pressdiff.config import settings
 from pressdiff.model import Article
-from pressdiff.reuse.lexical import VERBATIM, SeedIndex, align_pair
+from pressdiff.reuse.lexical import SeedIndex, align_pair
 from pressdiff.reuse.paraphrase import align_sentences
 from pressdiff.reuse.records import Passage, PassageKind
 from pressdiff.reuse.words import Words
-
-NEIGHBOURS = 8
-"""Nearest articles (by mean sentence embedding) each article is paraphrase-checked against."""
-NEIGHBOUR_MIN = 0.6
-"""Least article-level cosine for a neighbour pair to be worth a sentence alignment."""
-MIN_SENTENCE_WORDS = 5
-"""Shorter sentences ("She falls.") are too generic to be evidence of paraphrase."""
-LEXICALLY_EXPLAINED = 0.5
-"""Share of a sentence's words in a lexical passage from which it is a copy, not a paraphrase."""
-LONE_OVERLAP = 0.4
-"""Least word overlap for a paraphrase passage of one sentence pair: two writers defining
-the same thing write one sentence of the same meaning in their own words (overlap
-0.2-0.35 on Clough's independent answers); a rewrite keeps more of the words."""
 
 
 def sentence_vectors(articles: list[Article]) -> list[np.ndarray]:
     """MiniLM vectors of every article's sentences, one matrix per article."""
     texts = [s.text for a in articles for s in a.sentences]
-    flat = nlp.embed(texts)
+    flat = embedder(articles)(texts)
     out, at = [], 0
     for a in articles:
         out.append(flat[at : at + len(a.sentences)])
@@ -46,6 +34,7 @@ def sentence_vectors(articles: list[Article]) -> list[np.ndarray]:
 
 def _neighbour_pairs(vectors: list[np.ndarray]) -> set[tuple[int, int]]:
     """Each article's nearest articles by the mean of its sentence vectors."""
+    cfg = settings().reuse
     dim = vectors[0].shape[1] if vectors and vectors[0].size else 384
     means = np.stack([v.mean(axis=0) if len(v) else np.zeros(dim) for v in vectors])
     means /= np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-9)
@@ -53,8 +42,8 @@ def _neighbour_pairs(vectors: list[np.ndarray]) -> set[tuple[int, int]]:
     np.fill_diagonal(sims, -1.0)
     pairs = set()
     for i, row in enumerate(sims):
-        for j in np.argsort(-row)[:NEIGHBOURS]:
-            if row[j] >= NEIGHBOUR_MIN:
+        for j in np.argsort(-row)[: cfg.neighbours]:
+            if row[j] >= cfg.neighbour_min:
                 pairs.add((min(i, int(j)), max(i, int(j))))
     return pairs
 
@@ -73,13 +62,14 @@ def _passage(
     similarity: float | None,
 ) -> Passage | None:
     """A passage between word spans ``a_span`` and ``b_span`` (inclusive word indices)."""
+    cfg = settings().reuse
     (a, b), (wa, wb) = arts, words
     (af, al), (bf, bl) = a_span, b_span
     if al < af or bl < bf:
         return None
     overlap = Indel.normalized_similarity(wa.forms[af : al + 1], wb.forms[bf : bl + 1])
     if kind is None:
-        kind = "verbatim" if overlap >= VERBATIM else "edited"
+        kind = "verbatim" if overlap >= cfg.verbatim else "edited"
     n = (al - af + 1) + (bl - bf + 1)
     quoted = (
         _quoted_share(wa, af, al) * (al - af + 1) + _quoted_share(wb, bf, bl) * (bl - bf + 1)
@@ -108,10 +98,11 @@ def _sentence_words(article: Article, w: Words) -> list[tuple[int, int]]:
 
 
 def _explained(ranges: list[tuple[int, int]], covered: np.ndarray) -> np.ndarray:
+    cfg = settings().reuse
     out = np.zeros(len(ranges), dtype=bool)
     for k, (first, last) in enumerate(ranges):
         if last >= first:
-            out[k] = covered[first : last + 1].mean() >= LEXICALLY_EXPLAINED
+            out[k] = covered[first : last + 1].mean() >= cfg.lexically_explained
     return out
 
 
@@ -119,11 +110,15 @@ def align_story(
     articles: list[Article], words: list[Words], vectors: list[np.ndarray]
 ) -> list[Passage]:
     """Every aligned passage between every candidate pair of articles."""
+    cfg = settings().reuse
     index = SeedIndex(words)
     pairs = set(index.candidate_pairs()) | _neighbour_pairs(vectors)
     ranges = [_sentence_words(a, w) for a, w in zip(articles, words, strict=True)]
     long_enough = [
-        np.array([last - first + 1 >= MIN_SENTENCE_WORDS for first, last in r], dtype=bool)
+        np.array(
+            [last - first + 1 >= cfg.min_sentence_words for first, last in r],
+            dtype=bool,
+        )
         for r in ranges
     ]
     passages: list[Passage] = []
@@ -146,6 +141,6 @@ def align_story(
             a_span = (ranges[i][run.a_first][0], ranges[i][run.a_last][1])
             b_span = (ranges[j][run.b_first][0], ranges[j][run.b_last][1])
             p = _passage(arts, ws, a_span, b_span, "paraphrase", run.similarity)
-            if p and (run.a_last > run.a_first or p.overlap >= LONE_OVERLAP):
+            if p and (run.a_last > run.a_first or p.overlap >= cfg.lone_overlap):
                 passages.append(p)
     return passages

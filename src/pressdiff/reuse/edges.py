@@ -13,19 +13,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from pressdiff.config import settings
 from pressdiff.model import Article, Finding, span_evidence
-from pressdiff.reuse.lexical import MIN_MATCHED
 from pressdiff.reuse.records import KINDS, Edge, Passage
 from pressdiff.reuse.words import Words
-
-MIN_COVERAGE = 0.05
-"""Share of either article's unquoted words that must be shared for an article-level edge."""
-QUOTED_PASSAGE = 0.5
-"""Passages with at least this share of quoted words are shared quotes, not copying."""
-LONE_PASSAGE_WORDS = 25
-"""Shared words an edge resting on one passage needs: two outlets rewriting the same
-wire or press release share a clause or two of its wording ("wearing a black coat with
-blue jeans ... a double-barrel shotgun"); a copy shares more, or in more places."""
 
 
 def _covered(w: Words, start: int, end: int) -> np.ndarray:
@@ -71,7 +62,8 @@ def _direction(a: Article, b: Article) -> tuple[Article, Article, str] | None:
 def build_edges(
     articles: list[Article], words: dict[str, Words], passages: list[Passage]
 ) -> list[Edge]:
-    """One edge per pair of articles whose shared unquoted text passes ``MIN_COVERAGE``."""
+    """One edge per pair of articles whose shared unquoted text passes ``min_coverage``."""
+    cfg = settings().reuse
     by_id = {a.id: a for a in articles}
     by_pair: dict[tuple[str, str], list[Passage]] = defaultdict(list)
     for p in passages:
@@ -81,10 +73,10 @@ def build_edges(
         cov_a = _coverage(words[a_id], [(p.kind, p.a_start, p.a_end, p.overlap) for p in ps])
         cov_b = _coverage(words[b_id], [(p.kind, p.b_start, p.b_end, p.overlap) for p in ps])
         shared = min(cov_a.shared, cov_b.shared)
-        copied = sum(p.quoted < QUOTED_PASSAGE for p in ps)
-        if shared < MIN_MATCHED or (copied <= 1 and shared < LONE_PASSAGE_WORDS):
+        copied = sum(p.quoted < cfg.quoted_passage for p in ps)
+        if shared < cfg.min_matched or (copied <= 1 and shared < cfg.lone_passage_words):
             continue
-        if max(sum(cov_a.by_kind.values()), sum(cov_b.by_kind.values())) < MIN_COVERAGE:
+        if max(sum(cov_a.by_kind.values()), sum(cov_b.by_kind.values())) < cfg.min_coverage:
             continue
         a, b = by_id[a_id], by_id[b_id]
         ordered = _direction(a, b)
@@ -119,19 +111,20 @@ def copied_findings(
     articles: list[Article], words: dict[str, Words], passages: list[Passage], edges: list[Edge]
 ) -> list[Finding]:
     """A ``copied_passage`` on the target of each edge for each passage that is not a quote."""
+    cfg = settings().reuse
     by_id = {a.id: a for a in articles}
     findings = []
     for edge in edges:
         src, tgt = by_id[edge.source], by_id[edge.target]
         for p in passages:
-            if {p.a, p.b} != {src.id, tgt.id} or p.quoted >= QUOTED_PASSAGE:
+            if {p.a, p.b} != {src.id, tgt.id} or p.quoted >= cfg.quoted_passage:
                 continue
             t_span, s_span = (
                 ((p.b_start, p.b_end), (p.a_start, p.a_end))
                 if p.b == tgt.id
                 else ((p.a_start, p.a_end), (p.b_start, p.b_end))
             )
-            if len(_covered(words[tgt.id], *t_span)) < MIN_MATCHED:
+            if len(_covered(words[tgt.id], *t_span)) < cfg.min_matched:
                 continue
             how = {
                 "verbatim": "copied word for word",

@@ -19,25 +19,8 @@ from itertools import combinations
 
 from rapidfuzz.distance import Indel
 
+from pressdiff.config import settings
 from pressdiff.reuse.words import Words
-
-SEED_N = 4
-"""Words per seed n-gram: long enough to be rare, short enough to survive light edits."""
-MIN_SEEDS = 2
-"""Seeds a chain (and a candidate pair) needs: one shared 4-gram is a coincidence."""
-MAX_GAP = 25
-"""Most words between two seeds of one chain, on either side."""
-PAD = 12
-"""Words aligned beyond a chain's outer seeds, to recover edited passage ends."""
-MIN_MATCHED = 8
-"""Fewest matched words for a passage: shorter shared runs are set phrases."""
-MIN_OVERLAP = 0.5
-"""Below this token similarity an aligned stretch is not a copy any more."""
-VERBATIM = 0.95
-"""Token similarity from which a passage counts as verbatim rather than edited."""
-MAX_DF_SHARE = 0.5
-"""In stories of ten or more, seeds shared by more than this share of articles are
-boilerplate (sign-offs, agency credits) and neither seed nor pair articles."""
 
 
 @dataclass(frozen=True)
@@ -53,9 +36,10 @@ class Match:
 
 
 def _grams(w: Words) -> dict[str, list[int]]:
+    cfg = settings().reuse
     grams: dict[str, list[int]] = defaultdict(list)
-    for i in range(len(w) - SEED_N + 1):
-        grams[" ".join(w.forms[i : i + SEED_N])].append(i)
+    for i in range(len(w) - cfg.seed_n + 1):
+        grams[" ".join(w.forms[i : i + cfg.seed_n])].append(i)
     return grams
 
 
@@ -63,13 +47,15 @@ class SeedIndex:
     """Unique n-grams of every article, and the pairs of articles that share them."""
 
     def __init__(self, texts: list[Words]) -> None:
+        cfg = settings().reuse
         self.grams = [_grams(w) for w in texts]
         df = Counter(g for grams in self.grams for g in grams)
-        cap = len(texts) * MAX_DF_SHARE if len(texts) >= 10 else len(texts)
+        cap = len(texts) * cfg.max_df_share if len(texts) >= 10 else len(texts)
         self.common = {g for g, n in df.items() if n > cap}
 
     def candidate_pairs(self) -> list[tuple[int, int]]:
-        """Pairs of article indices sharing at least ``MIN_SEEDS`` n-grams."""
+        """Pairs of article indices sharing at least ``min_seeds`` n-grams."""
+        cfg = settings().reuse
         postings: dict[str, list[int]] = defaultdict(list)
         for doc, grams in enumerate(self.grams):
             for g in grams:
@@ -79,7 +65,7 @@ class SeedIndex:
         for docs in postings.values():
             if len(docs) > 1:
                 shared.update(combinations(docs, 2))
-        return sorted(pair for pair, n in shared.items() if n >= MIN_SEEDS)
+        return sorted(pair for pair, n in shared.items() if n >= cfg.min_seeds)
 
     def seeds(self, a: int, b: int) -> list[tuple[int, int]]:
         """Positions ``(i, j)`` of n-grams occurring exactly once in both articles."""
@@ -98,24 +84,26 @@ class SeedIndex:
 
 def _chains(seeds: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
     """Group seeds into monotone runs along a diagonal with bounded gaps."""
+    cfg = settings().reuse
     chains: list[list[tuple[int, int]]] = []
     for i, j in seeds:
         for chain in reversed(chains):
             li, lj = chain[-1]
-            if 0 < i - li <= MAX_GAP and 0 < j - lj <= MAX_GAP:
+            if 0 < i - li <= cfg.max_gap and 0 < j - lj <= cfg.max_gap:
                 chain.append((i, j))
                 break
         else:
             chains.append([(i, j)])
-    return [c for c in chains if len(c) >= MIN_SEEDS]
+    return [c for c in chains if len(c) >= cfg.min_seeds]
 
 
 def _align(a: Words, b: Words, chain: list[tuple[int, int]]) -> Match | None:
     """Align the neighbourhood of one seed chain and trim it to its matched words."""
-    a0 = max(0, chain[0][0] - PAD)
-    b0 = max(0, chain[0][1] - PAD)
-    a1 = min(len(a), chain[-1][0] + SEED_N + PAD)
-    b1 = min(len(b), chain[-1][1] + SEED_N + PAD)
+    cfg = settings().reuse
+    a0 = max(0, chain[0][0] - cfg.pad)
+    b0 = max(0, chain[0][1] - cfg.pad)
+    a1 = min(len(a), chain[-1][0] + cfg.seed_n + cfg.pad)
+    b1 = min(len(b), chain[-1][1] + cfg.seed_n + cfg.pad)
     blocks = [
         op
         for op in Indel.opcodes(a.forms[a0:a1], b.forms[b0:b1])
@@ -133,7 +121,7 @@ def _align(a: Words, b: Words, chain: list[tuple[int, int]]) -> Match | None:
     la = last.src_end - first.src_start
     lb = last.dest_end - first.dest_start
     overlap = 2 * matched / (la + lb)
-    if matched < MIN_MATCHED or overlap < MIN_OVERLAP:
+    if matched < cfg.min_matched or overlap < cfg.min_overlap:
         return None
     return Match(
         a0 + first.src_start,

@@ -3,7 +3,7 @@
 A rewrite keeps the order of its source's sentences, so the alignment is a
 maximum-weight monotone matching (a weighted LCS over sentences): a sentence
 may only pair with one far out of order when the two are near-identical in
-meaning (``OUT_OF_ORDER``).  Articles on the same story share many facts, and
+meaning (``out_of_order``).  Articles on the same story share many facts, and
 one similar sentence is what independent reports look like; a paraphrase
 passage is therefore a run of consecutive aligned sentences, or one sentence
 pair that is close enough to be a rewrite on its own.
@@ -15,12 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-SIMILAR = 0.78
-"""Cosine from which two sentences may be aligned as paraphrases."""
-SINGLE = 0.88
-"""Cosine from which a lone aligned sentence pair is a paraphrase passage by itself."""
-OUT_OF_ORDER = 0.93
-"""Cosine from which a pair is aligned even against the order of the rest."""
+from pressdiff.config import settings
 
 
 @dataclass(frozen=True)
@@ -35,9 +30,10 @@ class Run:
 
 
 def _monotone(sim: np.ndarray) -> list[tuple[int, int]]:
-    """Maximum-weight monotone matching of rows to columns with weights ``sim - SIMILAR``."""
+    """Maximum-weight monotone matching of rows to columns with weights ``sim - cfg.similar``."""
+    cfg = settings().reuse
     n, m = sim.shape
-    gain = np.where(sim >= SIMILAR, sim - SIMILAR + 1e-3, -np.inf)
+    gain = np.where(sim >= cfg.similar, sim - cfg.similar + 1e-3, -np.inf)
     best = np.zeros((n + 1, m + 1))
     for i in range(1, n + 1):
         row_gain = gain[i - 1]
@@ -62,11 +58,12 @@ def align_sentences(sim: np.ndarray, usable: np.ndarray) -> list[Run]:
     ``usable`` masks out sentence pairs that lexical alignment already
     explains (they are copies, not paraphrases).
     """
+    cfg = settings().reuse
     sim = np.where(usable, sim, -1.0)
     pairs = _monotone(sim)
     taken_a = {i for i, _ in pairs}
     taken_b = {j for _, j in pairs}
-    for i, j in zip(*np.nonzero(sim >= OUT_OF_ORDER), strict=True):
+    for i, j in zip(*np.nonzero(sim >= cfg.out_of_order), strict=True):
         if i not in taken_a and j not in taken_b:
             pairs.append((int(i), int(j)))
             taken_a.add(int(i))
@@ -81,6 +78,6 @@ def align_sentences(sim: np.ndarray, usable: np.ndarray) -> list[Run]:
     out = []
     for run in runs:
         sims = [float(sim[i, j]) for i, j in run]
-        if len(run) >= 2 or sims[0] >= SINGLE:
+        if len(run) >= 2 or sims[0] >= cfg.single_similar:
             out.append(Run(run[0][0], run[-1][0], run[0][1], run[-1][1], float(np.mean(sims))))
     return out

@@ -28,35 +28,12 @@ import numpy as np
 from rapidfuzz.distance import Indel, Levenshtein
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from pressdiff import nlp
+from pressdiff.annotate import embedder
+from pressdiff.config import settings
+from pressdiff.marks import find_quoted
 from pressdiff.model import Article, Evidence, Finding, span_evidence
-from pressdiff.quotes.marks import find_quoted
-from pressdiff.reuse.edges import QUOTED_PASSAGE
 from pressdiff.reuse.records import Edge, Passage
 from pressdiff.reuse.words import words
-
-MOSTLY_PARAPHRASED = 0.5
-"""Share of an article's unquoted words in paraphrases of one source for ``paraphrase_of_one``."""
-TWIN_SIMILAR = 0.8
-"""Cosine from which two paragraphs say the same thing."""
-REWORDED = 0.7
-"""Word overlap below which two paragraphs or quotes with the same meaning are reworded."""
-QUOTE_SIMILAR = 0.8
-"""Cosine from which two quotes are the same quote."""
-MIN_WORDS = 5
-"""Shorter paragraphs and quotes are too generic to compare."""
-MIN_TWINS = 2
-"""Twin pairs needed: one caption beside its paraphrase happens in honest copy too."""
-MIN_REWORDED_QUOTES = 2
-"""Reworded quotes needed: one can be a different transcription of the same words."""
-MIN_SUBSTITUTIONS = 3
-"""One-for-one word swaps needed across the twin and quote pairs."""
-MOSTLY_COPIED = 0.5
-"""Share of an article's unquoted words in edited or paraphrased passages of one source."""
-MIN_SPUN_SWAPS = 5
-"""Synonym swaps needed in such a copy: a copy editor replaces a word or two, a spinner dozens."""
-SPUN_SWAP_RATE = 1 / 40
-"""...and one per this many copied words at least, so a long reprint's few edits don't count."""
 
 _PARAGRAPH = re.compile(r"[^\n]+")
 
@@ -78,10 +55,11 @@ class _Unit:
 
 
 def _units(article: Article, spans: list[tuple[int, int]]) -> list[_Unit]:
+    cfg = settings().reuse
     out = []
     for start, end in spans:
         forms = words(article.text[start:end]).forms
-        if len(forms) >= MIN_WORDS:
+        if len(forms) >= cfg.min_spin_words:
             out.append(_Unit(article, start, end, forms))
     return out
 
@@ -93,13 +71,14 @@ def _evidence(u: _Unit) -> Evidence:
 def _paragraph_vectors(article: Article, paras: list[_Unit]) -> np.ndarray:
     """Each paragraph's MiniLM vector, from its sentences where they lie inside it.
 
-    The sentences are already embedded for the alignment (the cache answers),
+    The sentences are already embedded by annotation,
     and encoding every paragraph again was a third of the example's embedding
     time.  A paragraph that a parsed sentence runs out of (a caption with no
     full stop, glued to the next line) is encoded on its own.
     """
     sents = article.sentences
-    sent_vec = nlp.embed([s.text for s in sents])
+    embed = embedder([article])
+    sent_vec = embed([s.text for s in sents])
     out = np.zeros((len(paras), sent_vec.shape[1]), dtype=np.float32)
     ends = [s.start + len(s.text.rstrip()) for s in sents]  # parsed sentences keep trailing space
     own = []
@@ -110,13 +89,14 @@ def _paragraph_vectors(article: Article, paras: list[_Unit]) -> np.ndarray:
         else:
             own.append(k)
     if own:
-        out[own] = nlp.embed([article.text[paras[k].start : paras[k].end] for k in own])
+        out[own] = embed([article.text[paras[k].start : paras[k].end] for k in own])
     out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
     return out
 
 
 def _twins(article: Article) -> list[_Pair]:
     """Adjacent paragraphs with the same meaning in different words."""
+    cfg = settings().reuse
     paras = _units(article, [(m.start(), m.end()) for m in _PARAGRAPH.finditer(article.text)])
     if len(paras) < 2:
         return []
@@ -124,8 +104,8 @@ def _twins(article: Article) -> list[_Pair]:
     out = []
     for k in range(len(paras) - 1):
         u, v = paras[k], paras[k + 1]
-        similar = float(vec[k] @ vec[k + 1]) >= TWIN_SIMILAR
-        if similar and Indel.normalized_similarity(u.forms, v.forms) < REWORDED:
+        similar = float(vec[k] @ vec[k + 1]) >= cfg.twin_similar
+        if similar and Indel.normalized_similarity(u.forms, v.forms) < cfg.reworded:
             out.append(_Pair(_evidence(v), _evidence(u)))
     return out
 
@@ -140,17 +120,18 @@ def _reworded_quotes(article: Article, others: list[_Unit], other_vec: np.ndarra
     A quote some outlet gives (nearly) word for word is not reworded, whatever
     a third outlet made of it.
     """
+    cfg = settings().reuse
     mine = _quotes(article)
     if not mine or not others:
         return []
-    sims = nlp.embed([article.text[u.start : u.end] for u in mine]) @ other_vec.T
+    sims = embedder([article])([article.text[u.start : u.end] for u in mine]) @ other_vec.T
     out = []
     for k, q in enumerate(mine):
         same = [
             (others[j], Indel.normalized_similarity(q.forms, others[j].forms))
-            for j in np.nonzero(sims[k] >= QUOTE_SIMILAR)[0]
+            for j in np.nonzero(sims[k] >= cfg.quote_similar)[0]
         ]
-        if same and max(o for _, o in same) < REWORDED:
+        if same and max(o for _, o in same) < cfg.reworded:
             out.append(_Pair(_evidence(q), _evidence(max(same, key=lambda s: s[1])[0])))
     return out
 
@@ -185,11 +166,12 @@ def _source_pairs(
     article: Article, edge: Edge, passages: list[Passage], kinds: set[str]
 ) -> list[_Pair]:
     """The passages of ``kinds`` between ``article`` and its edge's source, ``here`` first."""
+    cfg = settings().reuse
     pairs = []
     for p in passages:
         if (
             p.kind in kinds
-            and p.quoted < QUOTED_PASSAGE
+            and p.quoted < cfg.quoted_passage
             and {p.a, p.b} == {edge.source, edge.target}
         ):
             here, there = (
@@ -204,11 +186,12 @@ def _source_pairs(
 
 def _paraphrase_of_one(article: Article, edges: list[Edge], passages: list[Passage]) -> list[_Pair]:
     """Paraphrase passages from the one source that explains most of the article."""
+    cfg = settings().reuse
     for edge in edges:
         cov = edge.coverage
         if (
             edge.target == article.id
-            and cov["paraphrase"] >= MOSTLY_PARAPHRASED
+            and cov["paraphrase"] >= cfg.mostly_paraphrased
             and cov["paraphrase"] > cov["verbatim"] + cov["edited"]
         ):
             return _source_pairs(article, edge, passages, {"paraphrase"})
@@ -224,14 +207,15 @@ def _swapped_copy(
     copy rather than a paraphrase; what gives it away is how many content
     words it replaced one for one.
     """
+    cfg = settings().reuse
     for edge in edges:
         cov = edge.coverage
-        if edge.target != article.id or cov["edited"] + cov["paraphrase"] < MOSTLY_COPIED:
+        if edge.target != article.id or cov["edited"] + cov["paraphrase"] < cfg.mostly_copied:
             continue
         pairs = _source_pairs(article, edge, passages, {"edited", "paraphrase"})
         swaps = [w for pair in pairs for w in _one_for_one(pair) if _synonym_swap(*w)]
         copied = sum(len(words(pair.here.text)) for pair in pairs)
-        if len(swaps) >= MIN_SPUN_SWAPS and len(swaps) >= SPUN_SWAP_RATE * copied:
+        if len(swaps) >= cfg.min_spun_swaps and len(swaps) >= cfg.spun_swap_rate * copied:
             return pairs, swaps
     return [], []
 
@@ -240,8 +224,9 @@ def spun_findings(
     articles: list[Article], edges: list[Edge], passages: list[Passage]
 ) -> list[Finding]:
     """``spun_copy`` findings for the articles whose signals support it."""
+    cfg = settings().reuse
     quotes = [q for a in articles for q in _quotes(a)]
-    quote_vec = nlp.embed([q.article.text[q.start : q.end] for q in quotes])
+    quote_vec = embedder(articles)([q.article.text[q.start : q.end] for q in quotes])
     findings = []
     for article in articles:
         keep = np.array([q.article.id != article.id for q in quotes], dtype=bool)
@@ -259,12 +244,16 @@ def spun_findings(
         fired = [
             name
             for name, pairs, least in (
-                ("twins", signals["twins"], MIN_TWINS),
-                ("reworded_quotes", signals["reworded_quotes"], MIN_REWORDED_QUOTES),
+                ("twins", signals["twins"], cfg.min_twins),
+                (
+                    "reworded_quotes",
+                    signals["reworded_quotes"],
+                    cfg.min_reworded_quotes,
+                ),
             )
             if len(pairs) >= least
         ]
-        if n_swaps >= MIN_SUBSTITUTIONS:
+        if n_swaps >= cfg.min_substitutions:
             fired.append("substitutions")
             signals["substitutions"] = swapped
         copied, synonyms = _swapped_copy(article, edges, passages)

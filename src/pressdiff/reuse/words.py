@@ -9,13 +9,11 @@ not a copy.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from pressdiff.quotes.marks import find_quoted
-
-_WORD = re.compile(r"\w+(?:['’]\w+)*")
+from pressdiff.lexicon import WORD_RE
+from pressdiff.marks import find_quoted
 
 
 @dataclass(frozen=True)
@@ -47,7 +45,7 @@ def words(text: str) -> Words:
     ends: list[int] = []
     quoted: list[bool] = []
     part = 0
-    for m in _WORD.finditer(text):
+    for m in WORD_RE.finditer(text):
         while part < len(quoted_parts) and quoted_parts[part][1] <= m.start():
             part += 1
         inside = part < len(quoted_parts) and quoted_parts[part][0] <= m.start()

@@ -37,9 +37,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from experimental.rough import rough_sentences
 from pressdiff import nlp
 from pressdiff.claims.check import CheckResult, RuleChecker
-from pressdiff.claims.extract import rough_sentences
 
 if TYPE_CHECKING:
     import torch

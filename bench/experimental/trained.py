@@ -21,14 +21,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 
 import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from experimental.rough import rough_sentences
 from pressdiff import nlp
 from pressdiff.claims.check import Assessment, CheckResult, RuleChecker
-from pressdiff.claims.extract import rough_sentences
 
 WEIGHTS_FILE = "trained_checker.json"
 
@@ -152,8 +152,8 @@ class Weights:
 
 @lru_cache(maxsize=1)
 def shipped_weights() -> Weights:
-    """The weights packaged with pressdiff (written by ``bench/claims_train.py``)."""
-    text = resources.files("pressdiff.claims").joinpath(WEIGHTS_FILE).read_text()
+    """The weights kept beside this module (written by ``bench/claims_train.py``)."""
+    text = (Path(__file__).parent / WEIGHTS_FILE).read_text(encoding="utf-8")
     return Weights.from_json(json.loads(text))
 
 

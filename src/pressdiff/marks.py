@@ -32,7 +32,7 @@ _WORD = re.compile(r"\w")
 
 
 @dataclass
-class Span:
+class Quoted:
     """A quoted stretch: ``parts`` are the pieces inside the marks, in order.
 
     A quote over several paragraphs has one part per paragraph (the repeated
@@ -100,12 +100,12 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _scan(
     text: str, opens: str, closes: str, both: str, allowed: list[tuple[int, int]] | None
-) -> list[Span]:
+) -> list[Quoted]:
     """Pair marks of one kind; ``allowed`` limits the scan to stretches of the text."""
     marks = opens + closes + both
     para_ends = _paragraph_ends(text)
-    spans: list[Span] = []
-    current: Span | None = None
+    spans: list[Quoted] = []
+    current: Quoted | None = None
     open_at = -1  # where the current part's words start
 
     def para_end_after(pos: int) -> int:
@@ -142,12 +142,12 @@ def _scan(
                         finish()
             if role == "open":
                 if current is None:
-                    current = Span(single=opens == SINGLE_OPEN)
+                    current = Quoted(single=opens == SINGLE_OPEN)
                 elif open_at >= 0:
                     # Two openings in one paragraph: the first was a stray mark.
                     # Earlier paragraphs of a continued quote are kept as a quote.
                     finish()
-                    current = Span(single=opens == SINGLE_OPEN)
+                    current = Quoted(single=opens == SINGLE_OPEN)
                 open_at = i + 1
             elif current is not None and open_at >= 0:
                 close_part(i)
@@ -160,7 +160,7 @@ def _scan(
     return spans
 
 
-def find_quoted(text: str) -> list[Span]:
+def find_quoted(text: str) -> list[Quoted]:
     """Every quoted stretch of ``text``: double-quoted ones, then single-quoted ones
     outside them, sorted by position."""
     doubles = _scan(text, DOUBLE_OPEN, DOUBLE_CLOSE, DOUBLE_BOTH, None)

@@ -1,0 +1,216 @@
+"""Story clustering quality on FNC-1: one-at-a-time grouping beside a tuned batch baseline.
+
+Stories are FNC-1's as ``../shared/data/README.md`` defines them (bodies
+linked through related headlines; :func:`reuse_generate.load_stories`).
+Bodies only: no titles, no dates.  The stories are split into a tune half and
+a report half with a fixed seed; every choice (the baseline's threshold here,
+:class:`pressdiff.stories.StoryConfig`'s ``join``/``merge`` with
+``--tune``) is made on the tune half, and the report half is only measured.
+
+Figures: pairwise precision/recall/F1 (over pairs of articles put in one
+story), BCubed precision/recall/F1 (per article, averaged), and the number of
+stories found.  pressdiff's grouping runs one article at a time, in id order
+and in a shuffled order; the baseline is TF-IDF (sublinear tf, English stop
+words) cosine with average-link agglomerative clustering over the whole
+half at once, its distance threshold tuned on the tune half in this run.
+
+    PYTHONPATH=src .venv/bin/python bench/stories_fnc1.py [--seed 13] [--tune]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+from sklearn.cluster import AgglomerativeClustering
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from reuse_generate import load_stories
+
+from pressdiff import stories
+from pressdiff.model import Article
+
+Labels = dict[int, int]  # body id -> story number
+
+
+def split(groups: list[list[int]], seed: int) -> tuple[list[list[int]], list[list[int]]]:
+    """The stories in two halves (tune, report), shuffled with a fixed seed."""
+    order = list(groups)
+    random.Random(seed).shuffle(order)
+    half = len(order) // 2
+    return order[:half], order[half:]
+
+
+def _pairs(n: int) -> int:
+    return n * (n - 1) // 2
+
+
+def scores(gold: Labels, found: Labels) -> dict[str, float]:
+    """Pairwise and BCubed precision, recall and F1, and the number of stories found."""
+    cells = Counter((gold[b], found[b]) for b in gold)
+    gold_sizes = Counter(gold.values())
+    found_sizes = Counter(found[b] for b in gold)
+    together = sum(_pairs(n) for n in cells.values())
+    p = together / max(1, sum(_pairs(n) for n in found_sizes.values()))
+    r = together / max(1, sum(_pairs(n) for n in gold_sizes.values()))
+    bp = sum(n * n / found_sizes[f] for (_, f), n in cells.items()) / len(gold)
+    br = sum(n * n / gold_sizes[g] for (g, _), n in cells.items()) / len(gold)
+    return {
+        "pair_p": p,
+        "pair_r": r,
+        "pair_f1": 2 * p * r / (p + r) if p + r else 0.0,
+        "b3_p": bp,
+        "b3_r": br,
+        "b3_f1": 2 * bp * br / (bp + br) if bp + br else 0.0,
+        "stories": float(len(found_sizes)),
+    }
+
+
+def gold_labels(groups: list[list[int]]) -> Labels:
+    return {body: n for n, group in enumerate(groups) for body in group}
+
+
+def cosine_distances(texts: dict[int, str]) -> tuple[list[int], np.ndarray]:
+    """The baseline's TF-IDF (sublinear tf, English stop words) cosine distances, by body id."""
+    ids = sorted(texts)
+    matrix = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform(
+        [texts[i] for i in ids]
+    )
+    return ids, np.clip(1.0 - (matrix @ matrix.T).toarray(), 0.0, None)
+
+
+def baseline(distances: tuple[list[int], np.ndarray], threshold: float) -> Labels:
+    """Average-link agglomerative clustering of the distances, cut at ``threshold``."""
+    ids, matrix = distances
+    model = AgglomerativeClustering(
+        n_clusters=None, metric="precomputed", linkage="average", distance_threshold=threshold
+    )
+    labels = model.fit_predict(matrix)
+    return dict(zip(ids, (int(x) for x in labels), strict=True))
+
+
+def _article(body: int, text: str) -> Article:
+    return Article(
+        id=f"fnc1-{body}", source=f"fnc1:{body}", outlet="fnc1", text=text, original=text
+    )
+
+
+def compute_features(
+    texts: dict[int, str], config: stories.StoryConfig
+) -> dict[int, stories.Features]:
+    return {b: stories.features(_article(b, t), config) for b, t in texts.items()}
+
+
+def pressdiff_labels(
+    feats: dict[int, stories.Features], order: Sequence[int], config: stories.StoryConfig
+) -> Labels:
+    index = stories.StoryIndex(config)
+    for body in order:
+        index.add(f"fnc1-{body}", feats[body])
+    return {
+        int(a.removeprefix("fnc1-")): n
+        for n, members in enumerate(index.groups().values())
+        for a in members
+    }
+
+
+def _row(name: str, s: dict[str, float], extra: str = "") -> str:
+    return (
+        f"| {name} | {s['pair_p']:.3f} | {s['pair_r']:.3f} | {s['pair_f1']:.3f} "
+        f"| {s['b3_p']:.3f} | {s['b3_r']:.3f} | {s['b3_f1']:.3f} | {int(s['stories'])} |{extra}"
+    )
+
+
+def _best(
+    grid: Sequence[float], run: Callable[[float], dict[str, float]]
+) -> tuple[float, dict[str, float]]:
+    """The grid value with the highest mean of pairwise and BCubed F1 (lowest on a tie)."""
+    results = [(value, run(value)) for value in grid]
+    return max(results, key=lambda vs: (vs[1]["pair_f1"] + vs[1]["b3_f1"], -vs[0]))
+
+
+def tune_grid(texts: dict[int, str], gold: Labels, config: stories.StoryConfig) -> None:
+    """Print the tune half's scores over a grid of settings (id order), best last."""
+    started = time.perf_counter()
+    table = []
+    for ngram in (1, 2):
+        for names in (0.0, 1.0):
+            made = replace(config, ngram=ngram, name_weight=names)
+            feats = compute_features(texts, made)
+            order = sorted(texts)
+            for join in (0.15, 0.2, 0.25):
+                for merge in (0.15, 0.2, 0.25):
+                    cfg = replace(made, join=join, merge=merge)
+                    s = scores(gold, pressdiff_labels(feats, order, cfg))
+                    table.append((s["pair_f1"] + s["b3_f1"], cfg))
+                    label = f"ngram {ngram} names {names} join {join} merge {merge}"
+                    print(_row(label, s), flush=True)
+    best = max(table, key=lambda t: t[0])[1]
+    took = time.perf_counter() - started
+    print(f"best on the tune half ({took:.0f} s): {best}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seed", type=int, default=13, help="seed of the tune/report split")
+    parser.add_argument(
+        "--tune", action="store_true", help="grid-search join/merge on the tune half"
+    )
+    args = parser.parse_args()
+
+    bodies, groups = load_stories()
+    tune, report = split(groups, args.seed)
+    halves = {"tune": tune, "report": report}
+    texts = {name: {b: bodies[b] for g in half for b in g} for name, half in halves.items()}
+    gold = {name: gold_labels(half) for name, half in halves.items()}
+    for name in halves:
+        print(f"{name} half: {len(halves[name])} stories, {len(gold[name])} bodies")
+
+    # Baseline: threshold tuned on the tune half, then measured on the report half.
+    grid = [round(0.5 + 0.025 * i, 3) for i in range(19)]
+    distances = {name: cosine_distances(texts[name]) for name in halves}
+    threshold, tuned = _best(grid, lambda t: scores(gold["tune"], baseline(distances["tune"], t)))
+    print(f"baseline threshold tuned on the tune half: {threshold}")
+
+    config = stories.DEFAULT
+    if args.tune:
+        tune_grid(texts["tune"], gold["tune"], config)
+        return
+
+    print()
+    print(
+        "| half | method | pair P | pair R | pair F1 | BCubed P | BCubed R | BCubed F1 | stories |"
+    )
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for name in halves:
+        truth = len(halves[name])
+        base = tuned if name == "tune" else scores(gold[name], baseline(distances[name], threshold))
+        print(_row(f"{name} | baseline (t={threshold})", base))
+        started = time.perf_counter()
+        feats = compute_features(texts[name], config)
+        made = time.perf_counter() - started
+        ids = sorted(texts[name])
+        shuffled = list(ids)
+        random.Random(args.seed).shuffle(shuffled)
+        for label, order in (("id order", ids), ("shuffled", shuffled)):
+            started = time.perf_counter()
+            found = pressdiff_labels(feats, order, config)
+            took = time.perf_counter() - started
+            print(_row(f"{name} | pressdiff, {label}", scores(gold[name], found)))
+            print(
+                f"<!-- {name} {label}: features {made:.1f} s, grouping {took:.1f} s, "
+                f"{truth} true stories -->"
+            )
+
+
+if __name__ == "__main__":
+    main()

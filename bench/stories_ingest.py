@@ -1,0 +1,90 @@
+"""Ingest speed with story assignment, beside a bare ingest in the same run.
+
+All 1,683 FNC-1 bodies as one JSON Lines file, through read -> clean -> store:
+
+* bare: what `pressdiff ingest` did before stories (store each article);
+* with stories: what it does now (store each article, then put it into its
+  story and record that: `stories.StoryAssigner.assign`);
+* reopen: building a `StoryAssigner` on the finished database, i.e. what a
+  second `pressdiff ingest` pays before its first article (the index is
+  rebuilt from stored features, no text is read);
+* assignment alone: the same articles grouped in memory (`stories.group`),
+  no store.
+
+    PYTHONPATH=src .venv/bin/python bench/stories_ingest.py [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from pressdiff import pipeline, stories
+from pressdiff.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+FNC1 = ROOT.parent / "shared" / "data" / "fnc1" / "train_bodies.csv"
+
+
+def _timed(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    csv.field_size_limit(10**8)
+    with FNC1.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        feed = tmp / "fnc1.jsonl"
+        with feed.open("w", encoding="utf-8") as out:
+            for row in rows:
+                out.write(json.dumps({"id": row["Body_ID"], "text": row["articleBody"]}) + "\n")
+        articles, _ = pipeline.load([str(feed)])
+        stories.group(articles[:50])  # import and warm the vectorizer outside the timings
+
+        def bare(run: int) -> None:
+            with Store(tmp / f"bare{run}.db") as store:
+                for article, _rejection in pipeline.iter_clean([str(feed)]):
+                    if article is not None:
+                        store.add([article])
+
+        def assigned(run: int) -> None:
+            with Store(tmp / f"stories{run}.db") as store:
+                assigner = stories.StoryAssigner(store)
+                for article, _rejection in pipeline.iter_clean([str(feed)]):
+                    if article is not None and store.add([article]):
+                        assigner.assign(article)
+
+        times: dict[str, list[float]] = {"bare": [], "stories": [], "reopen": [], "memory": []}
+        for run in range(args.runs):
+            times["bare"].append(_timed(lambda run=run: bare(run)))
+            times["stories"].append(_timed(lambda run=run: assigned(run)))
+            with Store(tmp / f"stories{run}.db") as store:
+                times["reopen"].append(_timed(lambda store=store: stories.StoryAssigner(store)))
+                found = len(store.stories())
+            times["memory"].append(_timed(lambda: stories.group(articles)))
+
+    n = len(articles)
+    med = {name: statistics.median(values) for name, values in times.items()}
+    print(f"{n} FNC-1 bodies, median of {args.runs} runs; {found} stories found")
+    print(f"bare ingest:            {med['bare']:.1f} s, {n / med['bare']:.0f} articles/s")
+    print(f"ingest with stories:    {med['stories']:.1f} s, {n / med['stories']:.0f} articles/s")
+    print(f"reopen (rebuild index): {med['reopen']:.2f} s")
+    print(f"grouping in memory:     {med['memory']:.1f} s, {n / med['memory']:.0f} articles/s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,284 @@
+"""The claim checker's rules: conflicts (contradictions) and gaps (what support needs).
+
+Each rule reads parsed sentences (:mod:`.passage`) and returns ``(reason, span)`` pairs, the
+span pointing at the claim's words that caused it; :class:`~.check.RuleChecker` weighs them.
+See the module docstring of :mod:`.check` for what counts as a conflict and as a gap.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from spacy.tokens import Span
+
+from pressdiff.claims.passage import NAME_LABELS, Parsed, ParsedSentence, about
+from pressdiff.lexicon import (
+    ANTONYMS,
+    NEGATIVE_PREFIXES,
+    TIME_UNITS,
+    WEEKDAYS,
+)
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+# Figures of 1,000 or more within this relative difference agree: "4.5 million" rounds
+# 4,512,000 (a writing convention, not a tuned number).
+_ROUNDED = 0.02
+
+
+def dedupe(items: list[tuple[str, tuple[int, int]]]) -> list[tuple[str, tuple[int, int]]]:
+    seen: set[tuple[int, int]] = set()
+    out = []
+    for reason, span in items:
+        if span not in seen:
+            seen.add(span)
+            out.append((reason, span))
+    return out
+
+
+def overlap(claim: ParsedSentence, evidence: ParsedSentence) -> float:
+    """Share of the claim's content lemmas found in one evidence sentence (for alignment)."""
+    if not claim.content:
+        return 0.0
+    return sum(t.lemma_.lower() in evidence.lemmas for t in claim.content) / len(claim.content)
+
+
+def coverage(claim: ParsedSentence, ev: Parsed) -> float:
+    """Share of the claim's content words the evidence mentions anywhere (lemma or form)."""
+    if not claim.content:
+        return 1.0
+    found = sum(t.lemma_.lower() in ev.lemmas or t.lower_ in ev.words for t in claim.content)
+    return found / len(claim.content)
+
+
+def claim_span(tok_or_span: Token | Span) -> tuple[int, int]:
+    """Character offsets into the claim text (its Doc is the whole claim)."""
+    if hasattr(tok_or_span, "start_char"):
+        return (tok_or_span.start_char, tok_or_span.end_char)
+    return (tok_or_span.idx, tok_or_span.idx + len(tok_or_span))
+
+
+def _name_found(name: Span, words: set[str]) -> bool:
+    """A name is backed when its distinctive words appear in the evidence (surname suffices)."""
+    own = [t.lower_ for t in name if t.is_alpha and not t.is_stop]
+    if not own:
+        return True
+    if name.label_ == "PERSON":
+        return own[-1] in words
+    return all(w in words or w.rstrip("s") in words for w in own)
+
+
+def _number_found(value: float, numbers: Iterable[float]) -> bool:
+    for other in numbers:
+        if math.isclose(value, other, rel_tol=1e-9):
+            return True
+        # Rounded figures ("4.5 million" for 4,512,000) agree within a couple of percent.
+        if min(value, other) >= 1000 and math.isclose(value, other, rel_tol=_ROUNDED):
+            return True
+    return False
+
+
+def _fmt(value: float) -> str:
+    return f"{value:g}" if value < 1e6 else f"{value:,.0f}"
+
+
+def conflicts(
+    claim: ParsedSentence, aligned: list[ParsedSentence], ev: Parsed, same_topic: bool
+) -> list[tuple[str, tuple[int, int]]]:
+    """Concrete disagreements between a claim sentence and the evidence it aligns to.
+
+    Numbers and closed-set facts carry their own key (the counted noun, the person), so they
+    are compared whatever the alignment; names, dates, negation and antonyms only when the
+    claim and its best evidence sentence are about the same thing (``same_topic``), since an
+    unrelated sentence naturally names other people and days.
+    """
+    out = _number_conflicts(claim, aligned) + _fact_conflicts(claim, ev)
+    if same_topic:
+        out += _name_conflicts(claim, aligned) + _date_conflicts(claim, aligned, ev)
+        out += _polarity_conflicts(claim, aligned)
+    return out
+
+
+def _number_conflicts(
+    claim: ParsedSentence, aligned: list[ParsedSentence]
+) -> list[tuple[str, tuple[int, int]]]:
+    """The aligned evidence gives another value for the same thing ("Baldwin, 63" vs "51")."""
+    out = []
+    aligned_numbers = [(v, u) for p in aligned for v, u, _ in p.numbers]
+    for value, unit, tok in claim.numbers:
+        units = {u for v, u in aligned_numbers if _number_found(value, [v])}
+        if units:
+            # The same count of another span of time: "two weeks" vs "two months".
+            other = units & TIME_UNITS - {unit}
+            if unit in TIME_UNITS and other and unit not in units:
+                counted = tok.doc[tok.i : max(tok.i, tok.head.i) + 1]
+                out.append((f"'{value:g} {unit}' vs '{value:g} {min(other)}'", claim_span(counted)))
+            continue
+        rivals = [v for v, u in aligned_numbers if u == unit]
+        if rivals:
+            out.append((f"number {_fmt(value)} vs {_fmt(rivals[0])}", claim_span(tok)))
+    return out
+
+
+def _name_conflicts(
+    claim: ParsedSentence, aligned: list[ParsedSentence]
+) -> list[tuple[str, tuple[int, int]]]:
+    """Another name of the same kind in the same slot of the aligned sentence, and not ours.
+
+    The slot is the name's head word and relation to it ("told *ABC* News" vs "told *CBS*"):
+    sentences about one event name many participants, and only a name that takes another's
+    place is a swap.  A rival the claim itself also names is a different participant.
+    """
+    out = []
+    aligned_words = set().union(*(p.words for p in aligned))
+    for name in claim.names:
+        if _name_found(name, aligned_words):
+            continue
+        rivals = [
+            e
+            for p in aligned
+            for e in p.names
+            if e.label_ == name.label_
+            and e.root.head.lemma_ == name.root.head.lemma_
+            and e.root.dep_ == name.root.dep_
+            and not _name_found(e, claim.words)
+        ]
+        if rivals:
+            out.append(
+                (
+                    f"{name.label_.lower()} '{name.text}' not in evidence; "
+                    f"evidence says '{rivals[0].text}'",
+                    claim_span(name),
+                )
+            )
+    return out
+
+
+def _date_conflicts(
+    claim: ParsedSentence, aligned: list[ParsedSentence], ev: Parsed
+) -> list[tuple[str, tuple[int, int]]]:
+    """A weekday or month the evidence never gives, where the aligned evidence gives another."""
+    out = []
+    for word, tok in claim.dates.items():
+        if word in ev.dates:
+            continue
+        weekday = word in WEEKDAYS
+        rivals = [t for p in aligned for d, t in p.dates.items() if (d in WEEKDAYS) == weekday]
+        if rivals:
+            out.append((f"date '{tok.text}' vs '{rivals[0].text}'", claim_span(tok)))
+    return out
+
+
+def _polarity_conflicts(
+    claim: ParsedSentence, aligned: list[ParsedSentence]
+) -> list[tuple[str, tuple[int, int]]]:
+    """The same predicate negated on one side only, or replaced by its opposite.
+
+    A negation mismatch needs the two predicates to share an argument ("did not pull the
+    *trigger*" vs "pulled the *trigger*"), and a claim that both asserts and denies the
+    predicate (different clauses) is left alone; opposites must face each other in the aligned
+    evidence sentences, outside names ("new" in "New York" opposes nothing).
+    """
+    out = []
+    facing = set().union(*(p.plain_lemmas for p in aligned))
+    for tok in claim.content:
+        lemma = tok.lemma_.lower()
+        for denier, mine, theirs in (
+            ("claim", claim.negated, "asserted"),
+            ("evidence", claim.asserted, "negated"),
+        ):
+            mixed = lemma in claim.negated and lemma in claim.asserted
+            if lemma not in mine or mixed:
+                continue
+            opposed = set().union(*(getattr(p, theirs).get(lemma, set()) for p in aligned))
+            agreeing = "negated" if theirs == "asserted" else "asserted"
+            if mine[lemma] & opposed and not any(lemma in getattr(p, agreeing) for p in aligned):
+                reason = f"negation mismatch: {denier} negates '{tok.text}', the other does not"
+                out.append((reason, claim_span(tok)))
+        if tok.ent_type_ in NAME_LABELS:
+            continue
+        # A claim that holds both words of a pair ("on the high *end* ... to *start* at")
+        # opposes nothing by using one of them.
+        opposite = (_opposites(lemma, tok.pos_) & facing) - claim.plain_lemmas
+        if opposite and lemma not in facing:
+            out.append((f"antonym: '{tok.text}' vs '{min(opposite)}'", claim_span(tok)))
+    return out
+
+
+def _fact_conflicts(claim: ParsedSentence, ev: Parsed) -> list[tuple[str, tuple[int, int]]]:
+    """The same person or thing given another role, medium, outcome, relation, weapon,
+    ordinal, time of day or season."""
+    out = []
+    for fact in claim.facts:
+        same_key = [f for f in ev.facts if f.key == fact.key and f.group == fact.group]
+        if same_key and all(f.choice != fact.choice for f in same_key):
+            out.append(
+                (
+                    f"{fact.group} of '{fact.key}': '{fact.word}' vs '{same_key[0].word}'",
+                    (fact.start, fact.end),
+                )
+            )
+    return out
+
+
+def _opposites(lemma: str, pos: str) -> set[str]:
+    """Listed antonyms, plus negative-prefix forms of adjectives and adverbs ("inefficient" vs
+    "efficient"); verbs and nouns are left out, where prefixes rarely negate ("inform")."""
+    out = set(ANTONYMS.get(lemma, ()))
+    if pos not in {"ADJ", "ADV"}:
+        return out
+    for prefix in NEGATIVE_PREFIXES:
+        if lemma.startswith(prefix) and len(lemma) - len(prefix) >= 4:
+            out.add(lemma[len(prefix) :].lstrip("-"))
+        out.add(prefix + lemma)
+    return out
+
+
+def gaps(claim: ParsedSentence, ev: Parsed) -> list[tuple[str, tuple[int, int]]]:
+    """Specifics of the claim that the evidence never mentions (no conflict, just no backing)."""
+    out: list[tuple[str, tuple[int, int]]] = []
+    for value, _, tok in claim.numbers:
+        if not _number_found(value, ev.numbers):
+            out.append((f"number {_fmt(value)} not in evidence", claim_span(tok)))
+    for name in claim.names:
+        if not _name_found(name, ev.words):
+            out.append((f"{name.label_.lower()} '{name.text}' not in evidence", claim_span(name)))
+    # A proper noun the tagger left untagged ("the Falcons and the Saints") is a name too.
+    for tok in claim.content:
+        untagged = tok.pos_ == "PROPN" and not tok.ent_type_ and tok.i != tok.sent.start
+        if untagged and not {tok.lower_, tok.lower_.rstrip("s")} & ev.words:
+            out.append((f"name '{tok.text}' not in evidence", claim_span(tok)))
+    for word, tok in claim.dates.items():
+        if word not in ev.dates:
+            out.append((f"date '{tok.text}' not in evidence", claim_span(tok)))
+    # A word that sets the claim's reach (``SCOPE_WORDS``) must be the evidence's word too.
+    for tok in claim.scope:
+        if tok.lower_ not in ev.words:
+            out.append((f"evidence does not say '{tok.text}'", claim_span(tok)))
+    # Codes name one thing exactly (a quarter, a model, a variant): another is another thing.
+    for tok in claim.codes:
+        if tok.lower_ not in ev.words:
+            out.append((f"'{tok.text}' not in evidence", claim_span(tok)))
+    # A denial is a claim of its own: the evidence must deny the same thing.  Every negated
+    # predicate counts, stop words too: "will not quickly become the number one vendor" is
+    # no more backed by "will claim 55 percent of the market" than any other denial.
+    # The evidence denies what the claim has or is, or the reverse ("has no smart navigation"
+    # / "has smart navigation").  Light verbs are compared by their object, since their
+    # subjects are everywhere: "the account is not official" does not deny "the account is a
+    # fake".
+    for mine, theirs, agreeing, says in (
+        (claim.held, ev.denied_held, ev.held, "denies"),
+        (claim.denied_held, ev.held, ev.denied_held, "asserts"),
+    ):
+        for verb, obj, tok in mine:
+            if (verb, obj) in theirs and (verb, obj) not in agreeing:
+                out.append((f"evidence {says} '{tok.text} {obj}'", claim_span(tok)))
+    # The same thing denied in other words ("no casualties were *reported*" / "*stated*")
+    # backs it too.
+    for tok in claim.denials:
+        if tok.lemma_.lower() not in ev.negated and not about(tok) & ev.denied_about:
+            out.append((f"evidence does not deny '{tok.text}'", claim_span(tok)))
+    return out

