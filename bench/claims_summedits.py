@@ -11,6 +11,7 @@ same tuning domains.
 
     .venv/bin/python bench/claims_summedits.py            # score news with the shipped thresholds
     .venv/bin/python bench/claims_summedits.py --tune     # also search thresholds on other domains
+    .venv/bin/python bench/claims_summedits.py --support  # also check()'s decision layer
 """
 
 from __future__ import annotations
@@ -237,6 +238,12 @@ def main() -> None:
     parser.add_argument(
         "--select-only", action="store_true", help="choose the join and stop before news"
     )
+    parser.add_argument(
+        "--support",
+        action="store_true",
+        help="also score check()'s default, the decision layer of claims/support.py",
+    )
+    parser.add_argument("--no-speed", action="store_true", help="skip the throughput runs")
     args = parser.parse_args()
 
     tuning = [r for p in sorted(DATA.glob("summedits_*.json")) if p.name != NEWS
@@ -271,11 +278,18 @@ def main() -> None:
 
     if args.crossenc:
         runs.update(crossenc_runs(args.crossenc, news, select, checker))
+    if args.support:
+        from pressdiff.claims.support import SupportChecker
+
+        results = SupportChecker().check_many([(r["doc"], r["summary"]) for r in news])
+        runs["SupportChecker (check's default)"] = [int(r.label == "supports") for r in results]
 
     print_runs(news, runs, len(tuning))
     print("shipped labels:", {lab: labels.count(lab) for lab in sorted(set(labels))})
     doc_chars = np.mean([len(r["doc"]) for r in news])
     print(f"throughput: {len(news) / elapsed:.1f} pairs/s (documents ~{doc_chars:.0f} chars, cold)")
+    if args.no_speed:
+        return
     n, cold, warm = sentence_throughput()
     print(
         f"throughput: {cold:.0f} pairs/s cold, {warm:.0f} warm ({n} example-story sentence pairs)"

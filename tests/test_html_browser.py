@@ -143,3 +143,34 @@ def test_screenshot(chromium: Path, page: Path, tmp_path: Path) -> None:
     assert header[:8] == b"\x89PNG\r\n\x1a\n"
     assert struct.unpack(">II", header[16:24]) == (1400, 1000)
     assert shot.stat().st_size > 50_000, "a near-empty screenshot: the page did not render"
+
+
+def test_confidence_filter_hides_low_flags(chromium: Path, page: Path) -> None:
+    """Moving the confidence bar hides exactly the finding cards below it, uncolours the
+    highlights whose findings are all hidden, and moving it back shows everything again."""
+    from playwright.sync_api import sync_playwright
+
+    cards = ".finding[data-conf][id]"
+    state = "cs => cs.map(c => [Number(c.dataset.conf), c.hidden])"
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(chromium), args=["--no-sandbox"])
+        try:
+            tab = browser.new_page()
+            tab.goto(page.as_uri())
+            confs = [c for c, _ in tab.eval_on_selector_all(cards, state)]
+            assert confs and min(confs) < max(confs), "needs mixed confidences"
+            # The first step of the bar above the weakest finding hides it and keeps the strongest.
+            bar = (int(min(confs) * 20) + 1) / 20
+            assert bar <= max(confs)
+            tab.locator("#pd-min-conf").fill(str(bar))
+            after = tab.eval_on_selector_all(cards, state)
+            assert all(hidden == (conf < bar) for conf, hidden in after)
+            assert tab.inner_text("#pd-min-conf-value") == f"{bar:.2f}"
+            low = tab.eval_on_selector_all("mark.hl.low", "ms => ms.length")
+            coloured = tab.eval_on_selector_all("mark.hl:not(.low)", "ms => ms.length")
+            assert low > 0 and coloured > 0
+            tab.locator("#pd-min-conf").fill("0")
+            assert not any(h for _, h in tab.eval_on_selector_all(cards, state))
+            assert tab.eval_on_selector_all("mark.hl.low", "ms => ms.length") == 0
+        finally:
+            browser.close()

@@ -2,9 +2,11 @@
 
 Everything else in claim analysis (alignment across outlets, findings, consensus) reduces to
 this one judgement over a pair of texts, so it sits behind one small interface, ``Checker``,
-that a stronger model can replace.  The default, :class:`RuleChecker`, runs offline on the CPU
-with the two packaged models: it explains every contradiction in words a reader can verify
-("number 63 vs 51") and points at the claim's words that caused it.
+that a stronger model can replace.  :class:`RuleChecker` runs offline on the CPU with the two
+packaged models: it explains every contradiction in words a reader can verify ("number 63 vs
+51") and points at the claim's words that caused it.  ``check`` puts the decision layer of
+:mod:`pressdiff.claims.support` over it, which keeps its contradictions and makes support be
+earned by the claim's alignment with the evidence.
 
 How the rules decide, and why:
 
@@ -120,11 +122,22 @@ class RuleChecker:
 
     def assess_many(self, pairs: Sequence[tuple[str, str]]) -> list[Assessment]:
         """Parse and embed everything once, then run the rules on each pair."""
+        parsed, vectors = self.prepare(pairs)
+        return [self._assess(evidence, claim, vectors) for evidence, claim in parsed]
+
+    def prepare(
+        self, pairs: Sequence[tuple[str, str]]
+    ) -> tuple[list[tuple[Parsed, Parsed]], dict[str, np.ndarray]]:
+        """Each pair parsed (evidence, claim), and the MiniLM vector of every sentence in them.
+
+        Shared with the decision layer (:mod:`pressdiff.claims.support`), which reads the same
+        parses to measure the claim's alignment.
+        """
         texts = list(dict.fromkeys(t for pair in pairs for t in pair))
         parsed = dict(zip(texts, self._cache.get_many(texts, parse_texts), strict=True))
         sentences = list(dict.fromkeys(p.text for t in texts for p in parsed[t].passages))
         vectors = dict(zip(sentences, self.embed(sentences), strict=True))
-        return [self._assess(parsed[evidence], parsed[claim], vectors) for evidence, claim in pairs]
+        return [(parsed[evidence], parsed[claim]) for evidence, claim in pairs], vectors
 
     def decide(self, a: Assessment) -> CheckResult:
         """Turn an assessment into a label, a confidence and the reasons behind it."""

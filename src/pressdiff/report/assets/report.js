@@ -170,6 +170,28 @@
     story.querySelector(".pairs").scrollIntoView({ behavior: "smooth", block: "start" });
   }
 
+  // --- hiding low-confidence flags ---------------------------------------------------------
+  // Each finding card carries its confidence (data-conf). Cards below the chosen bar are hidden,
+  // and a highlight all of whose findings are hidden loses its colour (class "low").
+  const bar = document.getElementById("pd-min-conf");
+
+  function applyConfidence() {
+    const min = Number(bar.value);
+    document.getElementById("pd-min-conf-value").textContent = min.toFixed(2);
+    const low = new Set();
+    document.querySelectorAll(".finding[data-conf][id]").forEach((card) => {
+      const hide = Number(card.dataset.conf) < min;
+      card.hidden = hide;
+      if (hide) low.add(card.dataset.fid);
+    });
+    document.querySelectorAll("mark.hl").forEach((mark) => {
+      mark.classList.toggle("low", idsOf(mark, "f").every((id) => low.has(id)));
+    });
+    closePop();
+  }
+
+  if (bar) bar.addEventListener("input", applyConfidence);
+
   document.querySelectorAll(".pair-pick").forEach((picker) => {
     picker.addEventListener("change", () => choosePair(picker, true));
     choosePair(picker, false);
@@ -179,7 +201,7 @@
     const target = event.target;
     const pairButton = target.closest("[data-pair]");
     if (pairButton) return showPair(pairButton);
-    const mark = target.closest("mark.hl");
+    const mark = target.closest("mark.hl:not(.low)");
     if (mark && mark.matches(".pp")) alignCounterpart(mark);
     if (mark) return openPop(mark, idsOf(mark, "f"));
     const cited = target.closest(".ev.active");
@@ -194,7 +216,7 @@
   });
   document.addEventListener("keydown", (event) => {
     if (event.key === "Escape") closePop();
-    const mark = event.target.closest && event.target.closest("mark.hl");
+    const mark = event.target.closest && event.target.closest("mark.hl:not(.low)");
     if (mark && event.key === "Enter") openPop(mark, idsOf(mark, "f"));
   });
   // Hovering a highlight lights up its evidence in the other articles.
