@@ -179,9 +179,9 @@ def tune_grid(texts: dict[int, str], gold: Labels, config: stories.StoryConfig) 
     shuffled = list(ids)
     random.Random(0).shuffle(shuffled)  # not the report run's order
     table = []
-    for gate in (0.0, 0.4, 0.45, 0.5, 0.55):
-        for join in (0.15, 0.2, 0.25):
-            for merge in (0.15, 0.2, 0.25):
+    for gate in (0.0, 0.45, 0.5, 0.55):
+        for join in (0.15, 0.175, 0.2, 0.225, 0.25):
+            for merge in (0.15, 0.175, 0.2, 0.225, 0.25):
                 cfg = replace(config, vector_gate=gate, join=join, merge=merge)
                 runs = [scores(gold, pressdiff_labels(feats, o, cfg)) for o in (ids, shuffled)]
                 total = sum(s["pair_f1"] + s["b3_f1"] for s in runs)
