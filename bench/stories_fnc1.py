@@ -4,8 +4,10 @@ Stories are FNC-1's as ``../shared/data/README.md`` defines them (bodies
 linked through related headlines; :func:`reuse_generate.load_stories`).
 Bodies only: no titles, no dates.  The stories are split into a tune half and
 a report half with a fixed seed; every choice (the baseline's threshold here,
-:class:`pressdiff.stories.StoryConfig`'s ``join``/``merge`` with
-``--tune``) is made on the tune half, and the report half is only measured.
+:class:`pressdiff.stories.StoryConfig`'s ``vector_gate``/``join``/``merge``
+with ``--tune``, scored over two arrival orders) is made on the tune half, and
+the report half is only measured.  The bodies' MiniLM lead vectors are
+encoded once (minutes on a shared CPU) and kept in ``bench/out/``.
 
 Figures: pairwise precision/recall/F1 (over pairs of articles put in one
 story), BCubed precision/recall/F1 (per article, averaged), and the number of
