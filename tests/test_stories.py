@@ -302,6 +302,23 @@ def test_features_round_trip_through_bytes(fnc1):
     assert back.terms.tolist() == made.terms.tolist()
     assert back.weights.tolist() == made.weights.tolist()
     assert back.minhash.tolist() == made.minhash.tolist() and len(made.minhash) == 64
+    assert back.vector.tolist() == made.vector.tolist() and len(made.vector) == 384
+
+
+def test_features_stored_before_vectors_still_read(fnc1):
+    """A row written before lead vectors existed ends after the MinHash: it reads back with
+    no vector, and grouping then goes by its words alone."""
+    made = features(_article("x", fnc1["0"][0][1]))
+    old_row = made.to_bytes()[: -4 * len(made.vector)]
+    back = Features.from_bytes(old_row)
+    assert back.terms.tolist() == made.terms.tolist() and len(back.vector) == 0
+    # Two bodies of one story (0.50 by their words, see below), the second an old row.
+    (_, a), (_, b), _ = fnc1["5"]
+    second = features(_article("b", b))
+    old_second = Features.from_bytes(second.to_bytes()[: -4 * len(second.vector)])
+    index = StoryIndex()
+    index.add("a", features(_article("a", a)))
+    assert index.add("b", old_second).story_id == index.story_of("a")
 
 
 @pytest.mark.parametrize(

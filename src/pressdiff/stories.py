@@ -22,11 +22,15 @@ store of 100,000 articles keeps its story ids).  For each new article:
    sides have a publication date, the bar rises with the days between the
    article and the story (an article weeks later about the same people is a
    new story unless its words say otherwise); an article without a date is
-   judged by its words alone.  The best candidate over the bar takes the
-   article, else it starts a new story.
+   judged by its words alone.  A second gate reads meaning, not words: the
+   MiniLM vector of the article's lead must be close enough, on average, to
+   the story's members' (an article or a stored row without a vector skips
+   it).  The best candidate over both takes the article, else it starts a
+   new story.
 4. **Merge**: the story that grew is compared with the stories sharing its
    strongest terms; one now alike enough (average-link over both stories'
-   members) was the same story seen from another end, and the two merge into
+   members, words and lead vectors as for joining) was the same story seen
+   from another end, and the two merge into
    the older one; the younger id stays resolvable as an alias.  This keeps
    the result close to batch average-link clustering whatever the order in
    which the articles arrive.
@@ -54,6 +58,7 @@ import numpy as np
 from datasketch import MinHash, MinHashLSH
 from sklearn.feature_extraction.text import HashingVectorizer
 
+from pressdiff import nlp
 from pressdiff.model import Article, Story
 
 if TYPE_CHECKING:
@@ -103,6 +108,16 @@ class StoryConfig:
     """How much the join bar rises per day beyond the grace period."""
     max_decay: float = 0.5
     """Cap on that rise, so a very close text still joins a long-running story."""
+    lead_chars: int = 1000
+    """Characters of an article's opening (whitespace collapsed, cut at a word) that MiniLM
+    embeds as its one vector; 0 computes no vector.  One short encode per article keeps
+    this bounded at scale; set by reasoning (about MiniLM's 256-token window)."""
+    vector_gate: float = 0.55
+    """Least MiniLM average-link similarity (mean cosine of lead vectors) to join or merge at
+    all, whatever the words say: a second gate meant to split stories that share a topic but
+    not a claim.  Set on the FNC-1 tune half (the grid's best over both orders; 0.5 within
+    0.001, 0.4 changes nothing; blending MiniLM into the score instead, at weights 0.3-0.7,
+    was worse)."""
 
 
 DEFAULT = StoryConfig()
@@ -122,13 +137,16 @@ class Features:
     frequencies, L2-normalised (inverse document frequency is applied when
     comparing, because it changes as articles arrive).  ``minhash``: the
     MinHash signature of the word shingles (empty for a text too short to
-    shingle).  ``published``: the publication time, if known.
+    shingle).  ``published``: the publication time, if known.  ``vector``: the
+    unit MiniLM vector of the article's lead (empty when not computed, and in
+    rows stored before vectors existed).
     """
 
     terms: np.ndarray
     weights: np.ndarray
     minhash: np.ndarray
     published: datetime | None
+    vector: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
 
     def to_bytes(self) -> bytes:
         """A compact binary form for the store (see :meth:`from_bytes`)."""
@@ -140,6 +158,7 @@ class Features:
                 self.terms.astype(np.int32).tobytes(),
                 self.weights.astype(np.float32).tobytes(),
                 self.minhash.astype(np.uint32).tobytes(),
+                self.vector.astype(np.float32).tobytes(),
             )
         )
 
@@ -153,8 +172,11 @@ class Features:
         weights = np.frombuffer(data, dtype=np.float32, count=n_terms, offset=at)
         at += 4 * n_terms
         minhash = np.frombuffer(data, dtype=np.uint32, count=n_hash, offset=at)
+        at += 4 * n_hash
+        # The vector is whatever follows (nothing in rows stored before vectors existed).
+        vector = np.frombuffer(data, dtype=np.float32, offset=at)
         published = None if math.isnan(stamp) else datetime.fromtimestamp(stamp, UTC)
-        return cls(terms, weights, minhash, published)
+        return cls(terms, weights, minhash, published, vector)
 
 
 @cache
@@ -204,7 +226,22 @@ def features(article: Article, config: StoryConfig = DEFAULT) -> Features:
         weights=(tf / norm).astype(np.float32),
         minhash=_minhash(body, config),
         published=parse_date(article.published),
+        vector=_lead_vector(body, config),
     )
+
+
+def lead(text: str, chars: int) -> str:
+    """The opening ``chars`` characters of ``text``, whitespace collapsed, cut at a word."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= chars else flat[:chars].rsplit(" ", 1)[0]
+
+
+def _lead_vector(text: str, config: StoryConfig) -> np.ndarray:
+    """MiniLM's unit vector of the lead: what the article is about, in a few sentences."""
+    opening = lead(text, config.lead_chars) if config.lead_chars > 0 else ""
+    if not opening:
+        return np.zeros(0, dtype=np.float32)
+    return nlp.embed([opening])[0]
 
 
 def _minhash(text: str, config: StoryConfig) -> np.ndarray:
@@ -251,6 +288,9 @@ class _Story:
     first: datetime | None = None
     last: datetime | None = None
     indexed: list[int] = field(default_factory=list)
+    # Sum of the members' MiniLM lead vectors, and how many members had one.
+    lead_sum: np.ndarray | None = None
+    with_vector: int = 0
     # The centroid's strongest terms as arrays, rebuilt lazily after it changes.
     _terms: np.ndarray | None = None
     _weights: np.ndarray | None = None
@@ -260,6 +300,7 @@ class _Story:
         self.members.append(article_id)
         for term, weight in zip(terms.tolist(), vector.tolist(), strict=True):
             self.centroid[term] = self.centroid.get(term, 0.0) + weight
+        self._add_vector(f.vector, 1)
         if f.published is not None:
             self.first = min(self.first or f.published, f.published)
             self.last = max(self.last or f.published, f.published)
@@ -269,11 +310,20 @@ class _Story:
         self.members.extend(other.members)
         for term, weight in other.centroid.items():
             self.centroid[term] = self.centroid.get(term, 0.0) + weight
+        if other.lead_sum is not None:
+            self._add_vector(other.lead_sum, other.with_vector)
         for moment in (other.first, other.last):
             if moment is not None:
                 self.first = min(self.first or moment, moment)
                 self.last = max(self.last or moment, moment)
         self._terms = None
+
+    def _add_vector(self, vector: np.ndarray, count: int) -> None:
+        if not len(vector):
+            return
+        as64 = vector.astype(np.float64)
+        self.lead_sum = as64 if self.lead_sum is None else self.lead_sum + as64
+        self.with_vector += count
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray]:
         if self._terms is None:
@@ -420,7 +470,7 @@ class StoryIndex:
         candidates = [self._stories[sid] for sid in ranked]
         scored = []
         for story, dot in zip(candidates, self._dots(f.terms, x, candidates), strict=True):
-            sim = dot / len(story.members)
+            sim = self._gated(dot / len(story.members), f.vector, 1, story)
             late = max(0.0, story.days_apart(f.published) - cfg.grace_days)
             bar = cfg.join + min(cfg.max_decay, cfg.decay_per_day * late)
             if sim >= bar:
@@ -448,7 +498,8 @@ class StoryIndex:
             ranked = sorted(hits, key=lambda o: (-hits[o], o))[: self.config.candidates]
             others = [self._stories[o] for o in ranked]
             for them, dot in zip(others, self._dots(terms, weights, others), strict=True):
-                sim = dot / (len(story.members) * len(them.members))
+                words = dot / (len(story.members) * len(them.members))
+                sim = self._gated(words, story.lead_sum, story.with_vector, them)
                 if sim >= best_sim and self._in_time(story, them):
                     best, best_sim = them.id, sim
             if best is None:
@@ -457,6 +508,19 @@ class StoryIndex:
             self._merge(gone, keep)
             merged.append(gone)
             sid = keep
+
+    def _gated(self, words: float, vectors: np.ndarray | None, count: int, story: _Story) -> float:
+        """The TF-IDF average-link similarity ``words``, or -inf where MiniLM says no.
+
+        ``vectors`` is the sum of ``count`` lead vectors (one article's, or a
+        story's); their mean cosine with the story's members must reach
+        :attr:`StoryConfig.vector_gate`.  Where either side has no vector the
+        words decide alone.
+        """
+        if vectors is None or not len(vectors) or story.lead_sum is None:
+            return words
+        meaning = float(np.dot(vectors, story.lead_sum)) / (count * story.with_vector)
+        return words if meaning >= self.config.vector_gate else -math.inf
 
     def _dots(self, terms: np.ndarray, weights: np.ndarray, stories: list[_Story]) -> list[float]:
         """Dot products of one sparse vector with each story's centroid: the vector is
