@@ -18,7 +18,8 @@ from typer.testing import CliRunner
 from pressdiff import pipeline
 from pressdiff.cli import app
 from pressdiff.model import Evidence, Finding
-from pressdiff.report import render_md, render_terminal
+from pressdiff.report import render_json, render_md, render_terminal
+from pressdiff.report.json import report_payload
 from pressdiff.report.printable import printable
 from pressdiff.report.terminal import render_stories
 
@@ -65,6 +66,18 @@ def test_terminal_and_markdown_show_escapes_instead_of_obeying_them(example_path
         shown = output.replace("\\[", "[").replace("\\]", "]")  # Markdown's escapes
         assert "x1b[31mRED" in shown and "x1b]0;pwned" in shown and "x07" in shown
         assert "x9b2J" in shown and "u202eevil" in shown and "x1b[2J2021" in shown
+
+
+def test_json_escapes_controls_and_still_parses_to_the_same_strings(example_paths, tmp_path):
+    """``analyze -f json`` without ``-o`` prints the JSON on the terminal: C1 controls
+    and direction overrides, which ``json.dumps`` keeps raw, are written as escapes."""
+    report = hostile_report(example_paths, tmp_path)
+    output = render_json(report)
+    assert not RAW_CONTROL.search(output), repr(RAW_CONTROL.search(output))
+    assert "\\u009b2J" in output and "\\u202eevil\\u202c" in output
+    assert "\\u001b[31mRED" in output  # C0: json.dumps's own escape
+    assert json.loads(output) == report_payload(report)
+    assert json.loads(output)["articles"][0]["text"].endswith(f"{CSI_C1}{RTL}")
 
 
 def test_rejection_of_a_file_name_with_a_newline_is_one_line(tmp_path):

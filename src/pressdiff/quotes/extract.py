@@ -24,7 +24,7 @@ from pressdiff.config import settings
 from pressdiff.lexicon import PHRASAL_SPEECH, SPEECH_VERBS, WORD_RE
 from pressdiff.marks import Quoted, find_quoted
 from pressdiff.model import Quote
-from pressdiff.quotes.people import People
+from pressdiff.quotes.people import People, entity_of
 
 _SUBJECT_DEPS = ("nsubj", "nsubjpass")
 _NEXT_CLAUSE_END = re.compile(r"[.!?:\n]")
@@ -321,10 +321,9 @@ def _phrase(tok: Token) -> Span:
         pobj = _object_of(of) if of else None
         if pobj is not None and pobj.i > tok.i:
             return doc[tok.i : pobj.i + 1]
-    if tok.ent_type_:
-        ent = next((e for e in doc.ents if e.start <= tok.i < e.end), None)
-        if ent is not None:
-            return ent
+    ent = entity_of(tok)
+    if ent is not None:
+        return ent
     start = tok.i
     for left in reversed(list(tok.lefts)):
         if left.dep_ == "poss" and left.right_edge.i == start - 1:
@@ -691,14 +690,16 @@ _PHRASE_POS = frozenset({"DET", "ADJ", "NOUN", "PROPN", "NUM", "ADP", "PART"})
 
 
 def _mistagged_cue(
-    doc: Doc, q: Quoted, toks: list[Token], inside: list[bool]
+    doc: Doc, text: str, q: Quoted, toks: list[Token], inside: list[bool]
 ) -> _Attribution | None:
     """A speech verb the tagger read as a noun after a quote that breaks off on a
     comma, question or exclamation mark (“…,” the email read; “…,” the two write;
     “…,” the Saudis state in the white paper): a short noun phrase, then a word
     of a speech verb's lemma and the end of the clause is the news attribution
-    order, whatever the tags say.  Taken only where the parse found no cue."""
-    if doc.text[q.end - 1] not in ",?!":
+    order, whatever the tags say.  Taken only where the parse found no cue.
+    ``text`` is ``doc.text``, passed in because spaCy joins it from every token
+    on each access: read once per quote, it made extraction quadratic."""
+    if text[q.end - 1] not in ",?!":
         return None
     i = toks[-1].i + 1
     while i < len(doc) and doc[i].is_punct and not inside[i]:
@@ -823,7 +824,7 @@ def extract_doc(doc: Doc, people: People) -> list[Quote]:
             or _nearby_cue(doc, toks, inside)
             or _as_clause_cue(toks, inside, para)
             or _colon_speaker(doc, toks, inside)
-            or _mistagged_cue(doc, q, toks, inside)
+            or _mistagged_cue(doc, text, q, toks, inside)
         )
         words = WORD_RE.findall(quote_text(text, q.parts))
         standalone = _stands_alone(doc, toks, inside, para)

@@ -10,8 +10,10 @@ article of a story (or from one text when used outside a story).
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
@@ -31,6 +33,28 @@ def _person_ents(doc: Doc) -> list[Span]:
     return [e for e in doc.ents if e.label_ == "PERSON" and any(t.is_alpha for t in e)]
 
 
+def entity_of(tok: Token) -> Span | None:
+    """The named entity ``tok`` belongs to, the same span ``doc.ents`` holds.
+
+    Found from the token's own IOB tags rather than by a search of ``doc.ents``,
+    which builds every entity of the text on each call: looking up one speaker
+    must not cost the length of the article, or an article of many quotes takes
+    time quadratic in its quotes."""
+    if not tok.ent_type_:
+        return None
+    doc = tok.doc
+    start = tok.i
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    first = doc[start]
+    if first.ent_iob_ != "B" or not first.ent_type_:
+        return None
+    end = tok.i + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return Span(doc, start, end, label=first.ent_type, kb_id=first.ent_kb_id, span_id=first.ent_id)
+
+
 def _clean_name(ent: Span) -> str:
     words = [
         t.text for t in ent if not (t.is_punct or t.text.lower().rstrip(".") in _HONORIFIC_GENDER)
@@ -46,6 +70,7 @@ class People:
         self._full_names: dict[str, Counter[str]] = defaultdict(Counter)
         self._roles: dict[str, Counter[str]] = defaultdict(Counter)
         self._gender: dict[str, Counter[str]] = defaultdict(Counter)
+        self._indexes: dict[int, tuple[Doc, _Index]] = {}
         for doc in docs:
             self._learn(doc)
 
@@ -61,8 +86,11 @@ class People:
             honorific = ent.doc[ent.start - 1].text.lower().rstrip(".") if ent.start else ""
             if honorific in _HONORIFIC_GENDER:
                 self._gender[name]["m" if _HONORIFIC_GENDER[honorific] is MALE else "f"] += 3
+        by_sentence: dict[tuple[int, int], list[Span]] = defaultdict(list)
+        for ent in ents:
+            by_sentence[ent.sent.start, ent.sent.end].append(ent)
         for sent in doc.sents:
-            people = {self.full_name(_clean_name(e)) for e in ents if e.sent == sent}
+            people = {self.full_name(_clean_name(e)) for e in by_sentence[sent.start, sent.end]}
             if len(people) != 1:
                 continue
             (person,) = people
@@ -152,6 +180,16 @@ class People:
                 return found
         return speaker.text
 
+    def _index(self, doc: Doc) -> _Index:
+        """The person mentions and sentence starts of ``doc``, found once per text.
+
+        What counts as a mention depends on the names learnt from every text,
+        which are all known once the constructor has run."""
+        key = id(doc)
+        if key not in self._indexes:  # the Doc is kept with its index, so its id stays its own
+            self._indexes[key] = (doc, _Index.of(doc, self._mentions(doc)))
+        return self._indexes[key][1]
+
     def _mentions(self, doc: Doc) -> list[Span]:
         """Person mentions in ``doc``: PERSON entities, and proper nouns the story uses
         elsewhere as a person's surname (the tagger calls "Kasich" a place in one
@@ -170,25 +208,45 @@ class People:
     ) -> str | None:
         """The nearest earlier compatible person; a sentence subject within the last
         three sentences wins over a nearer mention in an object position, since a
-        pronoun subject usually continues the previous subject."""
-        candidates = [
-            e for e in reversed(self._mentions(doc)) if e.end <= before and not inside[e.start]
-        ]
-        names = [(e, self.full_name(_clean_name(e))) for e in candidates]
-        names = [(e, n) for e, n in names if not pronoun or self.compatible(n, pronoun)]
-        if not names:
-            return None
-        sent_starts = sorted({s.start for s in doc.sents if s.start < before}, reverse=True)
-        horizon = sent_starts[min(3, len(sent_starts) - 1)] if sent_starts else 0
-        for ent, name in names:
+        pronoun subject usually continues the previous subject.
+
+        The mentions are walked back from ``before`` only as far as the answer
+        needs, so one pronoun costs the sentences it looks at, not the article."""
+        index = self._index(doc)
+        starts = index.sentence_starts
+        earlier = bisect_left(starts, before)  # the sentences that start before ``before``
+        horizon = starts[max(0, earlier - 4)] if earlier else 0
+        nearest: str | None = None
+        for i in range(bisect_right(index.mention_ends, before) - 1, -1, -1):
+            ent = index.mentions[i]
+            if inside[ent.start]:
+                continue
+            name = self.full_name(_clean_name(ent))
+            if pronoun and not self.compatible(name, pronoun):
+                continue
+            if nearest is None:
+                nearest = name
             if ent.start < horizon:
                 break
             if ent.root.dep_ in ("nsubj", "nsubjpass"):
                 return name
-        return names[0][1]
+        return nearest
+
+
+@dataclass(frozen=True)
+class _Index:
+    """Person mentions of one text in order (they never overlap, so their ends
+    are in order too) and the start token of each sentence, for bisecting."""
+
+    mentions: list[Span]
+    mention_ends: list[int]
+    sentence_starts: list[int]
+
+    @classmethod
+    def of(cls, doc: Doc, mentions: list[Span]) -> _Index:
+        ends = [m.end for m in mentions]
+        return cls(mentions, ends, [s.start for s in doc.sents])
 
 
 def _person_entity(tok: Token) -> Span | None:
-    if tok.ent_type_ != "PERSON":
-        return None
-    return next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+    return entity_of(tok) if tok.ent_type_ == "PERSON" else None

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import re
 
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+# Named once: the JSON report escapes the same characters (``report/json.py``).
+UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
 
 
 def _shown(match: re.Match[str]) -> str:
@@ -25,4 +26,4 @@ def _shown(match: re.Match[str]) -> str:
 
 def printable(text: str) -> str:
     """``text`` with every control and direction-changing character written as its escape."""
-    return _UNSAFE.sub(_shown, text)
+    return UNSAFE.sub(_shown, text)
