@@ -19,7 +19,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 
+from pressdiff.cli import app
 from pressdiff.report import report_schema
 from pressdiff.store import Store
 from pressdiff.web import Settings, create_app, jobs
@@ -294,6 +296,22 @@ def test_a_restarted_server_finds_entities_in_kept_annotations(analysed):
     with _client(db) as fresh:  # a new process's state: no analysis in memory
         assert fresh.get("/api/v1/stories?entity=Stephanopoulos").json()["total"] == 1
         assert fresh.get("/api/v1/stories?entity=Zeppelin").json()["total"] == 0
+
+
+@pytest.mark.slow
+def test_a_restarted_server_reads_the_stored_analysis(analysed):
+    """The analysis is kept in the store: a new server answers it at once, the same report,
+    and `pressdiff analyze --db` counts it as current."""
+    client, story_id, _ = analysed
+    db = client.app.state.settings.db
+    before = client.get(f"/api/v1/stories/{story_id}")
+    with _client(db) as fresh:  # a new process's state: nothing in memory
+        again = fresh.get(f"/api/v1/stories/{story_id}")
+        assert again.status_code == 200  # not 202: read from the store, not queued to redo
+    assert again.json()["stories"] == before.json()["stories"]
+    done = CliRunner().invoke(app, ["analyze", "--db", str(db), "-f", "json"])
+    assert done.exit_code == 0, done.output
+    assert "1 current" in done.stderr
 
 
 @pytest.mark.slow

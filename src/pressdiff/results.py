@@ -32,7 +32,7 @@ from pressdiff.model import (
     from_jsonable,
     to_jsonable,
 )
-from pressdiff.pipeline import Report, StoryAnalysis, analyse_story
+from pressdiff.pipeline import Progress, Report, StoryAnalysis, analyse_story
 from pressdiff.report.json import story_payload
 from pressdiff.store import Store, StoredAnalysis, fingerprint
 
@@ -81,7 +81,12 @@ def _package_files(folder, prefix: str = "") -> Iterable[tuple[str, bytes]]:
             yield name, entry.read_bytes()
 
 
-def analyse(story: Story, articles: list[Article], limits: Limits = LIMITS) -> StoredAnalysis:
+def analyse(
+    story: Story,
+    articles: list[Article],
+    limits: Limits = LIMITS,
+    progress: Progress | None = None,
+) -> StoredAnalysis:
     """Run every analysis on one story's articles; the record the store keeps.
 
     ``articles`` are given in the story's order and are annotated in place
@@ -89,7 +94,7 @@ def analyse(story: Story, articles: list[Article], limits: Limits = LIMITS) -> S
     travel back in the record).
     """
     started = time.perf_counter()
-    result = analyse_story(articles, story=story, limits=limits)
+    result = analyse_story(articles, progress, story=story, limits=limits)
     annotations = {
         a.id: {"sentences": to_jsonable(a.sentences), "entities": to_jsonable(a.entities)}
         for a in articles

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pressdiff import pipeline
+from pressdiff import pipeline, results
 from pressdiff.clean import clean
 from pressdiff.model import Article, Entity, RawDocument, Rejection, Story, to_jsonable
 from pressdiff.pipeline import Report, StoryAnalysis
@@ -257,20 +257,31 @@ class Backend:
     # --- analyses --------------------------------------------------------------------------
 
     def analysis(self, story_id: str, story: Story | None = None) -> StoryAnalysis | None:
-        """The story's analysis if it has run in this process on the articles the story has
-        now; None while it is queued (or being redone for a grown story)."""
+        """The story's analysis on the articles the story has now, from this process or from
+        the store; None while it is queued (or being redone for a grown story)."""
         if story is None:
             story = self.store().story(story_id)
         if story is None:
             return None
         result = self._analyses.get(story.id)
-        if result is None or result.story.article_ids != story.article_ids:
+        if result is not None and result.story.article_ids == story.article_ids:
+            return result
+        # An analysis stored by an earlier server or by `pressdiff analyze --db`, current for
+        # the story's articles now and for this pressdiff.
+        store = self.store()
+        record = store.analysis(
+            story.id, store.fingerprint(story.article_ids), results.analysis_version()
+        )
+        if record is None or record.article_ids != story.article_ids:
             return None
+        result = results.story_analysis(record)
+        with self._lock:
+            self._analyses[story.id] = result
         return result
 
     def request_analysis(self, story_id: str) -> None:
-        """Queue a story someone asked for that has no current analysis (after a restart,
-        analyses are not kept); one already queued or running keeps its place."""
+        """Queue a story someone asked for that has no current analysis (none stored, or its
+        articles changed); one already queued or running keeps its place."""
         if story_id not in {queued for queued, _ in jobs.pending(self.db)}:
             jobs.enqueue(self.db, [story_id])
             self._wake.set()
@@ -309,8 +320,12 @@ class Backend:
         # Annotate once: what an earlier analysis (or `analyze --db`) parsed and encoded is
         # restored, and what this one computes is kept for the next.
         pipeline.restore_annotations(store, articles)
-        result = pipeline.analyse_story(articles, progress=step, story=summary.story)
+        record = results.analyse(summary.story, articles, progress=step)
         pipeline.keep_annotations(store, articles)
+        # Stored like `pressdiff analyze --db` stores it: the CLI, the API and the next
+        # server start read it instead of analysing again.
+        store.save_analysis(record)
+        result = results.story_analysis(record)
         with self._lock:
             for a in articles:
                 self._entities[a.id] = a.entities
