@@ -54,6 +54,25 @@ def test_dask_ingest_and_analysis_equal_the_embedded_run(
             assert distributed.analysis(story.id).story == embedded.analysis(story.id).story
 
 
+def test_a_config_file_reaches_the_workers(cluster, analysed_db, example_dir, tmp_path):
+    """Workers analyse under the client's --config: the same JSON as an embedded run under
+    it, and another than the defaults' (a stricter checker supports less)."""
+    _, default_json = analysed_db
+    numbers = tmp_path / "strict.toml"
+    numbers.write_text("[claims.checker]\nsupport_threshold = 0.95\n")
+    runs = []
+    for address in ([], ["--scheduler", cluster.scheduler_address]):
+        db = tmp_path / f"{len(runs)}.db"
+        assert cli.invoke(app, ["ingest", str(example_dir), "--db", str(db)]).exit_code == 0
+        done = cli.invoke(
+            app, ["analyze", "--db", str(db), "-f", "json", "--config", str(numbers), *address]
+        )
+        assert done.exit_code == 0, done.output
+        runs.append(done.stdout)
+    assert runs[0] == runs[1]
+    assert runs[0] != default_json
+
+
 def test_failed_story_is_skipped_and_workers_load_models_once(cluster, example_dir, tmp_path):
     articles, _ = pipeline.load([str(p) for p in sorted(example_dir.glob("*.txt"))[:2]])
     huge_text = "The council met again. " * 100_000  # parsed past a 20-second budget

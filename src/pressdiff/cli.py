@@ -224,10 +224,6 @@ def analyze(
     limits = _limits(limit)
     settings = _load_config(config_file)
     cluster = runner.Cluster(workers, scheduler)
-    if config_file is not None and not cluster.embedded:
-        raise typer.BadParameter(
-            "--config is not passed to Dask workers yet; run without --workers/--scheduler"
-        )
     with config.use(settings), _progress() as progress:
         step = _stepper(progress, progress.add_task("reading inputs", total=None))
         if db is not None and not paths and not one_story:

@@ -20,7 +20,7 @@ from functools import cache
 from importlib import metadata, resources
 
 from pressdiff import __version__, claims, consensus, quotes, reuse
-from pressdiff.config import settings
+from pressdiff.config import Config, settings, use
 from pressdiff.limits import LIMITS, Limits
 from pressdiff.model import (
     Article,
@@ -86,28 +86,32 @@ def analyse(
     articles: list[Article],
     limits: Limits = LIMITS,
     progress: Progress | None = None,
+    numbers: Config | None = None,
 ) -> StoredAnalysis:
     """Run every analysis on one story's articles; the record the store keeps.
 
     ``articles`` are given in the story's order and are annotated in place
     (a Dask worker annotates its own copies; the sentences and entities
-    travel back in the record).
+    travel back in the record).  ``numbers`` is the configuration to analyse
+    under (default: the one in force); the Dask runner passes the client's,
+    since a worker process has its own.
     """
-    started = time.perf_counter()
-    result = analyse_story(articles, progress, story=story, limits=limits)
-    annotations = {
-        a.id: {"sentences": to_jsonable(a.sentences), "entities": to_jsonable(a.entities)}
-        for a in articles
-    }
-    return StoredAnalysis(
-        story_id=story.id,
-        article_ids=list(result.story.article_ids),
-        fingerprint=fingerprint(articles),
-        version=analysis_version(),
-        story=story_payload(result),
-        annotations=annotations,
-        seconds=round(time.perf_counter() - started, 3),
-    )
+    with use(numbers or settings()):
+        started = time.perf_counter()
+        result = analyse_story(articles, progress, story=story, limits=limits)
+        annotations = {
+            a.id: {"sentences": to_jsonable(a.sentences), "entities": to_jsonable(a.entities)}
+            for a in articles
+        }
+        return StoredAnalysis(
+            story_id=story.id,
+            article_ids=list(result.story.article_ids),
+            fingerprint=fingerprint(articles),
+            version=analysis_version(),
+            story=story_payload(result),
+            annotations=annotations,
+            seconds=round(time.perf_counter() - started, 3),
+        )
 
 
 def story_analysis(record: StoredAnalysis) -> StoryAnalysis:

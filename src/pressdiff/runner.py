@@ -20,6 +20,7 @@ from itertools import islice
 from typing import Any
 
 from pressdiff import pipeline, results
+from pressdiff.config import settings
 from pressdiff.ingest import read_inputs
 from pressdiff.limits import LIMITS, Limits
 from pressdiff.model import Article, Rejection, Story
@@ -185,7 +186,9 @@ def _embedded(calls: list[Call], limits: Limits, store: Store | None = None) -> 
 def _on_dask(client: Any, calls: list[Call], limits: Limits) -> Iterator[Outcome]:
     from pressdiff import distributed
 
-    yield from distributed.run_unordered(client, partial(results.analyse, limits=limits), calls)
+    # The client's configuration travels with each task: a worker process has its own.
+    work = partial(results.analyse, limits=limits, numbers=settings())
+    yield from distributed.run_unordered(client, work, calls)
 
 
 def _failure(
