@@ -397,18 +397,18 @@ def _not_a_page(record: ArcWarcRecord) -> str | None:
     return None
 
 
-def _capped_lines(f: BinaryIO, max_bytes: int) -> Iterator[str | _Unreadable]:
+def _capped_lines(f: BinaryIO, max_bytes: int) -> Iterator[str | Unreadable]:
     """Decoded lines of ``f``, or why a line cannot be read (too long, not UTF-8)."""
     while raw := f.readline(max_bytes + 1):
         if len(raw) > max_bytes and not raw.endswith(b"\n"):
             while (rest := f.readline(max_bytes + 1)) and not rest.endswith(b"\n"):
                 pass  # skip the rest of the oversized line without holding it
-            yield _Unreadable(f"line too large: more than {_size(max_bytes)}")
+            yield Unreadable(f"line too large: more than {_size(max_bytes)}")
             continue
         try:
             yield raw.decode("utf-8").removeprefix("\ufeff").rstrip("\r\n")
         except UnicodeDecodeError as e:
-            yield _Unreadable(f"invalid UTF-8: byte 0x{raw[e.start]:02x} at column {e.start + 1}")
+            yield Unreadable(f"invalid UTF-8: byte 0x{raw[e.start]:02x} at column {e.start + 1}")
 
 
 def _read_stdin(max_bytes: int) -> Iterator[Item]:
@@ -432,8 +432,8 @@ def _read_url(url: str, timeout: float, max_bytes: int) -> Iterator[Item]:
         yield Rejection(url, "not a valid URL (no host name)")
         return
     try:
-        data, content_type, final_url = _fetch(url, timeout, max_bytes)
-    except _Unreadable as e:
+        data, content_type, final_url = fetch(url, timeout, max_bytes)
+    except Unreadable as e:
         yield Rejection(url, e.reason)
         return
     except httpx.TimeoutException:
@@ -463,29 +463,33 @@ def _read_url(url: str, timeout: float, max_bytes: int) -> Iterator[Item]:
     yield from _parse(data, url, kind, fallback_outlet=site, url=final_url, charset=charset)
 
 
-def _fetch(url: str, timeout: float, max_bytes: int) -> tuple[bytes, str, str]:
+def fetch(
+    url: str, timeout: float, max_bytes: int, client: httpx.Client | None = None
+) -> tuple[bytes, str, str]:
     """Body, content type and final URL (after redirects) of a successful GET.
 
-    Raises :class:`_Unreadable` for HTTP errors and oversized bodies, and
+    Raises :class:`Unreadable` for HTTP errors and oversized bodies, and
     httpx's own errors for network failures; the download as a whole, not
-    just each read, is held to ``timeout``.
+    just each read, is held to ``timeout``.  ``client`` (not yet opened; it is
+    closed here) is the one to fetch through, e.g. the web app's, which refuses
+    private addresses; by default a plain one.
     """
     deadline = time.monotonic() + timeout
     with (
-        httpx.Client(timeout=timeout, follow_redirects=True) as client,
+        client or httpx.Client(timeout=timeout, follow_redirects=True) as client,
         client.stream("GET", url, headers={"User-Agent": "pressdiff"}) as response,
     ):
         if response.status_code >= 400:
-            raise _Unreadable(f"HTTP {response.status_code} {response.reason_phrase}".rstrip())
+            raise Unreadable(f"HTTP {response.status_code} {response.reason_phrase}".rstrip())
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > max_bytes:
-            raise _Unreadable(f"too large: {_size(int(declared))}, the limit is {_size(max_bytes)}")
+            raise Unreadable(f"too large: {_size(int(declared))}, the limit is {_size(max_bytes)}")
         chunks: list[bytes] = []
         received = 0
         for chunk in response.iter_bytes():
             received += len(chunk)
             if received > max_bytes:
-                raise _Unreadable(f"too large: more than {_size(max_bytes)}")
+                raise Unreadable(f"too large: more than {_size(max_bytes)}")
             if time.monotonic() > deadline:
                 raise httpx.ReadTimeout("download exceeded the time limit")
             chunks.append(chunk)
@@ -507,7 +511,7 @@ def _parse(
     """Decode and read one input's bytes as ``kind`` (sniffed when None)."""
     try:
         text = _decode(data, charset or (_meta_charset(data) if kind == "html" else None))
-    except _Unreadable as e:
+    except Unreadable as e:
         yield Rejection(source, e.reason)
         return
     kind = kind or _sniff(text)
@@ -641,13 +645,13 @@ _JSONL_FIELDS = ("id", "title", "url", "outlet", "published")
 
 
 def _read_jsonl(
-    lines: Iterable[str | _Unreadable], source: str, fallback_outlet: str
+    lines: Iterable[str | Unreadable], source: str, fallback_outlet: str
 ) -> Iterator[Item]:
     """One document per non-blank line; each broken line is one Rejection."""
     read_any = False
     for lineno, line in enumerate(lines, start=1):
         where = f"{source}:{lineno}"
-        if isinstance(line, _Unreadable):
+        if isinstance(line, Unreadable):
             read_any = True
             yield Rejection(where, line.reason)
             continue
@@ -755,7 +759,7 @@ def _check_language(doc: RawDocument) -> Item:
     return doc
 
 
-class _Unreadable(Exception):
+class Unreadable(Exception):
     """An input that cannot be read; ``reason`` is what the user is told."""
 
     def __init__(self, reason: str) -> None:
@@ -775,37 +779,37 @@ def _binary_problem(data: bytes) -> str | None:
 
 
 def _decode(data: bytes, charset: str | None) -> str:
-    """Text with ``\\n`` newlines, or :class:`_Unreadable` saying why there is none.
+    """Text with ``\\n`` newlines, or :class:`Unreadable` saying why there is none.
 
     Rejects empty and binary input (NUL bytes, or over 5 % control
     characters) before decoding, and says where invalid UTF-8 is.
     """
     if not data:
-        raise _Unreadable("empty (0 bytes)")
+        raise Unreadable("empty (0 bytes)")
     if charset is None and data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         charset = "utf-16"  # unambiguous by its byte-order mark
     # UTF-16 text is half NUL bytes, so the byte-level binary test only fits
     # the one-byte-based encodings.
     problem = None if (charset or "").lower().startswith("utf-16") else _binary_problem(data)
     if problem:
-        raise _Unreadable(problem)
+        raise Unreadable(problem)
     encoding = (charset or "utf-8").lower()
     if encoding in ("utf-8", "utf8"):
         encoding = "utf-8-sig"
     try:
         text = data.decode(encoding)
     except LookupError:
-        raise _Unreadable(f"unknown character set {charset!r}") from None
+        raise Unreadable(f"unknown character set {charset!r}") from None
     except UnicodeDecodeError as e:
         line = data.count(b"\n", 0, e.start) + 1
         column = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
         name = "UTF-8" if encoding == "utf-8-sig" else charset
-        raise _Unreadable(
+        raise Unreadable(
             f"invalid {name}: byte 0x{data[e.start]:02x} at line {line}, column {column} "
             f"(byte offset {e.start})"
         ) from None
     if not text.strip():
-        raise _Unreadable("empty (only whitespace)")
+        raise Unreadable("empty (only whitespace)")
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 

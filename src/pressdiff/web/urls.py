@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-import time
 from collections.abc import Callable, Iterable
 
 import httpcore
 import httpx
+
+from pressdiff import ingest
 
 MAX_REDIRECTS = 5
 
@@ -98,29 +99,13 @@ class FetchError(Exception):
 def fetch(
     url: str, *, allowed: Callable[[str], bool], timeout: float, max_bytes: int
 ) -> tuple[bytes, str, str]:
-    """Body, content type and final URL of a GET, capped in size and time, connecting only to
-    addresses ``allowed`` accepts (:func:`is_public`, or :func:`any_address`)."""
-    deadline = time.monotonic() + timeout
+    """Body, content type and final URL of a GET, capped in size and time (ingest's
+    :func:`~pressdiff.ingest.fetch`), connecting only to addresses ``allowed`` accepts
+    (:func:`is_public`, or :func:`any_address`)."""
     try:
-        with (
-            guarded_client(allowed, timeout) as client,
-            client.stream("GET", url, headers={"User-Agent": "pressdiff"}) as response,
-        ):
-            if response.status_code >= 400:
-                raise FetchError(f"HTTP {response.status_code} {response.reason_phrase}".rstrip())
-            declared = response.headers.get("content-length", "")
-            if declared.isdigit() and int(declared) > max_bytes:
-                raise FetchError(f"too large: {int(declared)} bytes, the limit is {max_bytes}")
-            chunks: list[bytes] = []
-            received = 0
-            for chunk in response.iter_bytes():
-                received += len(chunk)
-                if received > max_bytes:
-                    raise FetchError(f"too large: more than {max_bytes} bytes")
-                if time.monotonic() > deadline:
-                    raise FetchError(f"timed out after {timeout:g} s")
-                chunks.append(chunk)
-            return b"".join(chunks), response.headers.get("content-type", ""), str(response.url)
+        return ingest.fetch(url, timeout, max_bytes, guarded_client(allowed, timeout))
+    except ingest.Unreadable as error:
+        raise FetchError(error.reason) from None
     except BlockedAddress as error:
         raise FetchError(f"refused: {error} (start the server with --allow-private-urls)") from None
     except httpx.TimeoutException:
