@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,7 @@ from pressdiff.pipeline import load
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 EXAMPLE = SHARED / "examples" / "rust-interview"
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's; the browser tests drive it
 HARBOR = ROOT / "examples" / "harbor-fire"
 DATA = SHARED / "data"
 
@@ -104,3 +107,31 @@ def analysed_db(example_dir: Path, tmp_path_factory) -> tuple[Path, str]:
     assert result.exit_code == 0, result.output
     assert "1 missing" in result.stderr and "analysed 1, kept 0 stored" in result.stderr
     return db, result.stdout
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    """Debian's Chromium for the browser tests; on CI its absence fails them, not skips."""
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} is missing: apt-get install -y chromium (Debian) to run this test"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return CHROMIUM
+
+
+@pytest.fixture(scope="module")
+def serve_http() -> Iterator[Callable[[ThreadingHTTPServer], str]]:
+    """``serve_http(server)`` runs a local HTTP server (bound to 127.0.0.1, port 0) in a
+    thread and gives its base URL; every server started is shut down with the module."""
+    started: list[ThreadingHTTPServer] = []
+
+    def serve(server: ThreadingHTTPServer) -> str:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        started.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}"
+
+    yield serve
+    for server in started:
+        server.shutdown()
+        server.server_close()

@@ -24,7 +24,6 @@ from pressdiff.report import render_html
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = Path("/usr/bin/chromium")
 TIMEOUT_S = 60
 MARK = "document.documentElement.setAttribute('data-pwned', 1)"
 PAYLOADS = (
@@ -45,16 +44,6 @@ HOSTILE = {
     "outlet": PAYLOADS[1],
     "url": "javascript:alert(1)",
 }
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Path:
-    if not CHROMIUM.exists():
-        reason = f"{CHROMIUM} is missing: apt-get install -y chromium (Debian) to run this test"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return CHROMIUM
 
 
 @pytest.fixture(scope="module")

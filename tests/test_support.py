@@ -25,14 +25,6 @@ def article(prefix: str) -> str:
     return next(STORY.glob(f"{prefix}_*.txt")).read_text()
 
 
-def sentence(prefix: str, contains: str) -> str:
-    """The line of an example article that contains ``contains`` (real text, not retyped)."""
-    for line in article(prefix).splitlines():
-        if contains in line:
-            return line.strip()
-    raise AssertionError(f"{contains!r} not in {prefix}")
-
-
 @pytest.fixture(scope="module")
 def checker() -> SupportChecker:
     return SupportChecker()
@@ -50,9 +42,11 @@ def test_shipped_weights_match_the_features_and_say_what_trained_them() -> None:
 
 
 @pytest.mark.slow
-def test_sentence_of_the_article_is_supported_with_confidence(checker: SupportChecker) -> None:
+def test_sentence_of_the_article_is_supported_with_confidence(
+    checker: SupportChecker, example_line
+) -> None:
     evidence = article("000")
-    claim = sentence("000", "killing Hutchins and injuring director Joel Souza")
+    claim = example_line("000", "killing Hutchins and injuring director Joel Souza")
     result = checker.check(evidence, claim)
     assert result.label == "supports"
     assert 0.5 <= result.score <= 1.0
@@ -68,8 +62,10 @@ def test_fact_the_evidence_never_gives_is_unclear(checker: SupportChecker) -> No
 
 
 @pytest.mark.slow
-def test_changed_outcome_still_contradicts_with_the_rules_reason(checker: SupportChecker) -> None:
-    evidence = sentence("002", "director Joel Souza was injured")
+def test_changed_outcome_still_contradicts_with_the_rules_reason(
+    checker: SupportChecker, example_line
+) -> None:
+    evidence = example_line("002", "director Joel Souza was injured")
     claim = "Director Joel Souza was killed after they were struck by the live round."
     result = checker.check(evidence, claim)
     assert result.label == "contradicts"
@@ -98,10 +94,12 @@ def test_unsupported_qags_sentences_are_not_supported(checker: SupportChecker) -
 
 
 @pytest.mark.slow
-def test_age_reworded_as_years_of_service_is_no_contradiction(checker: SupportChecker) -> None:
+def test_age_reworded_as_years_of_service_is_no_contradiction(
+    checker: SupportChecker, example_line
+) -> None:
     """004 rewrites "a 51-year-old Hollywood veteran" as "a Hollywood veteran of 51 years":
     the same number, so nothing to contradict (the number rule compares values, not what
     they count here); the verdict must not accuse the outlet."""
-    evidence = sentence("004", "a 51-year-old Hollywood veteran")
-    claim = sentence("004", "Hollywood veteran of 51 years")
+    evidence = example_line("004", "a 51-year-old Hollywood veteran")
+    claim = example_line("004", "Hollywood veteran of 51 years")
     assert checker.check(evidence, claim).label != "contradicts"
