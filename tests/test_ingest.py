@@ -10,10 +10,8 @@ import os
 import socket
 import subprocess
 import sys
-import threading
 import time
 import tracemalloc
-from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -325,14 +323,9 @@ class _Server(ThreadingHTTPServer):
 
 
 @pytest.fixture(scope="module")
-def server(example_paths) -> Iterator[str]:
+def server(example_paths, serve_http) -> str:
     _Handler.article = example_paths[2].read_bytes()
-    httpd = _Server(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    return serve_http(_Server(("127.0.0.1", 0), _Handler))
 
 
 def test_url_html_page_with_redirect(server):

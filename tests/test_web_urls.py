@@ -9,8 +9,6 @@ by the same connection-time guard.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -25,7 +23,7 @@ from pressdiff.web.urls import FetchError, fetch, is_public
 
 
 @pytest.fixture(scope="module")
-def site(example_paths: list[Path]) -> Iterator[str]:
+def site(example_paths: list[Path], serve_http) -> str:
     """A local site: /page is an article page, /hop redirects to 127.0.0.2."""
     text = example_paths[0].read_text(encoding="utf-8")
     paragraphs = "".join(f"<p>{line}</p>" for line in text.splitlines() if line.strip())
@@ -48,12 +46,7 @@ def site(example_paths: list[Path]) -> Iterator[str]:
         def log_message(self, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
+    return serve_http(ThreadingHTTPServer(("127.0.0.1", 0), Handler))
 
 
 @pytest.mark.parametrize(
