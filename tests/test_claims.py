@@ -82,6 +82,8 @@ def test_facts_the_rewrites_broke(facts: dict[str, list]) -> None:
     assert ("Alec Baldwin", "spouse", "Halyna Hutchins", "married to Hutchins") in f4
     assert ("Alec Baldwin", "child", "Halyna Hutchins", "son") in f4
     assert ("Seth Kenney", "age", "51", "51") in f4
+    # "the Souza family, and Hutchins, who were also killed": the plural clause takes both.
+    assert ("Joel Souza", "outcome", "killed", "killed") in f4
     f3 = facts["003"]
     assert ("weapon", "weapon", "toy", "toy gun") in f3
     assert ("Alec Baldwin", "age", "63", "63") in f3
@@ -126,6 +128,8 @@ def _contradictions(result, article: Article) -> list[str]:
 def test_example_distortions_are_flagged(story: dict[str, Article], result) -> None:
     flagged4 = _contradictions(result, story["004"])
     assert {"radio", "head electrician", "married to Hutchins"} <= set(flagged4)
+    souza = next(f for f in result.findings if f.explanation.startswith("Gives Joel Souza's"))
+    assert souza.text == "killed" and "outcome as 'killed'" in souza.explanation
     assert "toy gun" in _contradictions(result, story["003"])
     radio = next(f for f in result.findings if f.text == "radio")
     assert {e.article_id for e in radio.evidence[1:]} >= {story["000"].id}
