@@ -299,6 +299,25 @@ class ClaimsConfig:
     """Confidence of an ``unsupported_claim``: no other outlet says it, which is often
     first-hand reporting, not an error."""
 
+    reworded_sim: float = 0.7
+    """Two aligned claims of different articles this alike (cosine) are a sentence and its
+    rewording: what each asserts is compared (``claims.twins.change``)."""
+
+    reworded_complement: float = 0.5
+    """Below this cosine two phrases after a copula ("a homemade bullet" / "an accidental
+    shot") say the subject is different things."""
+
+    reworded_denial: float = 0.6
+    """From this cosine two denied predicates with their arguments are one denial in other
+    words, whatever their verbs."""
+
+    self_twin_sim: float = 0.75
+    """Two claims of one article this alike are a sentence and its rewording (a rewrite
+    that kept the original caption); a change between them is a self-contradiction."""
+
+    self_twin_confidence: float = 0.6
+    """Confidence of a self-contradiction: one of the two is wrong, not known which."""
+
 
 @dataclass(frozen=True)
 class ConsensusConfig:

@@ -48,6 +48,7 @@ from pressdiff.claims.facts import (
     extract_facts,
 )
 from pressdiff.claims.passage import CONTRAST_PHRASES, is_negated
+from pressdiff.claims.twins import Assertions, Embed, assertions, changed, self_contradictions
 from pressdiff.config import settings
 from pressdiff.lexicon import LIGHT_VERBS
 from pressdiff.model import Article, Evidence, Finding, span_evidence
@@ -356,6 +357,8 @@ def _judge(
     checker: Checker,
     names: NameIndex,
     words: dict[str, _Words],
+    asserts: dict[str, Assertions],
+    embed: Embed,
 ) -> list[Alignment]:
     cfg = settings().claims
     results: list[CheckResult] = checker.check_many([(ev.text, c.text) for c, ev, _ in pairs])
@@ -382,6 +385,12 @@ def _judge(
                 if conflict:
                     label = "contradicts"
                     reasons.append(conflict)
+        # A rewording, not a near-twin: compare what the two sentences assert (claims.twins).
+        if label != "contradicts" and sim >= cfg.reworded_sim:
+            change = changed(asserts[claim.id], asserts[ev.id], embed)
+            if change:
+                twins, label = True, "contradicts"
+                reasons.append(change[1])
         if label == "supports" and _unbacked_denial(claim, ev):
             label = "unclear"
             reasons.append("the claim denies something; the other sentence denies nothing")
@@ -708,12 +717,15 @@ def analyse(
     claims: list[Claim] = []
     facts: list[Fact] = []
     words: dict[str, _Words] = {}
+    asserts: dict[str, Assertions] = {}
     for article in articles:
         parsed = extract_claims(article, by_article_quotes.get(article.id))
         facts.extend(extract_facts(article, parsed, names))
         claims.extend(c for c, _ in parsed)
         words.update((c.id, _words(span)) for c, span in parsed)
-    alignments = _judge(align(claims, articles, names), checker, names, words)
+        asserts.update((c.id, assertions(span, c.start)) for c, span in parsed)
+    embed = embedder(articles)
+    alignments = _judge(align(claims, articles, names), checker, names, words, asserts, embed)
     spun = set(reuse.spun_ids) if reuse else set()
     base = {a.id: cfg.spun_weight if a.id in spun else 1.0 for a in articles}
     by_id = {a.id: a for a in articles}
@@ -727,5 +739,6 @@ def analyse(
     weights = _reliability(base, first, checkable)
     findings = _flags(claims, facts, alignments, _Voices(weights, reuse), base, by_id)
     findings += _unsupported(claims, alignments, by_id)
+    findings += self_contradictions(claims, asserts, articles, embed)
     findings.sort(key=lambda f: (f.article_id, f.start))
     return ClaimResult(claims, facts, alignments, findings, weights)
