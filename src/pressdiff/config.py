@@ -217,6 +217,14 @@ class QuotesConfig:
     paraphrase_cosine: float = 0.7
     """MiniLM cosine of two sentences for a paraphrase link."""
 
+    unmarked_cosine: float = 0.55
+    """MiniLM cosine of a sentence printed without quotation marks to a sentence of a marked
+    quote in another article for the two to be one quote (set on the example story)."""
+
+    min_unmarked_words: int = 5
+    """Words a first-person stretch without quotation marks needs to be a candidate quote
+    (pressdiff.quotes.unmarked); "I say," is an attribution, not a quote."""
+
 
 @dataclass(frozen=True)
 class ClaimsConfig:
