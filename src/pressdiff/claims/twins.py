@@ -67,7 +67,7 @@ class Assertions:
     """What one sentence asserts, as the twin comparison reads it from the parse."""
 
     lemmas: frozenset[str]
-    names: frozenset[str]  # proper nouns, lower case
+    held: frozenset[tuple[str, str]]  # (number, the name it is about) of each measure
     measures: tuple[Phrase, ...]  # key: (value, kind, unit)
     complements: tuple[Phrase, ...]  # key: the noun's lemma
     denials: tuple[Phrase, ...]  # key: the denied predicate, or its complement if light
@@ -90,6 +90,7 @@ def assertions(span: Span, start: int) -> Assertions:
     claim's offset in its article (the parse is of the claim's paragraph alone)."""
     base = start - span.start_char - (len(span.text) - len(span.text.lstrip()))
     measures: list[Phrase] = []
+    held: set[tuple[str, str]] = set()
     complements: list[Phrase] = []
     denials: list[Phrase | None] = []
     for tok in span:
@@ -97,16 +98,19 @@ def assertions(span: Span, start: int) -> Assertions:
         if measure:
             words = span.doc[min(tok.i, measure[1].i) : max(tok.i, measure[1].i) + 1]
             measures.append(_phrase(measure[0].key, words, base))
+            holder = _holder(tok)
+            if holder:
+                held.add((f"{measure[0].value:g}", holder))
         if tok.lemma_ == "be" and tok.pos_ == "AUX":
             negated = is_negated(tok)
             for c in tok.children:
                 if c.dep_ == "attr" and c.pos_ == "NOUN" and not negated:
                     complements.append(_phrase(c.lemma_.lower(), _noun_phrase(c), base))
-        if tok.pos_ in {"VERB", "AUX"} and tok.dep_ != "aux" and is_negated(tok):
+        if tok.pos_ in {"VERB", "AUX"} and _main(tok) and is_negated(tok):
             denials.append(_denial(tok, base))
     return Assertions(
         frozenset(t.lemma_.lower() for t in span),
-        frozenset(t.lower_ for t in span if t.pos_ == "PROPN"),
+        frozenset(held),
         tuple(measures),
         tuple(complements),
         tuple(d for d in denials if d is not None),
@@ -142,10 +146,34 @@ def _measure(tok: Token) -> tuple[Measure, Token] | None:
     return None
 
 
+def _holder(number: Token) -> str | None:
+    """The name a number is about: the first proper noun up the parse from it, or the
+    subject of the copula it describes ("Seth Kenney, a *51*-year-old veteran", "Kenney was
+    a veteran of *51* years"); None when the path meets neither."""
+    tok = number
+    while tok.head.i != tok.i:
+        tok = tok.head
+        if tok.pos_ == "PROPN":
+            return tok.lower_
+        if tok.lemma_ == "be":
+            subjects = [c for c in tok.children if c.dep_ == "nsubj" and c.pos_ == "PROPN"]
+            return subjects[0].lower_ if subjects else None
+    return None
+
+
 def _noun_phrase(noun: Token) -> Span:
     """A noun with the words that say what kind of thing it is ("homemade bullet")."""
     left = [c for c in noun.lefts if c.dep_ in {"amod", "compound", "nmod"}]
-    return noun.doc[(left[0].i if left else noun.i) : noun.i + 1]
+    return noun.doc[(left[0].left_edge.i if left else noun.i) : noun.i + 1]
+
+
+def _main(tok: Token) -> bool:
+    """Whether a predicate is what its sentence asserts: the root, or the clause a root verb
+    of saying reports ("Baldwin has alleged that the gun *was* never his").  A denial in a
+    side clause is a detail two rewordings may well keep or drop."""
+    if tok.dep_ == "ROOT":
+        return True
+    return tok.dep_ == "ccomp" and tok.head.dep_ == "ROOT" and tok.head.pos_ == "VERB"
 
 
 def _denial(tok: Token, base: int) -> Phrase | None:
@@ -252,9 +280,10 @@ def _changed_denial(
 def _anchored(a: Assertions, b: Assertions) -> bool:
     """Two sentences of one article that give one number about one name are about one thing
     however differently worded ("Seth Kenney, a 51-year-old Hollywood veteran" / "Kenney was
-    a Hollywood veteran of 51 years": MiniLM cosine 0.45)."""
-    values = {_split(m.key)[0] for m in a.measures} & {_split(m.key)[0] for m in b.measures}
-    return bool(values and a.names & b.names)
+    a Hollywood veteran of 51 years": MiniLM cosine 0.45).  The number must be about the
+    name in both (:func:`_holder`): "Foley, missing for two years" and "airstrikes launched
+    two weeks ago, Foley says" share a number and a name by chance."""
+    return bool(a.held & b.held)
 
 
 def self_contradictions(
