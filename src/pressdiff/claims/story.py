@@ -29,11 +29,11 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Indel
 from scipy.cluster.hierarchy import DisjointSet
 
 from pressdiff.annotate import embedder
@@ -291,17 +291,19 @@ def _name_swap(
 def _replacements(
     ours: _Words, theirs: _Words
 ) -> list[tuple[tuple[_Token, ...], tuple[_Token, ...]]]:
-    """The runs of words the word diff of two sentences replaces, ours against theirs."""
-    matcher = SequenceMatcher(
-        a=[t.text.lower() for t in ours.tokens],
-        b=[t.text.lower() for t in theirs.tokens],
-        autojunk=False,
+    """The runs of words the word diff of two sentences replaces, ours against theirs: the
+    gaps between rapidfuzz's matching blocks (longest common subsequence) where both
+    sentences have words."""
+    diff = Indel.opcodes(
+        [t.text.lower() for t in ours.tokens], [t.text.lower() for t in theirs.tokens]
     )
-    return [
-        (ours.tokens[i1:i2], theirs.tokens[j1:j2])
-        for op, i1, i2, j1, j2 in matcher.get_opcodes()
-        if op == "replace"
-    ]
+    out = []
+    i = j = 0
+    for block in diff.as_matching_blocks():
+        if i < block.a and j < block.b:
+            out.append((ours.tokens[i : block.a], theirs.tokens[j : block.b]))
+        i, j = block.a + block.size, block.b + block.size
+    return out
 
 
 # One-word members of the checker's closed sets: word -> (group, synonym set).
