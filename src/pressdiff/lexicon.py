@@ -544,6 +544,10 @@ MEDIA = {
     "print": "print",
     "newspaper": "print",
 }
+# The nouns a medium word describes in a medium fact ("a TV interview", "his radio address").
+MEDIUM_NOUNS = ("interview", "broadcast", "appearance", "address", "conversation", "show")
+# Gun nouns: a toy or prop word names a weapon only before one ("toy gun", "replica pistol").
+GUN_NOUNS = ("gun", "pistol", "weapon", "firearm", "rifle")
 WEAPONS = {
     "toy": "toy",
     "fake": "toy",
