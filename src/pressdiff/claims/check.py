@@ -33,19 +33,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import TYPE_CHECKING, Literal, Protocol
+from functools import lru_cache, partial
+from typing import Literal, Protocol
 
 import numpy as np
 
 from pressdiff import nlp
 from pressdiff.cache import BoundedCache
 from pressdiff.claims import rules
-from pressdiff.claims.passage import Parsed, parse_texts
+from pressdiff.claims.passage import Parsed, Parser, parse_texts, spacy_parse
 from pressdiff.config import CheckerConfig, settings
-
-if TYPE_CHECKING:
-    pass
 
 Label = Literal["supports", "contradicts", "unclear"]
 
@@ -100,16 +97,20 @@ class RuleChecker:
 
     ``embed`` encodes sentences (default ``nlp.embed``); a story's analysis passes its
     articles' :func:`~pressdiff.annotate.embedder`, so claims the annotation already holds are
-    read, not encoded again.
+    read, not encoded again.  ``parse`` gives the spaCy Doc of each text (default: parse
+    it); a story's analysis passes the Docs claim extraction made
+    (:func:`~pressdiff.claims.passage.reuse_parses`), so a claim is not parsed twice.
     """
 
     def __init__(
         self,
         config: CheckerConfig | None = None,
         embed: Callable[[list[str]], np.ndarray] | None = None,
+        parse: Parser = spacy_parse,
     ) -> None:
         self.config = config or settings().claims.checker
         self.embed = embed or nlp.embed
+        self.parse = parse
         self._cache: BoundedCache[str, Parsed] = BoundedCache(self.config.cache_size)
 
     # -- public API ---------------------------------------------------------------------------
@@ -134,7 +135,13 @@ class RuleChecker:
         parses to measure the claim's alignment.
         """
         texts = list(dict.fromkeys(t for pair in pairs for t in pair))
-        parsed = dict(zip(texts, self._cache.get_many(texts, parse_texts), strict=True))
+        parsed = dict(
+            zip(
+                texts,
+                self._cache.get_many(texts, partial(parse_texts, parse=self.parse)),
+                strict=True,
+            )
+        )
         sentences = list(dict.fromkeys(p.text for t in texts for p in parsed[t].passages))
         vectors = dict(zip(sentences, self.embed(sentences), strict=True))
         return [(parsed[evidence], parsed[claim]) for evidence, claim in pairs], vectors

@@ -47,12 +47,14 @@ from pressdiff.claims.facts import (
     conflicts,
     extract_facts,
 )
-from pressdiff.claims.passage import CONTRAST_PHRASES, is_negated
+from pressdiff.claims.passage import CONTRAST_PHRASES, is_negated, reuse_parses
 from pressdiff.config import settings
 from pressdiff.lexicon import LIGHT_VERBS
 from pressdiff.model import Article, Evidence, Finding, span_evidence
 
 if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
     from pressdiff.quotes import QuoteResult
     from pressdiff.reuse import ReuseResult
 
@@ -704,17 +706,21 @@ def analyse(
 ) -> ClaimResult:
     """Claims, facts, alignments and findings for one story of annotated articles."""
     cfg = settings().claims
-    checker = checker or RuleChecker(embed=embedder(articles))
     names = NameIndex(articles)
     by_article_quotes = _quotes_by_article(quotes)
     claims: list[Claim] = []
     facts: list[Fact] = []
     words: dict[str, _Words] = {}
+    # A claim that is a whole piece of its article was parsed on its own by claim
+    # extraction: the checker reads that Doc instead of parsing the same text again.
+    docs: dict[str, Doc] = {}
     for article in articles:
         parsed = extract_claims(article, by_article_quotes.get(article.id))
         facts.extend(extract_facts(article, parsed, names))
         claims.extend(c for c, _ in parsed)
         words.update((c.id, _words(span)) for c, span in parsed)
+        docs.update((c.text, span.doc) for c, span in parsed if c.text == span.doc.text)
+    checker = checker or RuleChecker(embed=embedder(articles), parse=reuse_parses(docs))
     alignments = _judge(align(claims, articles, names), checker, names, words)
     spun = set(reuse.spun_ids) if reuse else set()
     base = {a.id: cfg.spun_weight if a.id in spun else 1.0 for a in articles}
