@@ -719,7 +719,7 @@ def analyse(
         facts.extend(extract_facts(article, parsed, names))
         claims.extend(c for c, _ in parsed)
         words.update((c.id, _words(span)) for c, span in parsed)
-        docs.update((c.text, span.doc) for c, span in parsed if c.text == span.doc.text)
+        docs.update((c.text, span.doc) for c, span in parsed if c.text == span.doc.text.strip())
     checker = checker or RuleChecker(embed=embedder(articles), parse=reuse_parses(docs))
     alignments = _judge(align(claims, articles, names), checker, names, words)
     spun = set(reuse.spun_ids) if reuse else set()
