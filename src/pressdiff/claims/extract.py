@@ -16,7 +16,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pressdiff import nlp
 from pressdiff.claims.facts import Fact
@@ -157,7 +157,7 @@ def _own_quote_share(text: str) -> float:
     return inside / max(1, len(text))
 
 
-def _quote_speaker(start: int, end: int, speakers: dict[tuple[int, int], Any]) -> str | None:
+def _quote_speaker(start: int, end: int, speakers: dict[tuple[int, int], str | None]) -> str | None:
     for (q_start, q_end), speaker in speakers.items():
         if q_start < end and start < q_end and speaker:
             return speaker

@@ -29,7 +29,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -53,7 +53,7 @@ from pressdiff.lexicon import LIGHT_VERBS
 from pressdiff.model import Article, Evidence, Finding, span_evidence
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Span
 
     from pressdiff.quotes import QuoteResult
     from pressdiff.reuse import ReuseResult
@@ -181,7 +181,7 @@ class _Words:
     asserted: frozenset[tuple[str, str]]
 
 
-def _words(span: Any) -> _Words:
+def _words(span: Span) -> _Words:
     return _Words(
         frozenset(t.lemma_.lower() for t in span),
         tuple(
