@@ -249,7 +249,7 @@ class ClaimsConfig:
 
     pair_negation_sim: float = 0.7
     """Less alike sentences still compare when one denies what the other states of the
-    same subject noun (see ``claims.story._negation_conflict``)."""
+    same subject noun (see ``claims.rules.negation_conflict``)."""
 
     same_name: int = 60
     """Two names this similar (rapidfuzz ratio) are spellings of one name, not a

@@ -575,3 +575,9 @@ WEAPON_CLASHES = {
 }
 KILLED = {"kill", "slay", "die", "dead", "death", "murder"}
 INJURED = {"injure", "wound", "hurt", "hospitalize", "hospitalise"}
+# Words that negate without "not": a near-twin claim using one may say the same as a "not"
+# sentence (claims.rules.negation_conflict).  Written for the example and the FNC-1 tune split.
+NEGATING_WORDS = frozenset(
+    {"instead", "rather", "longer", "without", "neither", "nor", "fail", "failed", "lack",
+     "lacks", "refuse", "refused", "deny", "denied", "never", "no", "none", "nobody"}
+)  # fmt: skip
