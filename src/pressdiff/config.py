@@ -232,6 +232,11 @@ class ClaimsConfig:
     min_claim_words: int = 3
     """Clauses with fewer words ("he said") are not claims."""
 
+    quoted_claim: float = 0.5
+    """A claim with at least this share of its characters inside quotation marks is a quote
+    (``Claim.is_quote``): its wording is the quote analysis's job.  Half, a definition of
+    "mostly", not a tuned number."""
+
     align_threshold: float = 0.55
     """A claim aligns to another article's claim at this cosine (plus name bonus) or
     above."""
