@@ -48,7 +48,7 @@ from pressdiff.claims.facts import (
 from pressdiff.claims.passage import reuse_parses
 from pressdiff.claims.rules import ClaimWords, claim_words
 from pressdiff.config import settings
-from pressdiff.model import Article, Evidence, Finding, span_evidence
+from pressdiff.model import Article, Evidence, Finding, Quote, span_evidence
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -104,7 +104,7 @@ class _Side:
     counter: list[tuple[float, Evidence, str]] = field(default_factory=list)
 
 
-def _quotes_by_article(quotes: QuoteResult | None) -> dict[str, list]:
+def _quotes_by_article(quotes: QuoteResult | None) -> dict[str, list[Quote]]:
     return dict(quotes.by_article) if quotes else {}
 
 
