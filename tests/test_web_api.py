@@ -26,7 +26,7 @@ from pressdiff.cli import app
 from pressdiff.report import report_schema
 from pressdiff.store import Store
 from pressdiff.web import Settings, create_app, jobs
-from pressdiff.web.security import CSRF_COOKIE, CSRF_FIELD, Limits
+from pressdiff.web.security import CSRF_COOKIE, CSRF_FIELD, RequestLimits
 
 BASE = "http://localhost"
 HOSTILE = "<script>document.title='pwned'</script><img src=x onerror=alert(1)>"
@@ -200,7 +200,7 @@ def test_upload_warc_reads_html_responses_only(client, example_paths, gzipped):
 
 
 def test_oversize_upload_is_413_and_stores_nothing(tmp_path, example_paths):
-    with _client(tmp_path / "web.db", limits=Limits(max_body_bytes=4096)) as small:
+    with _client(tmp_path / "web.db", limits=RequestLimits(max_body_bytes=4096)) as small:
         files = [("files", ("big.txt", example_paths[0].read_bytes() * 3, "text/plain"))]
         answer = small.post("/api/v1/articles", files=files)
         assert answer.status_code == 413
@@ -216,7 +216,7 @@ def test_oversize_upload_is_413_and_stores_nothing(tmp_path, example_paths):
 
 
 def test_too_many_files_or_articles_is_413(tmp_path):
-    with _client(tmp_path / "web.db", limits=Limits(max_files=2, max_articles=2)) as small:
+    with _client(tmp_path / "web.db", limits=RequestLimits(max_files=2, max_articles=2)) as small:
         files = [("files", (f"{n}.txt", b"some words", "text/plain")) for n in range(3)]
         assert small.post("/api/v1/articles", files=files).status_code == 413
         many = {"articles": [{"text": "words"}] * 3}

@@ -37,6 +37,10 @@ from pressdiff.quotes.align import (
 from pressdiff.quotes.extract import extract_doc
 from pressdiff.quotes.people import PERSONAL_PRONOUNS, People
 
+# Paraphrase links compare a quote's sentences.  A quote's text is its parts joined, not a
+# span of the article, so it is split at its own sentence ends here.  The article parse's
+# sentences (cut to the quote) were tried and cut quotes with nested ‘…’ marks into short
+# pieces: the example story then got an altered_quote in its honest article 000.
 _SENTENCE = re.compile(r"(?<=[.!?…])\s+")
 
 
