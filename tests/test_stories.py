@@ -341,3 +341,25 @@ def test_time_apart_raises_the_bar(fnc1, second_date, together):
 
 def _dated(name: str, text: str, published: str | None) -> Article:
     return Article(id=name, source=name, outlet=name, text=text, original=text, published=published)
+
+
+def test_a_batch_encodes_leads_only_where_a_decision_reads_them(fnc1, tmp_path):
+    """A near-copy (a wire copy with one sentence added) joins its original's story without a
+    lead vector, in the same batch as its original; the other articles get theirs, and the
+    batch groups as one-at-a-time assignment does."""
+    (_, a), (_, b), _ = fnc1["5"]
+    (_, other), *_ = fnc1["0"]
+    copy = a + "\n\nThe company did not respond to a request for comment."
+    batch = [_article(n, t) for n, t in (("a", a), ("copy", copy), ("b", b), ("other", other))]
+    with Store(tmp_path / "batch.db") as store:
+        store.add(batch)
+        placed = StoryAssigner(store).assign_many(batch)
+        kept = {aid: Features.from_bytes(data) for aid, _, data, _ in store.assignments()}
+    assert placed[1].story_id == placed[0].story_id
+    assert len(kept["copy"].vector) == 0
+    assert {len(kept[n].vector) for n in ("a", "b", "other")} == {384}
+    with Store(tmp_path / "single.db") as store:
+        store.add(batch)
+        assigner = StoryAssigner(store)
+        single = [assigner.assign(article) for article in batch]
+    assert [p.story_id for p in placed] == [p.story_id for p in single]

@@ -48,10 +48,11 @@ import hashlib
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cache
+from itertools import islice
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -202,13 +203,15 @@ def parse_date(value: str | None) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def features(article: Article, config: StoryConfig = DEFAULT) -> Features:
+def features(article: Article, config: StoryConfig = DEFAULT, vector: bool = True) -> Features:
     """Compute an article's grouping features from its title and cleaned text.
 
     The one function that reads text for grouping; later it can read stored
     annotations instead.  Names are capitalised phrases not opening a
     sentence, added as extra terms so two articles naming the same people and
-    places score higher than two sharing only common words.
+    places score higher than two sharing only common words.  ``vector=False``
+    leaves out the MiniLM lead vector, the one costly part, for a caller that
+    encodes many leads at once (:func:`with_lead_vectors`) or needs none.
     """
     body = article.text
     names = " ".join(m.group().replace(" ", "_") for m in _NAME.finditer(body))
@@ -221,13 +224,13 @@ def features(article: Article, config: StoryConfig = DEFAULT) -> Features:
     terms = weight.indices[order].astype(np.int32)
     tf = 1.0 + np.log(weight.data[order].astype(np.float64))
     norm = float(np.linalg.norm(tf)) or 1.0
-    return Features(
+    plain = Features(
         terms=terms,
         weights=(tf / norm).astype(np.float32),
         minhash=_minhash(body, config),
         published=parse_date(article.published),
-        vector=_lead_vector(body, config),
     )
+    return with_lead_vectors([article], [plain], config)[0] if vector else plain
 
 
 def lead(text: str, chars: int) -> str:
@@ -236,12 +239,35 @@ def lead(text: str, chars: int) -> str:
     return flat if len(flat) <= chars else flat[:chars].rsplit(" ", 1)[0]
 
 
-def _lead_vector(text: str, config: StoryConfig) -> np.ndarray:
-    """MiniLM's unit vector of the lead: what the article is about, in a few sentences."""
-    opening = lead(text, config.lead_chars) if config.lead_chars > 0 else ""
-    if not opening:
-        return np.zeros(0, dtype=np.float32)
-    return nlp.embed([opening])[0]
+def with_lead_vectors(
+    articles: Sequence[Article], plain: Sequence[Features], config: StoryConfig = DEFAULT
+) -> list[Features]:
+    """``plain`` (the articles' features) with MiniLM's unit vector of each lead added.
+
+    The leads (what each article is about, in a few sentences) are encoded in
+    one call, so MiniLM runs in batches instead of once an article; an article
+    with no lead (``lead_chars`` 0, or no text) gets no vector.
+    """
+    openings = [lead(a.text, config.lead_chars) if config.lead_chars > 0 else "" for a in articles]
+    wanted = [n for n, opening in enumerate(openings) if opening]
+    vectors = nlp.embed([openings[n] for n in wanted]) if wanted else []
+    done = list(plain)
+    for n, vector in zip(wanted, vectors, strict=True):
+        done[n] = replace(done[n], vector=vector)
+    return done
+
+
+def featurise(index: StoryIndex, articles: Sequence[Article]) -> list[Features]:
+    """The features of articles about to be added to ``index`` in this order, lead vectors
+    encoded in one batch and only where a decision reads them: an article that will join
+    its near-duplicate's story (one already in the index, or an earlier one here) is placed
+    without comparing meanings, so its lead is not encoded."""
+    plain = [features(a, index.config, vector=False) for a in articles]
+    need = [n for n, copy in enumerate(index.near_duplicates(plain)) if not copy]
+    encoded = with_lead_vectors([articles[n] for n in need], [plain[n] for n in need], index.config)
+    for n, f in zip(need, encoded, strict=True):
+        plain[n] = f
+    return plain
 
 
 def _minhash(text: str, config: StoryConfig) -> np.ndarray:
@@ -396,6 +422,21 @@ class StoryIndex:
         """Each story's article ids in the order they arrived, oldest story first."""
         arrival = self._arrival.__getitem__
         return {sid: sorted(s.members, key=arrival) for sid, s in self._stories.items()}
+
+    def near_duplicates(self, fs: Sequence[Features]) -> list[bool]:
+        """Which of these articles, added in this order, will join a near-duplicate's story:
+        one in the index, or an earlier one of ``fs`` (what :meth:`add` will find, asked
+        before adding, so that no lead vector is encoded for a copy)."""
+        batch = MinHashLSH(threshold=self.config.near_duplicate, num_perm=self.config.num_perm)
+        found = []
+        for n, f in enumerate(fs):
+            if not len(f.minhash):
+                found.append(False)
+                continue
+            signature = _signature(self.config.num_perm, f.minhash)
+            found.append(self._near_duplicate(f) is not None or bool(batch.query(signature)))
+            batch.insert(n, signature, check_duplication=False)
+        return found
 
     # --- adding -----------------------------------------------------------
 
@@ -616,10 +657,12 @@ def describe(sid: str, title: str | None, members: list[ArticleMeta]) -> Story:
 def group(articles: Iterable[Article], config: StoryConfig = DEFAULT) -> list[Story]:
     """Group articles in memory, one at a time in the order given; stories oldest first."""
     by_id: dict[str, Article] = {}
-    index = StoryIndex(config)
     for article in articles:
         by_id.setdefault(article.id, article)
-        index.add(article.id, features(article, config))
+    index = StoryIndex(config)
+    fresh = list(by_id.values())
+    for article, f in zip(fresh, featurise(index, fresh), strict=True):
+        index.add(article.id, f)
     return [
         describe(sid, story_title(by_id[ids[0]]), [ArticleMeta.of(by_id[a]) for a in ids])
         for sid, ids in index.groups().items()
@@ -631,6 +674,11 @@ def as_one(articles: list[Article]) -> Story:
     return describe(
         story_id(articles[0].id), story_title(articles[0]), [ArticleMeta.of(a) for a in articles]
     )
+
+
+INGEST_BATCH = 64
+"""Articles whose story features are computed together (one MiniLM call for their leads);
+what an ingest holds stored but not yet in a story."""
 
 
 class StoryAssigner:
@@ -653,20 +701,34 @@ class StoryAssigner:
 
     def assign(self, article: Article) -> Assignment:
         """Put a stored article into its story and record it (no-op if already in one)."""
-        known = self.index.story_of(article.id)
-        if known is not None:
-            return Assignment(article.id, known)
-        f = features(article, self.index.config)
-        placed = self.index.add(article.id, f)
-        self.store.assign(
-            article.id, placed.story_id, f.to_bytes(), story_title(article), placed.merged
-        )
-        return placed
+        return self.assign_many([article])[0]
 
-    def assign_pending(self) -> int:
-        """Assign every stored article that is in no story yet; return how many."""
+    def assign_many(self, articles: Sequence[Article]) -> list[Assignment]:
+        """Put stored articles into their stories in this order, each recorded in its own
+        transaction; their lead vectors are encoded in one batch (:func:`featurise`)."""
+        fresh = {a.id: a for a in articles if self.index.story_of(a.id) is None}
+        batch = list(fresh.values())
+        placed: dict[str, Assignment] = {}
+        for article, f in zip(batch, featurise(self.index, batch), strict=True):
+            placed[article.id] = self.index.add(article.id, f)
+            self.store.assign(
+                article.id,
+                placed[article.id].story_id,
+                f.to_bytes(),
+                story_title(article),
+                placed[article.id].merged,
+            )
+        return [
+            placed.pop(a.id, None) or Assignment(a.id, self.index.story_of(a.id) or "")
+            for a in articles
+        ]
+
+    def assign_pending(self, batch: int = INGEST_BATCH) -> int:
+        """Assign every stored article that is in no story yet, ``batch`` at a time; return
+        how many."""
         done = 0
-        for article in self.store.pending():
-            self.assign(article)
-            done += 1
+        pending = self.store.pending()
+        while chunk := list(islice(pending, batch)):
+            self.assign_many(chunk)
+            done += len(chunk)
         return done
