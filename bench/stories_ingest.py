@@ -1,6 +1,7 @@
 """Ingest speed with story assignment, beside a bare ingest in the same run.
 
-All 1,683 FNC-1 bodies as one JSON Lines file, through read -> clean -> store:
+The FNC-1 bodies (all 1,683, or the first ``--limit``) as one JSON Lines file,
+through read -> clean -> store:
 
 * bare: what `pressdiff ingest` did before stories (store each article);
 * with stories: what it does now (store each article; every
@@ -18,7 +19,7 @@ All 1,683 FNC-1 bodies as one JSON Lines file, through read -> clean -> store:
 MiniLM's embedding cache is emptied before each timed run, so every run
 encodes its leads.
 
-    PYTHONPATH=src .venv/bin/python bench/stories_ingest.py [--runs 3]
+    PYTHONPATH=src .venv/bin/python bench/stories_ingest.py [--runs 3] [--limit N]
 """
 
 from __future__ import annotations
@@ -49,10 +50,13 @@ def _timed(fn: Callable[[], object]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--limit", type=int, default=None, help="only the first N bodies (encoding is minutes)"
+    )
     args = parser.parse_args()
     csv.field_size_limit(10**8)
     with FNC1.open(encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
+        rows = list(csv.DictReader(handle))[: args.limit]
 
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
