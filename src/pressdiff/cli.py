@@ -38,7 +38,7 @@ from pressdiff.report import (
 )
 from pressdiff.report.terminal import rejection_line
 from pressdiff.store import Store, StoreError
-from pressdiff.stories import StoryAssigner, as_one, group
+from pressdiff.stories import INGEST_BATCH, StoryAssigner, as_one, group
 
 app = typer.Typer(
     add_completion=False,
@@ -293,6 +293,7 @@ def ingest(
         task = progress.add_task("ingesting", total=None)
         assigner = StoryAssigner(store)
         assigner.assign_pending()
+        waiting: list[Article] = []  # stored, put into stories a batch at a time
         for article, rejection in runner.prepared(
             paths, runner.Cluster(workers, scheduler), limits
         ):
@@ -304,9 +305,13 @@ def ingest(
                 seen.add(article.id)
                 if store.add([article]):
                     added += 1
-                    assigner.assign(article)
+                    waiting.append(article)
                 total += 1
+            if len(waiting) >= INGEST_BATCH:
+                assigner.assign_many(waiting)
+                waiting.clear()
             progress.advance(task)
+        assigner.assign_many(waiting)
         stored, stories = len(store), len(assigner.index)
     _report_rejections(rejected)
     stderr.print(
