@@ -36,7 +36,7 @@ from pressdiff import nlp
 from pressdiff.limits import LIMITS, Limits
 from pressdiff.model import Article, Entity, Sentence, Token
 
-FORMAT = 1
+FORMAT = 2
 """Bump when what annotation keeps, or how, changes."""
 
 
