@@ -287,26 +287,31 @@ def ingest(
     """Add articles to a database, each put into its story; re-running adds nothing twice."""
     limits = _limits(limit)
     added = total = repeats = 0
+    stopped = False
     seen: set[str] = set()
     rejected: list[Rejection] = []
     with _open_store(db) as store, _progress() as progress:
         task = progress.add_task("ingesting", total=None)
         assigner = StoryAssigner(store)
         assigner.assign_pending()
-        for article, rejection in runner.prepared(
-            paths, runner.Cluster(workers, scheduler), limits
-        ):
-            if rejection is not None:
-                rejected.append(rejection)
-                store.add_rejection(rejection)
-            else:
-                repeats += article.id in seen
-                seen.add(article.id)
-                if store.add([article]):
-                    added += 1
-                    assigner.assign(article)
-                total += 1
-            progress.advance(task)
+        try:
+            for article, rejection in runner.prepared(
+                paths, runner.Cluster(workers, scheduler), limits
+            ):
+                if rejection is not None:
+                    rejected.append(rejection)
+                    store.add_rejection(rejection)
+                else:
+                    repeats += article.id in seen
+                    seen.add(article.id)
+                    if store.add([article]):
+                        added += 1
+                        assigner.assign(article)
+                    total += 1
+                progress.advance(task)
+        except runner.NoWorkers as error:  # what was stored stays; a rerun adds the rest
+            stderr.print(f"ingest stopped: {error}", markup=False, highlight=False)
+            stopped = True
         stored, stories = len(store), len(assigner.index)
     _report_rejections(rejected)
     stderr.print(
@@ -316,7 +321,7 @@ def ingest(
         markup=False,
         highlight=False,
     )
-    if total == 0:
+    if total == 0 or stopped:
         raise typer.Exit(1)
 
 
