@@ -178,7 +178,7 @@ def _print(label: str, result: dict) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--before", default=BEFORE, help="commit to compare with")
+    parser.add_argument("--before", default=BEFORE, help="commit to compare with ('' for none)")
     parser.add_argument("--runs", type=int, default=3, help="runs of the example")
     parser.add_argument("--big-runs", type=int, default=1, help="runs of the 50-article story")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
@@ -186,15 +186,16 @@ def main() -> None:
     if args.worker:
         worker(args.runs, args.big_runs)
         return
-    with tempfile.TemporaryDirectory() as tmp:
-        archive = subprocess.run(
-            ["git", "-C", str(ROOT), "archive", args.before, "src"],
-            check=True,
-            capture_output=True,
-        ).stdout
-        subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
-        before = _run(Path(tmp) / "src", args.runs, args.big_runs)
-    _print(f"before ({args.before})", before)
+    if args.before:
+        with tempfile.TemporaryDirectory() as tmp:
+            archive = subprocess.run(
+                ["git", "-C", str(ROOT), "archive", args.before, "src"],
+                check=True,
+                capture_output=True,
+            ).stdout
+            subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
+            before = _run(Path(tmp) / "src", args.runs, args.big_runs)
+        _print(f"before ({args.before})", before)
     _print("after (this tree)", _run(ROOT / "src", args.runs, args.big_runs))
 
 
