@@ -265,27 +265,19 @@ def lead(text: str, chars: int) -> str:
     return flat if len(flat) <= chars else flat[:chars].rsplit(" ", 1)[0]
 
 
-LEAD_BATCH = 1
-"""Leads MiniLM encodes in one forward pass.  One: on the 2-core CPU this was measured on
-(ONNX Runtime, 30 Nov, twice) leads of about 250 tokens went through at about 9 a second one
-at a time, 7 in fours, 5.5 in sixteens and 5 in sixty-fours (a batch's attention tensors,
-64 x 12 heads x 256 x 256 floats, do not stay in cache); an ingest of 400 FNC-1 bodies
-encoding in sixty-fours took twice as long as one encoding one lead at a time."""
-
-
 def with_lead_vectors(
     articles: Sequence[Article], plain: Sequence[Features], config: StoryConfig = DEFAULT
 ) -> list[Features]:
     """``plain`` (the articles' features) with MiniLM's unit vector of each lead added.
 
     The leads (what each article is about, in a few sentences) go to MiniLM
-    in one call, :data:`LEAD_BATCH` at a time; an article with no lead
-    (``lead_chars`` 0, or no text) gets no vector.
+    in one call, which shares them out over its threads; an article with no
+    lead (``lead_chars`` 0, or no text) gets no vector.
     """
     openings = [_opening(a, config) for a in articles]
     wanted = [n for n, opening in enumerate(openings) if opening]
     leads = [openings[n] for n in wanted]
-    vectors = nlp.embed(leads, batch_size=LEAD_BATCH) if wanted else []
+    vectors = nlp.embed(leads) if wanted else []
     done = list(plain)
     for n, vector in zip(wanted, vectors, strict=True):
         done[n] = replace(done[n], vector=vector)
