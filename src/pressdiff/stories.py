@@ -134,6 +134,7 @@ groups, buildings, events (not dates, numbers or works of art, which stories sha
 
 _NER_ONLY = ("tok2vec", "ner")
 """The spaCy components entity recognition needs; the others are not run for grouping."""
+
 _WORD = re.compile(r"\w+")
 
 
@@ -210,10 +211,10 @@ def parse_date(value: str | None) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def features(article: Article, config: StoryConfig = DEFAULT, vector: bool = True) -> Features:
+def features(article: Article, config: StoryConfig = DEFAULT) -> Features:
     """Compute one article's grouping features (:func:`featurise` does many at once)."""
     plain = _words(article, entity_names([_opening(article, config)])[0], config)
-    return with_lead_vectors([article], [plain], config)[0] if vector else plain
+    return with_lead_vectors([article], [plain], config)[0]
 
 
 def _words(article: Article, names: list[str], config: StoryConfig) -> Features:
