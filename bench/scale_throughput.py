@@ -302,7 +302,7 @@ def stage_annotate(corpus: Path, n: int, workers: int) -> dict:
             extra["cluster_start_s"] = round(time.perf_counter() - t, 1)
 
             def go():
-                done = distributed.run_ordered(client, _annotate_batch, batches, 2 * workers)
+                done = distributed.run_ordered(client, _annotate_batch, batches, 2 * workers, 120)
                 return {"sentences": sum(r for _, r, _ in done)}
 
             row = _on_workers(client, lambda: _measure(go))

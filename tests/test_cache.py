@@ -88,3 +88,13 @@ def test_a_thousand_distinct_long_documents_in_one_process_issue16():
     labels = [checker.check(doc, claim).label for doc in documents]
     assert labels[0] == "supports"  # the claim is the first document's own first sentence
     assert len(checker._cache) == checker._cache.max_size  # bounded, and full
+
+
+def test_put_and_get_keep_the_most_recently_used():
+    cache: BoundedCache[str, int] = BoundedCache(2)
+    cache.put("a", 1)
+    cache.put("b", 2)
+    assert cache.get("a") == 1  # "a" is used again, so "b" is now the oldest
+    cache.put("c", 3)
+    assert cache.get("b") is None and cache.get("a") == 1 and cache.get("c") == 3
+    assert len(cache) == 2

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from pressdiff.claims.check import CheckResult, RuleChecker, check
+from pressdiff.claims.passage import reuse_parses, spacy_parse
 
 SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
 STORY = SHARED / "examples" / "rust-interview"
@@ -43,6 +44,21 @@ def test_age_written_two_ways_supports(checker: RuleChecker) -> None:
     evidence = story_sentence("003", "Baldwin, 63")
     claim = "The 63-year-old Baldwin sat down for his first interview with George Stephanopoulos."
     assert checker.check(evidence, claim).label == "supports"
+
+
+@pytest.mark.slow
+def test_a_checker_reads_the_parses_it_is_given(checker: RuleChecker) -> None:
+    # A story's checker reads the Docs claim extraction made: a text it was given is not
+    # parsed again, any other text is, and the verdicts are the default parser's.
+    evidence = story_sentence("003", "Baldwin, 63")
+    claim = evidence.replace("63", "51")
+    (given,) = spacy_parse([evidence])
+    parse = reuse_parses({evidence: given})
+    docs = parse([evidence, claim])
+    assert docs[0] is given and docs[1].text == claim and docs[1].has_annotation("DEP")
+    reusing = RuleChecker(parse=parse)
+    assert reusing.check(evidence, claim) == checker.check(evidence, claim)
+    assert reusing.check(evidence, claim).label == "contradicts"
 
 
 @pytest.mark.slow

@@ -14,11 +14,13 @@ from types import SimpleNamespace
 
 import pytest
 
+from pressdiff import config
 from pressdiff.annotate import annotate, embedder
 from pressdiff.claims import analyse
 from pressdiff.claims.extract import extract_claims
 from pressdiff.claims.facts import NameIndex, conflicts, extract_facts
 from pressdiff.claims.twins import Assertions, assertions, changed
+from pressdiff.config import ClaimsConfig, Config
 from pressdiff.model import Article, to_jsonable
 from pressdiff.pipeline import load
 from pressdiff.reuse import ReuseResult
@@ -74,6 +76,18 @@ def test_names_resolve_across_the_story(story: dict[str, Article]) -> None:
     assert names.canonical("Halyna") == "Halyna Hutchins"
     assert names.canonical("Stephanopoulous") == "George Stephanopoulos"
     assert names.canonical("Cinematographer Halyna Hutchins") == "Halyna Hutchins"
+
+
+def test_name_spelling_thresholds_come_from_the_configuration(story: dict[str, Article]) -> None:
+    # The misspelling rewrites introduce resolves under the tuned ratios, and stays itself
+    # when a user's configuration demands exact spellings.
+    names = NameIndex(story.values())
+    exact = Config(claims=ClaimsConfig(full_name_ratio=100, name_word_ratio=100))
+    with config.use(exact):
+        assert names.canonical("Stephanopoulous") == "Stephanopoulous"
+        assert names.canonical("George Stephanopoulous") == "George Stephanopoulous"
+        assert names.canonical("Stephanopoulos") == "George Stephanopoulos"
+    assert names.canonical("George Stephanopoulous") == "George Stephanopoulos"
 
 
 def test_facts_the_rewrites_broke(facts: dict[str, list]) -> None:

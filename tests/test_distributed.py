@@ -8,9 +8,11 @@ session's ``analysed_db`` (the example ingested and analysed without Dask).
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 from distributed import Client, LocalCluster
 from typer.testing import CliRunner
@@ -116,3 +118,50 @@ def _model_loads() -> int:
     from pressdiff import nlp
 
     return nlp.spacy_model.cache_info().misses
+
+
+def test_workers_annotations_are_stored_by_the_client(cluster, example_dir, tmp_path):
+    """A worker's parse and vectors come back with its result and the client stores them:
+    a later analysis restores them, bit for bit those of an embedded run."""
+    articles, _ = pipeline.load([str(p) for p in sorted(example_dir.glob("*.txt"))[:2]])
+    story = Story("two", [a.id for a in articles])
+    kept = {}
+    for where in (runner.Cluster(scheduler=cluster.scheduler_address), runner.Cluster()):
+        with Store(tmp_path / f"{where.embedded}.db") as store:
+            store.add(articles)
+            run = runner.analyse_stories(store, [story], where)
+            assert run.computed == ["two"]
+            fresh, _ = pipeline.load([a.source for a in articles])
+            assert pipeline.restore_annotations(store, fresh) == 2
+            kept[where.embedded] = fresh
+    for on_dask, embedded in zip(kept[False], kept[True], strict=True):
+        assert on_dask.sentences == embedded.sentences and on_dask.tokens == embedded.tokens
+        # Claims and quotes were encoded too, not only the sentences.
+        assert len(on_dask.vectors) > len(on_dask.sentences)
+        assert on_dask.vectors.keys() == embedded.vectors.keys()
+        assert all(np.array_equal(on_dask.vectors[t], embedded.vectors[t]) for t in on_dask.vectors)
+
+
+def test_a_cluster_without_workers_fails_the_stories_and_a_rerun_resumes(example_dir, tmp_path):
+    articles, _ = pipeline.load([str(p) for p in sorted(example_dir.glob("*.txt"))[:3]])
+    stories = [Story(a.source, [a.id]) for a in articles]
+    with (
+        LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=":0") as local,
+        Client(local) as client,
+        Store(tmp_path / "news.db") as store,
+    ):
+        store.add(articles)
+        where = runner.Cluster(scheduler=local.scheduler_address, patience_s=3)
+        assert runner.analyse_stories(store, stories[:1], where).computed == [stories[0].id]
+        local.scale(0)  # every worker gone: the client must not wait forever
+        while client.nthreads():
+            time.sleep(0.1)
+        run = runner.analyse_stories(store, stories, where)
+        assert run.current == [stories[0].id]  # finished work is not redone
+        assert [story_id for story_id, _ in run.failed] == [s.id for s in stories[1:]]
+        assert all("no worker for 3 s" in reason for _, reason in run.failed)
+        local.scale(1)
+        client.wait_for_workers(1)
+        run = runner.analyse_stories(store, stories, where)
+        assert run.current == [stories[0].id]
+        assert sorted(run.computed) == sorted(s.id for s in stories[1:])

@@ -1,4 +1,4 @@
-"""`pressdiff export --parquet` on a real analysed database, read back with pyarrow (and pandas)."""
+"""`pressdiff export --parquet` on a real analysed database, read by pyarrow, pandas, DuckDB."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import json
 import shutil
 from pathlib import Path
 
+import duckdb
+import pandas
 import pyarrow.parquet as pq
-import pytest
 from typer.testing import CliRunner
 
 from pressdiff.cli import app
@@ -60,11 +61,19 @@ def test_stale_story_is_exported_without_old_findings(analysed_db, example_dir, 
     assert pq.read_table(folder / "findings.parquet").num_rows == 0
 
 
-def test_pandas_reads_the_tables(analysed_db, tmp_path):
-    pandas = pytest.importorskip("pandas")
+def test_pandas_and_duckdb_read_the_tables(analysed_db, tmp_path):
     folder = tmp_path / "parquet"
     result = cli.invoke(app, ["export", "--db", str(analysed_db[0]), "--parquet", str(folder)])
     assert result.exit_code == 0, result.output
     findings = pandas.read_parquet(folder / "findings.parquet")
     articles = pandas.read_parquet(folder / "articles.parquet")
     assert len(articles) == 5 and set(findings["article_id"]) <= set(articles["id"])
+    # An analyst's first question in SQL, straight on the files: findings per outlet.
+    findings_file, articles_file = folder / "findings.parquet", folder / "articles.parquet"
+    per_outlet = duckdb.sql(
+        f"SELECT a.outlet, count(*) AS n FROM '{findings_file}' f "
+        f"JOIN '{articles_file}' a ON f.article_id = a.id GROUP BY a.outlet ORDER BY a.outlet"
+    ).fetchall()
+    by_pandas = findings.merge(articles, left_on="article_id", right_on="id")
+    assert per_outlet == sorted(by_pandas.groupby("outlet").size().items())
+    assert sum(n for _, n in per_outlet) == len(findings) > 0

@@ -32,3 +32,19 @@ def test_threads_follow_the_environment(monkeypatch):
     assert nlp.threads() == 3
     monkeypatch.delenv("PRESSDIFF_THREADS")
     assert nlp.threads() == len(os.sched_getaffinity(0))
+
+
+def test_a_vector_depends_on_its_text_alone(example_dir):
+    """Bit for bit the same vector whatever else is encoded with it and on how many threads:
+    so encoding fewer or other texts beside it can never move a similarity."""
+    path = minilm_onnx._graph_path()
+    assert minilm_onnx.load(threads=1) is not None  # exported into the user cache if need be
+    one, two = minilm_onnx._session_encoder(path, 1), minilm_onnx._session_encoder(path, 2)
+    articles, _ = pipeline.load([str(example_dir)])
+    lines = [line for a in articles for line in a.text.splitlines() if line.strip()][:40]
+    together = one(lines, 64)
+    assert np.array_equal(together[::-1], two(lines[::-1], 64))
+    assert all(np.array_equal(one([line], 64)[0], together[i]) for i, line in enumerate(lines))
+    # Texts that differ only in blanks have the same tokens, hence the same vector.
+    spaced = ["  " + lines[0].replace(" ", " \n ") + "\t"]
+    assert np.array_equal(one(spaced, 64)[0], together[0])

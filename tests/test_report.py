@@ -361,7 +361,7 @@ def test_html_escapes_text_inside_reuse_passages(report: pipeline.Report) -> Non
     start, end = hostile.text.index(SCRIPT) - 10, hostile.text.index(IMG) + len(IMG)
     passage = Passage(
         a=other.id, b=hostile.id, a_start=0, a_end=60, b_start=start, b_end=end,
-        kind="edited", similarity=0.8, overlap=0.7, quoted=0.0,
+        kind="edited", similarity=0.8, overlap=0.7, quoted=0.0, mostly_quoted=False,
         a_text=other.text[:60], b_text=hostile.text[start:end],
     )  # fmt: skip
     reuse = dataclasses.replace(story.reuse, passages=[passage], edges=[])

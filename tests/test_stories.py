@@ -13,6 +13,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from sklearn.feature_extraction.text import HashingVectorizer
 from typer.testing import CliRunner
 
 from pressdiff import pipeline
@@ -20,7 +21,16 @@ from pressdiff.cli import app
 from pressdiff.model import Article
 from pressdiff.report import render_html, render_json, report_schema
 from pressdiff.store import SCHEMA_VERSION, Store
-from pressdiff.stories import Features, StoryAssigner, StoryConfig, StoryIndex, features
+from pressdiff.stories import (
+    N_FEATURES,
+    Features,
+    StoryAssigner,
+    StoryConfig,
+    StoryIndex,
+    entity_names,
+    features,
+    lead,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
@@ -341,3 +351,43 @@ def test_time_apart_raises_the_bar(fnc1, second_date, together):
 
 def _dated(name: str, text: str, published: str | None) -> Article:
     return Article(id=name, source=name, outlet=name, text=text, original=text, published=published)
+
+
+def test_a_batch_encodes_leads_only_where_a_decision_reads_them(fnc1, tmp_path):
+    """A near-copy (a wire copy with one sentence added) joins its original's story without a
+    lead vector, in the same batch as its original; the other articles get theirs, and the
+    batch groups as one-at-a-time assignment does."""
+    (_, a), (_, b), _ = fnc1["5"]
+    (_, other), *_ = fnc1["0"]
+    copy = a + "\n\nThe company did not respond to a request for comment."
+    batch = [_article(n, t) for n, t in (("a", a), ("copy", copy), ("b", b), ("other", other))]
+    with Store(tmp_path / "batch.db") as store:
+        store.add(batch)
+        placed = StoryAssigner(store).assign_many(batch)
+        kept = {aid: Features.from_bytes(data) for aid, _, data, _ in store.assignments()}
+    assert placed[1].story_id == placed[0].story_id
+    assert len(kept["copy"].vector) == 0
+    assert {len(kept[n].vector) for n in ("a", "b", "other")} == {384}
+    with Store(tmp_path / "single.db") as store:
+        store.add(batch)
+        assigner = StoryAssigner(store)
+        single = [assigner.assign(article) for article in batch]
+    assert [p.story_id for p in placed] == [p.story_id for p in single]
+
+
+def test_names_are_the_people_places_and_organisations_of_the_lead(fnc1):
+    """The meteorite story's first body: its lead names the country, the city, the
+    officials and the agencies; the dates and numbers in it are not names."""
+    (_, body), *_ = fnc1["0"]
+    opening = lead(body, StoryConfig().lead_chars)
+    (names,) = entity_names([opening])
+    assert {"Nicaragua", "Managua", "Rosario Murillo", "the Associated Press"} <= set(names)
+    assert "Sunday" in opening and "Sunday" not in names
+    assert not any(name[0].isdigit() for name in names)
+    # Each name is one more term (its words joined), beside the body's own words.
+    plain = Article(id="p", source="p", outlet="p", text=opening, original=opening)
+    words = HashingVectorizer(n_features=N_FEATURES, alternate_sign=False, stop_words="english")
+    body_terms = set(words.transform([opening]).indices.tolist())
+    name_terms = set(words.transform(["Rosario_Murillo"]).indices.tolist())
+    assert set(features(plain).terms.tolist()) >= body_terms | name_terms
+    assert not name_terms <= body_terms

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import sqlite3
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
@@ -25,7 +26,7 @@ from pressdiff.cli import app
 from pressdiff.report import report_schema
 from pressdiff.store import Store
 from pressdiff.web import Settings, create_app, jobs
-from pressdiff.web.security import CSRF_COOKIE, CSRF_FIELD, Limits
+from pressdiff.web.security import CSRF_COOKIE, CSRF_FIELD, RequestLimits
 
 BASE = "http://localhost"
 HOSTILE = "<script>document.title='pwned'</script><img src=x onerror=alert(1)>"
@@ -199,7 +200,7 @@ def test_upload_warc_reads_html_responses_only(client, example_paths, gzipped):
 
 
 def test_oversize_upload_is_413_and_stores_nothing(tmp_path, example_paths):
-    with _client(tmp_path / "web.db", limits=Limits(max_body_bytes=4096)) as small:
+    with _client(tmp_path / "web.db", limits=RequestLimits(max_body_bytes=4096)) as small:
         files = [("files", ("big.txt", example_paths[0].read_bytes() * 3, "text/plain"))]
         answer = small.post("/api/v1/articles", files=files)
         assert answer.status_code == 413
@@ -215,7 +216,7 @@ def test_oversize_upload_is_413_and_stores_nothing(tmp_path, example_paths):
 
 
 def test_too_many_files_or_articles_is_413(tmp_path):
-    with _client(tmp_path / "web.db", limits=Limits(max_files=2, max_articles=2)) as small:
+    with _client(tmp_path / "web.db", limits=RequestLimits(max_files=2, max_articles=2)) as small:
         files = [("files", (f"{n}.txt", b"some words", "text/plain")) for n in range(3)]
         assert small.post("/api/v1/articles", files=files).status_code == 413
         many = {"articles": [{"text": "words"}] * 3}
@@ -296,6 +297,41 @@ def test_a_restarted_server_finds_entities_in_kept_annotations(analysed):
     with _client(db) as fresh:  # a new process's state: no analysis in memory
         assert fresh.get("/api/v1/stories?entity=Stephanopoulos").json()["total"] == 1
         assert fresh.get("/api/v1/stories?entity=Zeppelin").json()["total"] == 0
+
+
+@pytest.mark.slow
+def test_a_database_from_before_the_entity_index_gets_it_from_its_analyses(analysed, tmp_path):
+    client, _, _ = analysed
+    db = tmp_path / "old.db"
+    with sqlite3.connect(client.app.state.settings.db) as live, sqlite3.connect(db) as old:
+        live.backup(old)  # the committed state, also what is still in the WAL file
+        old.execute("DROP TABLE entity_names")  # as written before the index existed
+    with _client(db) as fresh:
+        assert fresh.get("/api/v1/stories?entity=baldwin").json()["total"] == 1
+        assert fresh.get("/api/v1/stories?entity=Alec Baldwin").json()["total"] == 1
+        assert fresh.get("/api/v1/stories?entity=Zeppelin").json()["total"] == 0
+
+
+def test_the_server_sees_stories_a_cli_ingest_added_while_it_ran(tmp_path, example_paths, harbor):
+    db = tmp_path / "shared.db"
+    unrelated_text = next(iter(harbor.values())).text
+    records = _records(example_paths)
+    with _client(db) as server:
+        first = server.post("/api/v1/articles", json={"articles": records[:1]}).json()
+        story_id = first["articles"][0]["story_id"]
+        # `pressdiff ingest` in another process, while the server runs: a second
+        # article of the same story, a story the server's index has never seen.
+        other = tmp_path / "unrelated.jsonl"
+        other.write_text(json.dumps({"text": unrelated_text, "id": "u"}) + "\n", encoding="utf-8")
+        result = CliRunner().invoke(app, ["ingest", str(other), "--db", str(db)])
+        assert result.exit_code == 0, result.output
+        with Store(db) as store:
+            (unrelated,) = [s for s in store.stories() if s.id != story_id]
+        # A second copy of the unrelated article (another outlet's reprint) added
+        # through the server must join the CLI's story, not start a third one.
+        again = {"text": unrelated_text + " Reprinted.", "outlet": "reprint", "id": "r"}
+        added = server.post("/api/v1/articles", json={"articles": [again]}).json()
+        assert added["articles"][0]["story_id"] == unrelated.id
 
 
 @pytest.mark.slow

@@ -25,6 +25,7 @@ batch, not by the article.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from importlib.metadata import version
@@ -36,7 +37,7 @@ from pressdiff import nlp
 from pressdiff.limits import LIMITS, Limits
 from pressdiff.model import Article, Entity, Sentence, Token
 
-FORMAT = 1
+FORMAT = 2
 """Bump when what annotation keeps, or how, changes."""
 
 
@@ -155,32 +156,48 @@ def _fill(article: Article, doc: Doc) -> None:
     ]
 
 
+_BLANKS = re.compile(r"[ \t\n\r]+")
+
+
+def _tokens_key(text: str) -> str:
+    """``text`` as MiniLM's tokenizer sees it: runs of blanks are one space, ends stripped.
+
+    Texts with the same key have the same token ids, hence the same vector
+    (the encoder runs each text alone: :mod:`pressdiff.minilm_onnx`).  Only
+    ASCII blanks: the tokenizer drops control characters that ``str.split``
+    would take for blanks.
+    """
+    return _BLANKS.sub(" ", text).strip()
+
+
 def embedder(articles: list[Article]) -> Callable[[list[str]], np.ndarray]:
     """``nlp.embed`` over these articles' annotations: kept vectors are read, not re-encoded.
 
-    Texts none of the articles holds yet are encoded in one call and kept on
-    every article whose text contains them (a wire sentence printed by three
-    outlets is then known to all three); a text no article contains (a quote
-    rebuilt from its parts) is encoded and not kept.
+    A text is looked up by its tokens (:func:`_tokens_key`): a claim cut
+    from a sentence without the sentence's trailing space reads the
+    sentence's vector.  Texts none of the articles holds yet are encoded in
+    one call and kept on every article whose text contains them (a wire
+    sentence printed by three outlets is then known to all three); a text no
+    article contains (a quote rebuilt from its parts) is encoded and not kept.
     """
+    kept: dict[str, np.ndarray] = {}
 
     def embed(texts: list[str]) -> np.ndarray:
-        found: dict[str, np.ndarray] = {}
-        for text in texts:
-            if text not in found:
-                vector = next((a.vectors[text] for a in articles if text in a.vectors), None)
-                if vector is not None:
-                    found[text] = vector
-        missing = list(dict.fromkeys(t for t in texts if t not in found))
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        keys = [_tokens_key(t) for t in texts]
+        if any(k not in kept for k in keys):  # another embedder may have added vectors since
+            for article in articles:
+                for text, vector in article.vectors.items():
+                    kept.setdefault(_tokens_key(text), vector)
+        missing = list(dict.fromkeys(t for t, k in zip(texts, keys, strict=True) if k not in kept))
         if missing:
             for text, vector in zip(missing, nlp.embed(missing), strict=True):
-                found[text] = vector
+                kept.setdefault(_tokens_key(text), vector)
                 for article in articles:
                     if text in article.text:
                         article.vectors[text] = vector
-        if not texts:
-            return np.zeros((0, 384), dtype=np.float32)
-        return np.stack([found[t] for t in texts])
+        return np.stack([kept[k] for k in keys])
 
     return embed
 

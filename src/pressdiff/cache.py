@@ -54,9 +54,27 @@ class BoundedCache(Generic[K, V]):
             found.update(computed)
             with self._lock:
                 self._data.update(computed)
-                while len(self._data) > self.max_size:
-                    self._data.popitem(last=False)
+                self._evict()
         return [found[key] for key in keys]
+
+    def get(self, key: K) -> V | None:
+        """The value kept for ``key`` (now the most recently used), or None."""
+        with self._lock:
+            if key not in self._data:
+                return None
+            self._data.move_to_end(key)
+            return self._data[key]
+
+    def put(self, key: K, value: V) -> None:
+        """Keep ``value`` for ``key``, dropping the least recently used entry when full."""
+        with self._lock:
+            self._data[key] = value
+            self._data.move_to_end(key)
+            self._evict()
+
+    def _evict(self) -> None:
+        while len(self._data) > self.max_size:
+            self._data.popitem(last=False)
 
     def clear(self) -> None:
         """Forget every entry."""

@@ -38,7 +38,7 @@ from pressdiff.report import (
 )
 from pressdiff.report.terminal import rejection_line
 from pressdiff.store import Store, StoreError
-from pressdiff.stories import StoryAssigner, as_one, group
+from pressdiff.stories import INGEST_BATCH, StoryAssigner, as_one, group
 
 app = typer.Typer(
     add_completion=False,
@@ -287,26 +287,36 @@ def ingest(
     """Add articles to a database, each put into its story; re-running adds nothing twice."""
     limits = _limits(limit)
     added = total = repeats = 0
+    stopped = False
     seen: set[str] = set()
     rejected: list[Rejection] = []
     with _open_store(db) as store, _progress() as progress:
         task = progress.add_task("ingesting", total=None)
         assigner = StoryAssigner(store)
         assigner.assign_pending()
-        for article, rejection in runner.prepared(
-            paths, runner.Cluster(workers, scheduler), limits
-        ):
-            if rejection is not None:
-                rejected.append(rejection)
-                store.add_rejection(rejection)
-            else:
-                repeats += article.id in seen
-                seen.add(article.id)
-                if store.add([article]):
-                    added += 1
-                    assigner.assign(article)
-                total += 1
-            progress.advance(task)
+        waiting: list[Article] = []  # stored, put into stories a batch at a time
+        try:
+            for article, rejection in runner.prepared(
+                paths, runner.Cluster(workers, scheduler), limits
+            ):
+                if rejection is not None:
+                    rejected.append(rejection)
+                    store.add_rejection(rejection)
+                else:
+                    repeats += article.id in seen
+                    seen.add(article.id)
+                    if store.add([article]):
+                        added += 1
+                        waiting.append(article)
+                    total += 1
+                if len(waiting) >= INGEST_BATCH:
+                    assigner.assign_many(waiting)
+                    waiting.clear()
+                progress.advance(task)
+        except runner.NoWorkers as error:  # what was stored stays; a rerun adds the rest
+            stderr.print(f"ingest stopped: {error}", markup=False, highlight=False)
+            stopped = True
+        assigner.assign_many(waiting)
         stored, stories = len(store), len(assigner.index)
     _report_rejections(rejected)
     stderr.print(
@@ -316,7 +326,7 @@ def ingest(
         markup=False,
         highlight=False,
     )
-    if total == 0:
+    if total == 0 or stopped:
         raise typer.Exit(1)
 
 

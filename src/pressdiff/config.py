@@ -240,6 +240,11 @@ class ClaimsConfig:
     min_claim_words: int = 3
     """Clauses with fewer words ("he said") are not claims."""
 
+    quoted_claim: float = 0.5
+    """A claim with at least this share of its characters inside quotation marks is a quote
+    (``Claim.is_quote``): its wording is the quote analysis's job.  Half, a definition of
+    "mostly", not a tuned number."""
+
     align_threshold: float = 0.55
     """A claim aligns to another article's claim at this cosine (plus name bonus) or
     above."""
@@ -257,11 +262,31 @@ class ClaimsConfig:
 
     pair_negation_sim: float = 0.7
     """Less alike sentences still compare when one denies what the other states of the
-    same subject noun (see ``claims.story._negation_conflict``)."""
+    same subject noun (see ``claims.rules.negation_conflict``)."""
 
     same_name: int = 60
     """Two names this similar (rapidfuzz ratio) are spellings of one name, not a
     swap."""
+
+    full_name_ratio: int = 90
+    """A full name this similar (rapidfuzz ratio) to a known full name is a misspelling of
+    it and takes its canonical form (claims.facts.NameIndex).  Set by hand on the example
+    story's rewrites ("George Stephanopoulous"); not tuned on a split."""
+
+    name_word_ratio: int = 88
+    """A lone surname this similar to a known full name's surname is a misspelling of it
+    ("Stephanopoulous"), a little looser than a full name since one word carries no
+    context.  Set by hand on the example story, like ``full_name_ratio``."""
+
+    appositive_reach: int = 6
+    """How many words left of a role phrase the fact extractor walks to find the name it
+    describes ("Halyna Hutchins, the film's director of photography"), stopping early at a
+    verb or a full stop.  Set by hand on the example story's appositives."""
+
+    pronoun_window: int = 4
+    """A he/she/his/her with no person before it in its claim resolves among the persons
+    named in the last this-many claims of the article (the most talked-about of them).  Set
+    by hand on the example story."""
 
     spun_weight: float = 0.5
     """Spun copies repeat their source: their voice counts half."""

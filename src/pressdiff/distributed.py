@@ -9,12 +9,16 @@ Nothing here analyses anything; tasks are the library's own functions
 from __future__ import annotations
 
 import os
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from itertools import islice
 from typing import Any
 
-from dask.distributed import Client, LocalCluster, WorkerPlugin, as_completed
+from dask.distributed import Client, LocalCluster, WorkerPlugin, wait
+
+from pressdiff.runner import NoWorkers
 
 
 class ModelsPlugin(WorkerPlugin):
@@ -68,48 +72,113 @@ def connect(workers: int | None = None, scheduler: str | None = None) -> Iterato
             cluster.close()
 
 
+_POLL_S = 2.0
+"""How often a client waiting on tasks checks that the cluster still has workers."""
+
+
+class _Watch:
+    """Tells when the cluster has been without a worker for longer than ``patience`` seconds."""
+
+    def __init__(self, client: Client, patience: float) -> None:
+        self.client, self.patience, self.since = client, patience, None
+
+    def check(self) -> NoWorkers | None:
+        if worker_count(self.client):
+            self.since = None
+            return None
+        self.since = self.since or time.monotonic()
+        if time.monotonic() - self.since <= self.patience:
+            return None
+        return NoWorkers(
+            f"the Dask cluster at {self.client.scheduler.address} has had no worker for "
+            f"{self.patience:g} s (they died or were shut down); finished work is kept, "
+            "rerun to compute the rest"
+        )
+
+
 def run_unordered(
-    client: Client, function: Callable[..., Any], calls: Iterable[tuple[Any, ...]]
+    client: Client,
+    function: Callable[..., Any],
+    calls: Iterable[tuple[Any, ...]],
+    patience: float,
+    window: int | None = None,
 ) -> Iterator[tuple[tuple[Any, ...], Any, BaseException | None]]:
     """Run ``function(*call)`` for each call as tasks; yield (call, result, error) as each ends.
 
-    A task that raises (or whose worker died too often) yields its error
-    instead of stopping the others.
+    At most ``window`` tasks are in flight (default: two per worker), so a
+    long stream of calls is read as the work goes.  A task that raises (or
+    whose worker died too often) yields its error instead of stopping the
+    others; when the cluster has no worker left for ``patience`` seconds,
+    every unfinished call yields :class:`NoWorkers` rather than waiting forever.
     """
-    futures = {}
-    for call in calls:
-        futures[client.submit(function, *call, pure=False)] = call
-    for future in as_completed(futures):
-        call = futures.pop(future)
-        if future.status == "error":
-            yield call, None, future.exception()
-        else:
-            yield call, future.result(), None
-        future.release()
+    calls = iter(calls)
+    window = window or 2 * max(1, worker_count(client))
+    watch = _Watch(client, patience)
+    futures: dict[Any, tuple[Any, ...]] = {}
+    while True:
+        for call in islice(calls, window - len(futures)):
+            futures[client.submit(function, *call, pure=False)] = call
+        if not futures:
+            return
+        try:
+            done = wait(list(futures), timeout=_POLL_S, return_when="FIRST_COMPLETED").done
+        except TimeoutError:
+            done = set()
+        for future in done:
+            call = futures.pop(future)
+            if future.status == "error":
+                yield call, None, future.exception()
+            else:
+                yield call, future.result(), None
+            future.release()
+        if not done and (stuck := watch.check()) is not None:
+            for future, call in [*futures.items(), *((None, c) for c in calls)]:
+                if future is not None:
+                    future.cancel()
+                yield call, None, stuck
+            return
 
 
 def run_ordered(
-    client: Client, function: Callable[[Any], Any], items: Iterable[Any], window: int
+    client: Client,
+    function: Callable[[Any], Any],
+    items: Iterable[Any],
+    window: int,
+    patience: float,
 ) -> Iterator[tuple[Any, Any, BaseException | None]]:
     """``function(item)`` as tasks, at most ``window`` in flight, yielded in input order.
 
     Input order keeps a distributed ingest storing articles in the same order
     as an embedded one; the window keeps memory flat on a stream of any length.
+    Raises :class:`NoWorkers` when the cluster has had no worker for
+    ``patience`` seconds: a stream cannot skip ahead, and what was yielded
+    before is kept.
     """
+    watch = _Watch(client, patience)
     pending: deque[tuple[Any, Any]] = deque()
-    for item in items:
-        pending.append((item, client.submit(function, item, pure=False)))
-        if len(pending) >= window:
-            yield _finish(*pending.popleft())
-    while pending:
-        yield _finish(*pending.popleft())
-
-
-def _finish(item: Any, future: Any) -> tuple[Any, Any, BaseException | None]:
     try:
-        return item, future.result(), None
-    except Exception as error:
-        return item, None, error
+        for item in items:
+            pending.append((item, client.submit(function, item, pure=False)))
+            if len(pending) >= window:
+                yield _finish(*pending.popleft(), watch)
+        while pending:
+            yield _finish(*pending.popleft(), watch)
+    finally:
+        for _item, future in pending:
+            future.cancel()
+
+
+def _finish(item: Any, future: Any, watch: _Watch) -> tuple[Any, Any, BaseException | None]:
+    while True:
+        try:
+            return item, future.result(timeout=_POLL_S), None
+        except TimeoutError:
+            if future.done():  # the task itself raised a TimeoutError
+                return item, None, future.exception()
+            if (stuck := watch.check()) is not None:
+                raise stuck from None
+        except Exception as error:
+            return item, None, error
 
 
 def worker_count(client: Client) -> int:

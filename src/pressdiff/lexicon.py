@@ -559,6 +559,10 @@ MEDIA = {
     "print": "print",
     "newspaper": "print",
 }
+# The nouns a medium word describes in a medium fact ("a TV interview", "his radio address").
+MEDIUM_NOUNS = ("interview", "broadcast", "appearance", "address", "conversation", "show")
+# Gun nouns: a toy or prop word names a weapon only before one ("toy gun", "replica pistol").
+GUN_NOUNS = ("gun", "pistol", "weapon", "firearm", "rifle")
 WEAPONS = {
     "toy": "toy",
     "fake": "toy",
@@ -586,3 +590,9 @@ WEAPON_CLASHES = {
 }
 KILLED = {"kill", "slay", "die", "dead", "death", "murder"}
 INJURED = {"injure", "wound", "hurt", "hospitalize", "hospitalise"}
+# Words that negate without "not": a near-twin claim using one may say the same as a "not"
+# sentence (claims.rules.negation_conflict).  Written for the example and the FNC-1 tune split.
+NEGATING_WORDS = frozenset(
+    {"instead", "rather", "longer", "without", "neither", "nor", "fail", "failed", "lack",
+     "lacks", "refuse", "refused", "deny", "denied", "never", "no", "none", "nobody"}
+)  # fmt: skip

@@ -18,6 +18,7 @@ a closing one must not be followed by a letter.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 DOUBLE_OPEN = "“„«"
@@ -109,7 +110,7 @@ def _scan(
     open_at = -1  # where the current part's words start
 
     def para_end_after(pos: int) -> int:
-        return next(e for e in para_ends if e >= pos)
+        return para_ends[bisect_left(para_ends, pos)]
 
     def close_part(end: int) -> None:
         nonlocal current
@@ -125,10 +126,10 @@ def _scan(
         current = None
 
     regions = allowed if allowed is not None else [(0, len(text))]
+    any_mark = re.compile(f"[{re.escape(marks)}]")
     for region_start, region_end in regions:
-        for i in range(region_start, region_end):
-            if text[i] not in marks:
-                continue
+        for found in any_mark.finditer(text, region_start, region_end):
+            i = found.start()
             role = _role(text, i, opens, closes, both)
             if role is None:
                 continue

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from pressdiff import annotate as annotation
 from pressdiff import claims, consensus, quotes, reuse, stories
 from pressdiff.annotate import OverBudget, annotate
@@ -246,27 +248,64 @@ def stored_stories(store: Store, story_ids: Iterable[str] = ()) -> list[Story]:
     return groups
 
 
-def restore_annotations(store: Store, articles: Iterable[Article]) -> int:
-    """Give the articles the annotations the store kept for them; return how many had some.
+Kept = dict[str, tuple[bytes, dict[str, np.ndarray]]]
+"""Articles' kept annotations by article id: the parse as ``DocBin`` bytes and the vectors."""
+
+
+def kept_annotations(store: Store, articles: Iterable[Article]) -> Kept:
+    """What the store kept for the articles (those it kept something for)."""
+    version = annotation.annotation_version()
+    found = {a.id: store.annotations(a.id, version) for a in articles}
+    return {article_id: kept for article_id, kept in found.items() if kept[0]}
+
+
+def restore(articles: Iterable[Article], kept: Kept) -> int:
+    """Give the articles their kept annotations; return how many had some.
 
     An article restored here is neither parsed nor has its kept pieces
     encoded again by :func:`analyse_story`.
     """
-    version = annotation.annotation_version()
     restored = 0
     for article in articles:
-        doc, vectors = store.annotations(article.id, version)
-        if doc:
-            annotation.restore(article, doc, vectors)
+        if article.id in kept:
+            annotation.restore(article, *kept[article.id])
             restored += 1
     return restored
 
 
-def keep_annotations(store: Store, articles: Iterable[Article]) -> int:
-    """Store what annotation and the analyses computed for the articles; return new vectors."""
+def new_annotations(articles: Iterable[Article], before: Kept) -> Kept:
+    """What annotation and the analyses computed for the articles beyond ``before``.
+
+    A Dask worker returns this with its result, so that the client, which
+    alone writes the store, keeps it: the parse of an article that had none,
+    and every vector ``before`` lacks.
+    """
+    out: Kept = {}
+    for a in articles:
+        if a.doc is None:
+            continue
+        old_doc, old_vectors = before.get(a.id, (b"", {}))
+        vectors = {t: v for t, v in a.vectors.items() if t not in old_vectors}
+        if vectors or not old_doc:  # the store has the parse when ``before`` has it
+            out[a.id] = (b"" if old_doc else annotation.to_bytes(a), vectors)
+    return out
+
+
+def save_annotations(store: Store, kept: Kept) -> int:
+    """Store kept annotations (only the vectors the store lacks are added); return how many."""
     version = annotation.annotation_version()
     return sum(
-        store.add_annotations(a.id, version, annotation.to_bytes(a), a.vectors)
-        for a in articles
-        if a.doc is not None
+        store.add_annotations(article_id, version, doc, vectors)
+        for article_id, (doc, vectors) in kept.items()
     )
+
+
+def restore_annotations(store: Store, articles: Iterable[Article]) -> int:
+    """:func:`restore` the annotations the store kept for the articles."""
+    articles = list(articles)
+    return restore(articles, kept_annotations(store, articles))
+
+
+def keep_annotations(store: Store, articles: Iterable[Article]) -> int:
+    """Store what annotation and the analyses computed for the articles; return new vectors."""
+    return save_annotations(store, new_annotations(articles, {}))

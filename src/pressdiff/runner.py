@@ -20,7 +20,7 @@ from itertools import islice
 from typing import Any
 
 from pressdiff import pipeline, results
-from pressdiff.config import settings
+from pressdiff.config import Config, settings
 from pressdiff.ingest import read_inputs
 from pressdiff.limits import LIMITS, Limits
 from pressdiff.model import Article, Rejection, Story
@@ -34,6 +34,10 @@ Progress = Callable[[str, int, int], None]
 INGEST_BATCH = 64
 
 
+class NoWorkers(RuntimeError):
+    """The Dask cluster has had no worker for too long (they died, or were shut down)."""
+
+
 @dataclass(frozen=True)
 class Cluster:
     """Where tasks run: ``workers`` local processes, or the scheduler at ``scheduler``.
@@ -43,6 +47,9 @@ class Cluster:
 
     workers: int | None = None
     scheduler: str | None = None
+    patience_s: float = 120.0
+    """How long tasks wait on a cluster with no worker before they fail (:class:`NoWorkers`):
+    long enough for a nanny to restart a worker that died."""
 
     @property
     def embedded(self) -> bool:
@@ -84,8 +91,9 @@ def prepared(
     batches = iter(lambda: list(islice(items, INGEST_BATCH)), [])
     with cluster.client() as client:
         window = 2 * max(1, distributed.worker_count(client))
+        prepare = partial(pipeline.prepare_batch, limits=limits)
         for batch, done, error in distributed.run_ordered(
-            client, partial(pipeline.prepare_batch, limits=limits), batches, window
+            client, prepare, batches, window, cluster.patience_s
         ):
             if error is None:
                 yield from done
@@ -123,7 +131,9 @@ def analyse_stories(
     say("analysing stories", 0, len(todo))
     with cluster.client() as client:
         outcomes = (
-            _embedded(calls, limits, store) if client is None else _on_dask(client, calls, limits)
+            _embedded(calls, limits, store)
+            if client is None
+            else _on_dask(client, calls, limits, cluster.patience_s, store)
         )
         for done, ((story, _articles), record, error) in enumerate(outcomes, 1):
             reason = _failure(record, error, version)
@@ -148,7 +158,11 @@ def analyse_records(
     version = results.analysis_version()
     records, failed = [], []
     with cluster.client() as client:
-        outcomes = _embedded(calls, limits) if client is None else _on_dask(client, calls, limits)
+        outcomes = (
+            _embedded(calls, limits)
+            if client is None
+            else _on_dask(client, calls, limits, cluster.patience_s)
+        )
         for (story, _articles), record, error in outcomes:
             reason = _failure(record, error, version)
             if reason is None:
@@ -160,41 +174,76 @@ def analyse_records(
 
 
 Call = tuple[Story, list[Article]]
-Outcome = tuple[Call, StoredAnalysis | None, BaseException | None]
+Outcome = tuple[Call, StoredAnalysis | None, BaseException | str | None]
+
+
+def analyse_kept(
+    story: Story,
+    articles: list[Article],
+    kept: pipeline.Kept,
+    limits: Limits = LIMITS,
+    numbers: Config | None = None,
+) -> tuple[StoredAnalysis | None, pipeline.Kept, str | None]:
+    """One story's analysis from its articles' kept annotations: (record, new annotations, error).
+
+    The task either path runs, here or on a Dask worker: the annotations go
+    in and the new ones come back as bytes, since only the client writes the
+    store.  A failed analysis still returns what it annotated, with its
+    error as text (an exception may not survive the trip back).
+    """
+    pipeline.restore(articles, kept)
+    try:
+        record, error = results.analyse(story, articles, limits, numbers=numbers), None
+    except Exception as failure:  # one story's failure must not stop the others
+        record, error = None, f"{type(failure).__name__}: {failure}"
+    return record, pipeline.new_annotations(articles, kept), error
 
 
 def _embedded(calls: list[Call], limits: Limits, store: Store | None = None) -> Iterator[Outcome]:
     """Each story analysed here; with a store, its kept annotations are reused and new ones kept.
 
-    (Dask workers have no store: they annotate what they analyse.)  A story's
-    parses are let go once it is done, so memory does not grow with the run.
+    A story's parses are let go once it is done, so memory does not grow with the run.
     """
     for story, articles in calls:
+        kept = pipeline.kept_annotations(store, articles) if store is not None else {}
+        record, new, error = analyse_kept(story, articles, kept, limits)
         if store is not None:
-            pipeline.restore_annotations(store, articles)
-        try:
-            outcome = (story, articles), results.analyse(story, articles, limits), None
-        except Exception as error:  # one story's failure must not stop the others
-            outcome = (story, articles), None, error
-        if store is not None:
-            pipeline.keep_annotations(store, articles)
+            pipeline.save_annotations(store, new)
         for article in articles:
             article.doc, article.vectors = None, {}
-        yield outcome
+        yield (story, articles), record, error
 
 
-def _on_dask(client: Any, calls: list[Call], limits: Limits) -> Iterator[Outcome]:
+def _on_dask(
+    client: Any, calls: list[Call], limits: Limits, patience: float, store: Store | None = None
+) -> Iterator[Outcome]:
+    """Each story analysed on a worker, with the kept annotations sent along and the new ones
+    stored here as each result arrives."""
     from pressdiff import distributed
 
     # The client's configuration travels with each task: a worker process has its own.
-    work = partial(results.analyse, limits=limits, numbers=settings())
-    yield from distributed.run_unordered(client, work, calls)
+    work = partial(analyse_kept, limits=limits, numbers=settings())
+    tasks = (  # read as tasks are sent: kept annotations of a whole corpus would not fit
+        (story, articles, pipeline.kept_annotations(store, articles) if store else {})
+        for story, articles in calls
+    )
+    outcomes = distributed.run_unordered(client, work, tasks, patience=patience)
+    for (story, articles, _kept), done, error in outcomes:
+        if error is not None:
+            yield (story, articles), None, error
+            continue
+        record, new, failure = done
+        if store is not None:
+            pipeline.save_annotations(store, new)
+        yield (story, articles), record, failure
 
 
 def _failure(
-    record: StoredAnalysis | None, error: BaseException | None, version: str
+    record: StoredAnalysis | None, error: BaseException | str | None, version: str
 ) -> str | None:
     """Why an outcome cannot be stored, or None when it can."""
+    if isinstance(error, str):
+        return error
     if error is not None:
         return f"{type(error).__name__}: {error}"
     if record is not None and record.version != version:

@@ -88,6 +88,13 @@ whenever a database is opened, so databases of every version get it::
         PRIMARY KEY (story_id, fingerprint, version)
     )
 
+Each stored analysis also indexes the entities it found (``entity_names``, created the
+same way, and filled from the stored analyses when a database first gets it): one row per
+searchable term, the whole name and each of its words, case-folded::
+
+    entity_names(term TEXT, article_id TEXT, label TEXT,  -- spaCy's entity label
+                 PRIMARY KEY (term, article_id, label)) WITHOUT ROWID
+
 A story's current analysis is its latest row whose fingerprint and version
 match the story's articles now and this pressdiff; older rows stay (the store
 stays append-only), so going back to an earlier version costs nothing.
@@ -189,6 +196,16 @@ _ANALYSES = """CREATE TABLE IF NOT EXISTS analyses (
     PRIMARY KEY (story_id, fingerprint, version)
 )"""
 
+# The names each stored analysis found in each article, one row per searchable term (the
+# whole name and each of its words, case-folded), so a search by entity is one indexed
+# lookup instead of reading every article's annotations.
+_ENTITY_NAMES = """CREATE TABLE IF NOT EXISTS entity_names (
+    term       TEXT NOT NULL,
+    article_id TEXT NOT NULL,
+    label      TEXT NOT NULL,
+    PRIMARY KEY (term, article_id, label)
+) WITHOUT ROWID"""
+
 # What a story's fingerprint covers: the articles' content (their id is the
 # hash of the cleaned text) and the metadata the analyses read.
 _FINGERPRINTED = "id, outlet, title, url, published"
@@ -243,6 +260,7 @@ class Store:
             self._create_or_check_schema()
             self._db.execute(_ANNOTATIONS)
             self._db.execute(_ANALYSES)
+            self._create_entity_names()
         except sqlite3.OperationalError as e:
             self._db.close()
             raise StoreError(f"{self.path}: cannot open the database ({e})") from None
@@ -305,6 +323,44 @@ class Store:
             self._db.execute("ROLLBACK")
             raise
 
+    def _create_entity_names(self) -> None:
+        """Create the entity index; a database from before it gets it filled from the
+        analyses it already stores (once, in the transaction that creates it)."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            exists = self._db.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'entity_names'"
+            ).fetchone()
+            if not exists:
+                self._db.execute(_ENTITY_NAMES)
+                for (found,) in self._db.execute("SELECT annotations FROM analyses").fetchall():
+                    self._add_entity_names(json.loads(found))
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+
+    def _add_entity_names(self, annotations: dict[str, dict[str, Any]]) -> None:
+        rows = {
+            (term, article_id, entity["label"])
+            for article_id, found in annotations.items()
+            for entity in found.get("entities", ())
+            for term in _terms(entity["text"])
+        }
+        self._db.executemany("INSERT OR IGNORE INTO entity_names VALUES (?, ?, ?)", rows)
+
+    def naming(self, name: str, labels: Iterable[str]) -> set[str]:
+        """Ids of the articles an analysis found naming ``name`` with one of these entity
+        labels: the whole name or one word of it, case-insensitive ("baldwin" finds
+        "Alec Baldwin").  Articles no stored analysis has covered name nothing yet."""
+        labels = list(labels)
+        marks = ", ".join("?" * len(labels))
+        rows = self._db.execute(
+            f"SELECT DISTINCT article_id FROM entity_names WHERE term = ? AND label IN ({marks})",
+            [name.strip().casefold(), *labels],
+        )
+        return {row[0] for row in rows}
+
     def add(self, articles: Iterable[Article]) -> int:
         """Store each article not stored yet; return how many were new.
 
@@ -365,6 +421,7 @@ class Store:
         try:
             self._db.execute("DELETE FROM story_articles WHERE article_id = ?", (article_id,))
             self._db.execute("DELETE FROM annotations WHERE article_id = ?", (article_id,))
+            self._db.execute("DELETE FROM entity_names WHERE article_id = ?", (article_id,))
             deleted = self._db.execute("DELETE FROM articles WHERE id = ?", (article_id,)).rowcount
             self._db.execute("COMMIT")
         except BaseException:
@@ -421,6 +478,14 @@ class Store:
         except BaseException:
             self._db.execute("ROLLBACK")
             raise
+
+    def assignments_mark(self) -> tuple[int, int]:
+        """Changes whenever any process puts an article into a story (and a deletion changes
+        the count): a story index kept in memory compares it to tell whether another process,
+        such as ``pressdiff ingest`` beside the web app, added to the store since."""
+        row = self._db.execute("SELECT count(*), ifnull(max(rowid), 0) FROM story_articles")
+        count, last = row.fetchone()
+        return count, last
 
     def assignments(self) -> Iterator[tuple[str, str, bytes, list[str]]]:
         """Every assignment in the order made: article id, the story it joined, its
@@ -568,7 +633,18 @@ class Store:
         return [Rejection(source, reason) for source, reason in rows]
 
     def save_analysis(self, analysis: StoredAnalysis) -> None:
-        """Keep one story's analysis in one transaction (the same one twice: the first stays)."""
+        """Keep one story's analysis, and index the names it found, in one transaction (the
+        same analysis twice: the first stays)."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            self._insert_analysis(analysis)
+            self._add_entity_names(analysis.annotations)
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+
+    def _insert_analysis(self, analysis: StoredAnalysis) -> None:
         self._db.execute(
             "INSERT OR IGNORE INTO analyses (story_id, fingerprint, version, article_ids, "
             "story, annotations, seconds, analysed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -690,6 +766,12 @@ def _follow(aliases: dict[str, str], story_id: str) -> str:
 
 def _removed_json(r: Removed) -> dict[str, int | str]:
     return {"start": r.start, "end": r.end, "text": r.text, "reason": r.reason}
+
+
+def _terms(name: str) -> set[str]:
+    """What a search finds a name by: the whole name and each of its words, case-folded."""
+    folded = " ".join(name.casefold().split())
+    return {folded, *folded.split()} - {""}
 
 
 def _now() -> str:

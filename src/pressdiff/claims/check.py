@@ -31,23 +31,24 @@ read, :mod:`.rules` holds the conflict and gap rules, and this module weighs the
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import TYPE_CHECKING, Literal, Protocol
+from functools import lru_cache, partial
+from typing import Literal, Protocol
 
 import numpy as np
 
 from pressdiff import nlp
 from pressdiff.cache import BoundedCache
 from pressdiff.claims import rules
-from pressdiff.claims.passage import Parsed, parse_texts
+from pressdiff.claims.extract import Claim
+from pressdiff.claims.facts import NameIndex
+from pressdiff.claims.passage import Parsed, Parser, parse_texts, spacy_parse
 from pressdiff.config import CheckerConfig, settings
 
-if TYPE_CHECKING:
-    pass
-
 Label = Literal["supports", "contradicts", "unclear"]
+_WORD = re.compile(r"\w+")
 
 
 @dataclass
@@ -100,16 +101,20 @@ class RuleChecker:
 
     ``embed`` encodes sentences (default ``nlp.embed``); a story's analysis passes its
     articles' :func:`~pressdiff.annotate.embedder`, so claims the annotation already holds are
-    read, not encoded again.
+    read, not encoded again.  ``parse`` gives the spaCy Doc of each text (default: parse
+    it); a story's analysis passes the Docs claim extraction made
+    (:func:`~pressdiff.claims.passage.reuse_parses`), so a claim is not parsed twice.
     """
 
     def __init__(
         self,
         config: CheckerConfig | None = None,
         embed: Callable[[list[str]], np.ndarray] | None = None,
+        parse: Parser = spacy_parse,
     ) -> None:
         self.config = config or settings().claims.checker
         self.embed = embed or nlp.embed
+        self.parse = parse
         self._cache: BoundedCache[str, Parsed] = BoundedCache(self.config.cache_size)
 
     # -- public API ---------------------------------------------------------------------------
@@ -134,7 +139,13 @@ class RuleChecker:
         parses to measure the claim's alignment.
         """
         texts = list(dict.fromkeys(t for pair in pairs for t in pair))
-        parsed = dict(zip(texts, self._cache.get_many(texts, parse_texts), strict=True))
+        parsed = dict(
+            zip(
+                texts,
+                self._cache.get_many(texts, partial(parse_texts, parse=self.parse)),
+                strict=True,
+            )
+        )
         sentences = list(dict.fromkeys(p.text for t in texts for p in parsed[t].passages))
         vectors = dict(zip(sentences, self.embed(sentences), strict=True))
         return [(parsed[evidence], parsed[claim]) for evidence, claim in pairs], vectors
@@ -199,3 +210,110 @@ def check(evidence: str, claim: str, checker: Checker | None = None) -> CheckRes
     'supports'
     """
     return (checker or _default_checker(settings().claims.checker)).check(evidence, claim)
+
+
+# --------------------------------------------------------------------------------------------
+# Aligned claims of one story.
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AlignedClaims:
+    """A claim and its closest claim in another article (``similarity``: MiniLM cosine)."""
+
+    claim: Claim
+    evidence: Claim
+    similarity: float
+
+
+def _speaker_key(claim: Claim, names: NameIndex) -> str | None:
+    """Whose claim this is: None for the outlet itself, a canonical name, or '?' if unknown."""
+    if not claim.is_reported_speech:
+        return None
+    return (names.canonical(claim.speaker) if claim.speaker else None) or "?"
+
+
+def _same_voice(a: str | None, b: str | None) -> bool:
+    """Two claims can contradict each other only if the same voice makes both."""
+    return a == b or ("?" in (a, b) and None not in (a, b))
+
+
+def _speaker_swapped(
+    claim: Claim, ev: Claim, swap: tuple[str, str] | None, names: NameIndex
+) -> bool:
+    """Whether the names two near-twins swap are their speakers ("BBC reporter Güney Yıldız
+    says ..." / "BBC reporter Mutlu Civiroglu says ..."): the twins then disagree about who
+    said it, which is no disagreement between two sources but one outlet getting it wrong."""
+    return swap is not None and (
+        names.canonical(swap[0]) == _speaker_key(claim, names)
+        and names.canonical(swap[1]) == _speaker_key(ev, names)
+    )
+
+
+def _word_overlap(a: str, b: str) -> float:
+    """Jaccard overlap of two texts' lowercased words."""
+    wa, wb = set(_WORD.findall(a.lower())), set(_WORD.findall(b.lower()))
+    return len(wa & wb) / max(1, len(wa | wb))
+
+
+def check_aligned(
+    checker: Checker,
+    pairs: Sequence[AlignedClaims],
+    names: NameIndex,
+    words: dict[str, rules.ClaimWords],
+    reworded: Callable[[Claim, Claim], str | None] | None = None,
+) -> list[CheckResult]:
+    """The verdict on each aligned pair of a story's claims: ``checker``'s on the two texts,
+    then the twin rules (near-twins that negate, fill a closed slot or name someone
+    differently contradict; a denial the other side does not make is not supported), and
+    a contradiction only where the two can contradict: not quoted words (the quote
+    analysis's job), not sentences too far apart, not two different speakers.  ``words``
+    holds each claim's :class:`~.rules.ClaimWords` by claim id; ``reworded`` (from
+    :mod:`~pressdiff.claims.twins`) says what a pair alike enough to be a rewording
+    (``reworded_sim``) changes, if anything."""
+    cfg = settings().claims
+    results = checker.check_many([(p.evidence.text, p.claim.text) for p in pairs])
+    out = []
+    for pair, res in zip(pairs, results, strict=True):
+        claim, ev, sim = pair.claim, pair.evidence, pair.similarity
+        label, reasons = res.label, list(res.reasons)
+        overlap = _word_overlap(claim.text, ev.text)
+        twins = sim >= cfg.pair_contra_sim or overlap >= cfg.pair_contra_words
+        swap = rules.name_swap(claim, ev, words, names) if twins else None
+        if not twins and sim >= cfg.pair_negation_sim:
+            conflict = rules.negation_conflict(claim, ev, words, same_subject=True)
+            if conflict:
+                twins, label = True, "contradicts"
+                reasons.append(conflict)
+        elif twins:
+            for conflict in (
+                rules.negation_conflict(claim, ev, words),
+                rules.closed_set_conflict(claim, ev),
+                rules.word_swap(claim, ev, words),
+                swap and f"name: '{swap[0]}' where its twin says '{swap[1]}'",
+            ):
+                if conflict:
+                    label = "contradicts"
+                    reasons.append(conflict)
+        if reworded is not None and label != "contradicts" and sim >= cfg.reworded_sim:
+            change = reworded(claim, ev)
+            if change:
+                twins, label = True, "contradicts"
+                reasons.append(change)
+        if label == "supports" and rules.unbacked_denial(claim, ev):
+            label = "unclear"
+            reasons.append("the claim denies something; the other sentence denies nothing")
+        if label == "contradicts":
+            if claim.is_quote or ev.is_quote:
+                label = "unclear"
+                reasons.append("quoted words: wording differences are the quote analysis's job")
+            elif not twins:
+                label = "unclear"
+                reasons.append(f"sentences too far apart to compare (similarity {sim:.2f})")
+            elif not _same_voice(
+                _speaker_key(claim, names), _speaker_key(ev, names)
+            ) and not _speaker_swapped(claim, ev, swap, names):
+                label = "unclear"
+                reasons.append("different speakers: a disagreement between sources")
+        out.append(CheckResult(label, res.score, reasons, res.spans))
+    return out

@@ -16,7 +16,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pressdiff import nlp
 from pressdiff.claims.facts import Fact
@@ -111,15 +111,22 @@ def _speaker_of(span: Span) -> str | None:
 def extract_claims(article: Article, quotes: list[Quote] | None = None) -> list[tuple[Claim, Span]]:
     """Split an annotated article into claims, each with its parsed span (for fact extraction).
 
-    The pieces are re-parsed on their own (one ``pipe`` call per article) because scraped text
-    often has captions glued to sentences, and a parse across that glue attaches words to the
-    wrong heads.
+    A piece that is a whole sentence of the annotation's parse is read from it
+    (``Doc.char_span(...).as_doc()``, no new parse).  A piece cut from a sentence at a line
+    break is parsed again on its own (one ``pipe`` call per article): scraped text often has
+    captions glued to sentences, and a parse across that glue attaches words to the wrong
+    heads.
     """
     cfg = settings().claims
     pieces = [(s, e) for s, e in _pieces(article) if _word_count(article.text[s:e]) >= 1]
     quote_spans = [p for q in quotes or [] for p in (q.parts or [(q.start, q.end)])]
     speakers = {(q.start, q.end): q.speaker for q in quotes or []}
-    docs = nlp.spacy_model().pipe((article.text[s:e] for s, e in pieces), batch_size=64)
+    whole = {(s.start, s.end) for s in article.sentences}
+    glued = [(s, e) for s, e in pieces if (s, e) not in whole]
+    fresh = iter(nlp.spacy_model().pipe((article.text[s:e] for s, e in glued), batch_size=64))
+    docs = [
+        article.doc.char_span(s, e).as_doc() if (s, e) in whole else next(fresh) for s, e in pieces
+    ]
     out: list[tuple[Claim, Span]] = []
     for (p_start, _p_end), doc in zip(pieces, docs, strict=True):
         bounds = [0, *_clause_cuts(doc[:]), len(doc)]
@@ -131,7 +138,8 @@ def extract_claims(article: Article, quotes: list[Quote] | None = None) -> list[
             start = p_start + span.start_char + (len(span.text) - len(span.text.lstrip()))
             end = start + len(text)
             claim = Claim(f"{article.id}:{len(out)}", article.id, start, end, text)
-            if _quoted_share(start, end, quote_spans) >= 0.5 or _own_quote_share(text) >= 0.5:
+            quoted = max(_quoted_share(start, end, quote_spans), _own_quote_share(text))
+            if quoted >= cfg.quoted_claim:
                 claim.is_reported_speech = claim.is_quote = True
                 claim.speaker = _quote_speaker(start, end, speakers) or _speaker_of(span)
             elif (speaker := _speaker_of(span)) is not None:
@@ -150,7 +158,7 @@ def _own_quote_share(text: str) -> float:
     return inside / max(1, len(text))
 
 
-def _quote_speaker(start: int, end: int, speakers: dict[tuple[int, int], Any]) -> str | None:
+def _quote_speaker(start: int, end: int, speakers: dict[tuple[int, int], str | None]) -> str | None:
     for (q_start, q_end), speaker in speakers.items():
         if q_start < end and start < q_end and speaker:
             return speaker

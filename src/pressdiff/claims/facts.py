@@ -37,12 +37,15 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from pressdiff import nlp
+from pressdiff.config import settings
 from pressdiff.lexicon import (
     CHILD_WORDS,
     COMPATIBLE_ROLES,
+    GUN_NOUNS,
     INJURED,
     KILLED,
     MEDIA,
+    MEDIUM_NOUNS,
     MONTHS,
     NUMBER_WORDS,
     ROLES,
@@ -78,7 +81,7 @@ class Fact:
 
 _MEDIUM_RE = re.compile(
     r"\b(" + "|".join(sorted(map(re.escape, MEDIA), key=len, reverse=True)) + r")"
-    r"\s+(?:[\w-]+\s+)?(interview|broadcast|appearance|address|conversation|show)\b",
+    r"\s+(?:[\w-]+\s+)?(" + "|".join(MEDIUM_NOUNS) + r")\b",
     re.IGNORECASE,
 )
 # A toy or prop kind names a weapon only before a gun word ("toy gun", "replica pistol");
@@ -86,7 +89,9 @@ _MEDIUM_RE = re.compile(
 _WEAPON_RE = re.compile(
     r"\b(?:("
     + "|".join(w for w, kind in WEAPONS.items() if kind in {"toy", "prop"})
-    + r")\s+(?:gun|pistol|weapon|firearm|rifle)s?|("
+    + r")\s+(?:"
+    + "|".join(GUN_NOUNS)
+    + r")s?|("
     + "|".join(w for w, kind in WEAPONS.items() if kind not in {"toy", "prop"})
     + r")s?)\b",
     re.IGNORECASE,
@@ -134,19 +139,20 @@ class NameIndex:
         # Words glued by a scraper ("StephanopoulosGeorge") are debris, not a name.
         if not words or any(_GLUED.search(w) for w in words):
             return None
+        cfg = settings().claims
         if len(words) >= 2:
             joined = " ".join(words)
             return (
                 # "Weepy Alec Baldwin": a known full name at the end of a longer one.
                 self._best(lambda f: f == joined or joined.endswith(" " + f))
-                or self._best(lambda f: fuzz.ratio(f, joined) >= 90)
+                or self._best(lambda f: fuzz.ratio(f, joined) >= cfg.full_name_ratio)
                 or joined
             )
         word = words[0]
         return (
             self._best(lambda f: f.split()[-1] == word)
             or self._best(lambda f: f.split()[0] == word)
-            or self._best(lambda f: fuzz.ratio(f.split()[-1], word) >= 88)
+            or self._best(lambda f: fuzz.ratio(f.split()[-1], word) >= cfg.name_word_ratio)
             or word
         )
 
@@ -194,7 +200,8 @@ class _Context:
         before = [p for p in before if p not in exclude]
         if before:
             return before[-1]
-        window = {p for names in self.recent[-4:] for p in names} - exclude
+        recent = self.recent[-settings().claims.pronoun_window :]
+        window = {p for names in recent for p in names} - exclude
         if not window:
             return None
         return max(window, key=lambda p: (self.mentions[p], p))
@@ -273,7 +280,8 @@ def _roles(span: Span, persons: dict, ctx: _Context) -> list[Fact]:
         else:  # "Name, [who was] the [film's] role": walk left over the appositive
             j = first - 1
             steps = 0
-            while j >= span.start and steps < 6 and doc[j].i not in persons:
+            reach = settings().claims.appositive_reach
+            while j >= span.start and steps < reach and doc[j].i not in persons:
                 if doc[j].text in {".", ";", ":"} or doc[j].pos_ == "VERB":
                     break
                 steps += 1

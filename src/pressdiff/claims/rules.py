@@ -9,13 +9,29 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, NamedTuple
 
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Indel
 from spacy.tokens import Span
 
-from pressdiff.claims.passage import NAME_LABELS, Parsed, ParsedSentence, about
+from pressdiff.claims import facts
+from pressdiff.claims.extract import Claim
+from pressdiff.claims.facts import COMPARED, Fact, NameIndex
+from pressdiff.claims.passage import (
+    CONTRAST_PHRASES,
+    NAME_LABELS,
+    Parsed,
+    ParsedSentence,
+    about,
+    is_negated,
+)
+from pressdiff.config import settings
 from pressdiff.lexicon import (
     ANTONYMS,
+    LIGHT_VERBS,
+    NEGATING_WORDS,
     NEGATIVE_PREFIXES,
     TIME_UNITS,
     WEEKDAYS,
@@ -282,3 +298,184 @@ def gaps(claim: ParsedSentence, ev: Parsed) -> list[tuple[str, tuple[int, int]]]
         if tok.lemma_.lower() not in ev.negated and not about(tok) & ev.denied_about:
             out.append((f"evidence does not deny '{tok.text}'", claim_span(tok)))
     return out
+
+
+# --------------------------------------------------------------------------------------------
+# Rules between near-twin claims of one story: two outlets' versions of one sentence, read
+# through the claims' parses and facts (claim extraction), not through a fresh parse.
+# --------------------------------------------------------------------------------------------
+
+
+class _Token(NamedTuple):
+    """A word as the twin rules read it: ``label`` is its entity type, "PROPN" for an
+    untagged proper noun, or "" for any other word."""
+
+    text: str
+    label: str
+    lemma: str
+
+
+@dataclass(frozen=True)
+class ClaimWords:
+    """What the twin rules read from a claim's parse: its lemmas, and its words but
+    punctuation."""
+
+    lemmas: frozenset[str]
+    tokens: tuple[_Token, ...]
+    # (subject noun lemma, predicate lemma) of each predicate stated without negation.
+    asserted: frozenset[tuple[str, str]]
+
+
+def claim_words(span: Span) -> ClaimWords:
+    return ClaimWords(
+        frozenset(t.lemma_.lower() for t in span),
+        tuple(
+            _Token(t.text, t.ent_type_ or ("PROPN" if t.pos_ == "PROPN" else ""), t.lemma_.lower())
+            for t in span
+            if not t.is_punct
+        ),
+        frozenset(
+            (c.lemma_.lower(), t.lemma_.lower())
+            for t in span
+            if not is_negated(t)
+            for c in t.children
+            if c.dep_ in {"nsubj", "nsubjpass"} and c.pos_ == "NOUN"
+        ),
+    )
+
+
+def negation_conflict(
+    claim: Claim, ev: Claim, words: dict[str, ClaimWords], same_subject: bool = False
+) -> str | None:
+    """A negation one near-twin has and the other lacks ("is ongoing" / "is not ongoing").
+
+    A denial is its subject and verb: "the 4GB edition will not be ..." is another denial
+    than the "8GB watch won't be ..." both twins share.  The negated word must appear
+    un-negated in the other sentence, and that sentence must not negate in other words
+    ("judges instead of arbitrators" / "judges, not arbitrators").
+    With ``same_subject`` (for sentences less alike than twins) the other sentence must state
+    the very predicate of the same subject noun ("the cause ... was not yet known" / "the
+    cause ... was already known"), and that predicate must not be a light verb such as "be".
+    """
+    for a, b, side in ((claim, ev, "claim"), (ev, claim, "twin")):
+        ours, theirs = _denials(a), _denials(b)
+        if len(ours) <= len(theirs) or _negates_in_words(b):
+            continue
+        negated = {(f.entity, f.value) for f in theirs}
+        for f in ours:
+            if same_subject and (
+                f.value in LIGHT_VERBS or (f.entity, f.value) not in words[b.id].asserted
+            ):
+                continue
+            if (f.entity, f.value) not in negated and f.value in words[b.id].lemmas:
+                other = "its twin" if side == "claim" else "the claim"
+                return f"negation mismatch: the {side} says '{f.text}', {other} does not negate it"
+    return None
+
+
+def _denials(claim: Claim) -> list[Fact]:
+    """The claim's negation facts: the predicates it denies."""
+    return [f for f in claim.facts if f.attribute == "negation"]
+
+
+def _negates_in_words(claim: Claim) -> bool:
+    """Whether the claim uses a word that negates without "not" ("instead", "refused")."""
+    return bool({w.strip(".,;:!?\"“”‘’'").lower() for w in claim.text.split()} & NEGATING_WORDS)
+
+
+def unbacked_denial(claim: Claim, ev: Claim) -> bool:
+    """A denial is a claim of its own, which a sentence that denies nothing cannot back:
+    "the first smartwatch will not be available in three versions" is not supported by
+    "Apple Watch will come in three separate price tiers", however alike the rest.  (The
+    checker requires this too, but only for a denial it parses as one: a copula denied in a
+    main clause, not one under another verb, "analysts say it will not be available".)"""
+    return bool(_denials(claim)) and not _denials(ev) and not _negates_in_words(ev)
+
+
+def closed_set_conflict(claim: Claim, ev: Claim) -> str | None:
+    """Twins that fill a closed slot differently, named or not ("a hospital spokesman said" /
+    "a hospital chief executive said"; "three were killed" / "three were injured")."""
+    for attribute in sorted(COMPARED - {"age"}):
+        ours = {f.value: f for f in claim.facts if f.attribute == attribute}
+        theirs = {f.value for f in ev.facts if f.attribute == attribute}
+        for value, fact in ours.items():
+            rivals = sorted(u for u in theirs - ours.keys() if facts.conflicts(attribute, value, u))
+            if value not in theirs and rivals:
+                return f"{attribute}: '{fact.text}' where its twin says '{rivals[0]}'"
+    return None
+
+
+_NAME_TAGS = frozenset(NAME_LABELS | {"PROPN"})
+
+
+def name_swap(
+    claim: Claim, ev: Claim, words: dict[str, ClaimWords], names: NameIndex
+) -> tuple[str, str] | None:
+    """One near-twin names a person where the other names someone else, word for word in the
+    same place ("his girlfriend, Shin Tan, ..." / "his girlfriend, Cong Yen, ..."): the
+    claim's name and the twin's.
+
+    The pairwise checker misses these when the two parses differ, or when the new name is
+    mentioned elsewhere in the twin; the word diff of two near-identical sentences does not
+    depend on either.  The twin's name must be absent from the claim (a reordered list is no
+    swap), one side must be a person, and the two must not be spellings of one name.
+    """
+    cfg = settings().claims
+    claim_words = {t.text.lower() for t in words[claim.id].tokens}
+    for a, b in _replacements(words[claim.id], words[ev.id]):
+        if not all(t.label in _NAME_TAGS for t in a + b):
+            continue
+        if "PERSON" not in {t.label for t in a + b} or claim_words & {t.text.lower() for t in b}:
+            continue
+        x, y = " ".join(t.text for t in a), " ".join(t.text for t in b)
+        spelling = fuzz.ratio(x.lower(), y.lower()) >= cfg.same_name
+        if not spelling and names.canonical(x) != names.canonical(y):
+            return x, y
+    return None
+
+
+def _replacements(
+    ours: ClaimWords, theirs: ClaimWords
+) -> list[tuple[tuple[_Token, ...], tuple[_Token, ...]]]:
+    """The runs of words the word diff of two sentences replaces, ours against theirs: the
+    gaps between rapidfuzz's matching blocks (longest common subsequence) where both
+    sentences have words."""
+    diff = Indel.opcodes(
+        [t.text.lower() for t in ours.tokens], [t.text.lower() for t in theirs.tokens]
+    )
+    out = []
+    i = j = 0
+    for block in diff.as_matching_blocks():
+        if i < block.a and j < block.b:
+            out.append((ours.tokens[i : block.a], theirs.tokens[j : block.b]))
+        i, j = block.a + block.size, block.b + block.size
+    return out
+
+
+# One-word members of the checker's closed sets: word -> (group, synonym set).
+_CONTRAST_WORDS = {word: slot for word, slot in CONTRAST_PHRASES.items() if " " not in word}
+
+
+def word_swap(claim: Claim, ev: Claim, words: dict[str, ClaimWords]) -> str | None:
+    """Near-twins that put different words of one closed set in the same place: "the
+    mother refused to let her child go" / "the aunt refused ...", "found dead" / "found
+    injured", "a radio interview" / "a TV interview".
+
+    The checker compares such words only when the parse ties them to a person or a noun,
+    which "her husband" or "the mother" never are; in two sentences alike but for that
+    word, the place is the same by construction.  Words inside names are left out ("Mother
+    Nature"), and a twin's word the claim also uses elsewhere makes no swap.
+    """
+    ours, theirs = words[claim.id], words[ev.id]
+    for a, b in _replacements(ours, theirs):
+        if len(a) != 1 or len(b) != 1 or a[0].label or b[0].label:
+            continue
+        x, y = a[0], b[0]
+        mine = _CONTRAST_WORDS.get(x.text.lower()) or _CONTRAST_WORDS.get(x.lemma)
+        other = _CONTRAST_WORDS.get(y.text.lower()) or _CONTRAST_WORDS.get(y.lemma)
+        if mine is None or other is None or mine[0] != other[0] or mine == other:
+            continue
+        if y.lemma in ours.lemmas or x.lemma in theirs.lemmas:
+            continue
+        return f"{mine[0]}: '{x.text}' where its twin says '{y.text}'"
+    return None

@@ -29,15 +29,13 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING
 
 import numpy as np
-from rapidfuzz import fuzz
 from scipy.cluster.hierarchy import DisjointSet
 
 from pressdiff.annotate import embedder
-from pressdiff.claims.check import Checker, CheckResult, RuleChecker
+from pressdiff.claims.check import AlignedClaims, Checker, RuleChecker, check_aligned
 from pressdiff.claims.extract import Claim, extract_claims
 from pressdiff.claims.facts import (
     COMPARED,
@@ -47,13 +45,15 @@ from pressdiff.claims.facts import (
     conflicts,
     extract_facts,
 )
-from pressdiff.claims.passage import CONTRAST_PHRASES, is_negated
+from pressdiff.claims.passage import reuse_parses
+from pressdiff.claims.rules import ClaimWords, claim_words
 from pressdiff.claims.twins import Assertions, Embed, assertions, changed, self_contradictions
 from pressdiff.config import settings
-from pressdiff.lexicon import LIGHT_VERBS
-from pressdiff.model import Article, Evidence, Finding, span_evidence
+from pressdiff.model import Article, Evidence, Finding, Quote, span_evidence
 
 if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
     from pressdiff.quotes import QuoteResult
     from pressdiff.reuse import ReuseResult
 
@@ -105,20 +105,8 @@ class _Side:
     counter: list[tuple[float, Evidence, str]] = field(default_factory=list)
 
 
-def _quotes_by_article(quotes: QuoteResult | None) -> dict[str, list]:
+def _quotes_by_article(quotes: QuoteResult | None) -> dict[str, list[Quote]]:
     return dict(quotes.by_article) if quotes else {}
-
-
-def _speaker_key(claim: Claim, names: NameIndex) -> str | None:
-    """Whose claim this is: None for the outlet itself, a canonical name, or '?' if unknown."""
-    if not claim.is_reported_speech:
-        return None
-    return (names.canonical(claim.speaker) if claim.speaker else None) or "?"
-
-
-def _same_voice(a: str | None, b: str | None) -> bool:
-    """Two claims can contradict each other only if the same voice makes both."""
-    return a == b or ("?" in (a, b) and None not in (a, b))
 
 
 def align(
@@ -153,263 +141,29 @@ def _names_in(claim: Claim, names: NameIndex) -> set[str]:
     return {w for w in words if w[:1].isupper() and names.knows(w)}
 
 
-# Words that negate without "not": a twin using one may say the same as a "not" sentence.
-NEGATING_WORDS = frozenset(
-    {"instead", "rather", "longer", "without", "neither", "nor", "fail", "failed", "lack",
-     "lacks", "refuse", "refused", "deny", "denied", "never", "no", "none", "nobody"}
-)  # fmt: skip
-
-
-class _Token(NamedTuple):
-    """A word as the twin rules read it: ``label`` is its entity type, "PROPN" for an
-    untagged proper noun, or "" for any other word."""
-
-    text: str
-    label: str
-    lemma: str
-
-
-@dataclass(frozen=True)
-class _Words:
-    """What the twin rules read from a claim's parse: its lemmas, and its words but
-    punctuation."""
-
-    lemmas: frozenset[str]
-    tokens: tuple[_Token, ...]
-    # (subject noun lemma, predicate lemma) of each predicate stated without negation.
-    asserted: frozenset[tuple[str, str]]
-
-
-def _words(span: Any) -> _Words:
-    return _Words(
-        frozenset(t.lemma_.lower() for t in span),
-        tuple(
-            _Token(t.text, t.ent_type_ or ("PROPN" if t.pos_ == "PROPN" else ""), t.lemma_.lower())
-            for t in span
-            if not t.is_punct
-        ),
-        frozenset(
-            (c.lemma_.lower(), t.lemma_.lower())
-            for t in span
-            if not is_negated(t)
-            for c in t.children
-            if c.dep_ in {"nsubj", "nsubjpass"} and c.pos_ == "NOUN"
-        ),
-    )
-
-
-def _negation_conflict(
-    claim: Claim, ev: Claim, words: dict[str, _Words], same_subject: bool = False
-) -> str | None:
-    """A negation one near-twin has and the other lacks ("is ongoing" / "is not ongoing").
-
-    A denial is its subject and verb: "the 4GB edition will not be ..." is another denial
-    than the "8GB watch won't be ..." both twins share.  The negated word must appear
-    un-negated in the other sentence, and that sentence must not negate in other words
-    ("judges instead of arbitrators" / "judges, not arbitrators").
-    With ``same_subject`` (for sentences less alike than twins) the other sentence must state
-    the very predicate of the same subject noun ("the cause ... was not yet known" / "the
-    cause ... was already known"), and that predicate must not be a light verb such as "be".
-    """
-    for a, b, side in ((claim, ev, "claim"), (ev, claim, "twin")):
-        ours, theirs = _denials(a), _denials(b)
-        if len(ours) <= len(theirs) or _negates_in_words(b):
-            continue
-        negated = {(f.entity, f.value) for f in theirs}
-        for f in ours:
-            if same_subject and (
-                f.value in LIGHT_VERBS or (f.entity, f.value) not in words[b.id].asserted
-            ):
-                continue
-            if (f.entity, f.value) not in negated and f.value in words[b.id].lemmas:
-                other = "its twin" if side == "claim" else "the claim"
-                return f"negation mismatch: the {side} says '{f.text}', {other} does not negate it"
-    return None
-
-
-def _denials(claim: Claim) -> list[Fact]:
-    """The claim's negation facts: the predicates it denies."""
-    return [f for f in claim.facts if f.attribute == "negation"]
-
-
-def _negates_in_words(claim: Claim) -> bool:
-    """Whether the claim uses a word that negates without "not" ("instead", "refused")."""
-    return bool({w.strip(".,;:!?\"“”‘’'").lower() for w in claim.text.split()} & NEGATING_WORDS)
-
-
-def _unbacked_denial(claim: Claim, ev: Claim) -> bool:
-    """A denial is a claim of its own, which a sentence that denies nothing cannot back:
-    "the first smartwatch will not be available in three versions" is not supported by
-    "Apple Watch will come in three separate price tiers", however alike the rest.  (The
-    checker requires this too, but only for a denial it parses as one: a copula denied in a
-    main clause, not one under another verb, "analysts say it will not be available".)"""
-    return bool(_denials(claim)) and not _denials(ev) and not _negates_in_words(ev)
-
-
-def _closed_set_conflict(claim: Claim, ev: Claim) -> str | None:
-    """Twins that fill a closed slot differently, named or not ("a hospital spokesman said" /
-    "a hospital chief executive said"; "three were killed" / "three were injured")."""
-    for attribute in sorted(COMPARED - {"age"}):
-        ours = {f.value: f for f in claim.facts if f.attribute == attribute}
-        theirs = {f.value for f in ev.facts if f.attribute == attribute}
-        for value, fact in ours.items():
-            rivals = sorted(u for u in theirs - ours.keys() if conflicts(attribute, value, u))
-            if value not in theirs and rivals:
-                return f"{attribute}: '{fact.text}' where its twin says '{rivals[0]}'"
-    return None
-
-
-_NAME_TAGS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "WORK_OF_ART",
-                        "PRODUCT", "PROPN"})  # fmt: skip
-
-
-def _name_swap(
-    claim: Claim, ev: Claim, words: dict[str, _Words], names: NameIndex
-) -> tuple[str, str] | None:
-    """One near-twin names a person where the other names someone else, word for word in the
-    same place ("his girlfriend, Shin Tan, ..." / "his girlfriend, Cong Yen, ..."): the
-    claim's name and the twin's.
-
-    The pairwise checker misses these when the two parses differ, or when the new name is
-    mentioned elsewhere in the twin; the word diff of two near-identical sentences does not
-    depend on either.  The twin's name must be absent from the claim (a reordered list is no
-    swap), one side must be a person, and the two must not be spellings of one name.
-    """
-    cfg = settings().claims
-    claim_words = {t.text.lower() for t in words[claim.id].tokens}
-    for a, b in _replacements(words[claim.id], words[ev.id]):
-        if not all(t.label in _NAME_TAGS for t in a + b):
-            continue
-        if "PERSON" not in {t.label for t in a + b} or claim_words & {t.text.lower() for t in b}:
-            continue
-        x, y = " ".join(t.text for t in a), " ".join(t.text for t in b)
-        spelling = fuzz.ratio(x.lower(), y.lower()) >= cfg.same_name
-        if not spelling and names.canonical(x) != names.canonical(y):
-            return x, y
-    return None
-
-
-def _replacements(
-    ours: _Words, theirs: _Words
-) -> list[tuple[tuple[_Token, ...], tuple[_Token, ...]]]:
-    """The runs of words the word diff of two sentences replaces, ours against theirs."""
-    matcher = SequenceMatcher(
-        a=[t.text.lower() for t in ours.tokens],
-        b=[t.text.lower() for t in theirs.tokens],
-        autojunk=False,
-    )
-    return [
-        (ours.tokens[i1:i2], theirs.tokens[j1:j2])
-        for op, i1, i2, j1, j2 in matcher.get_opcodes()
-        if op == "replace"
-    ]
-
-
-# One-word members of the checker's closed sets: word -> (group, synonym set).
-_CONTRAST_WORDS = {word: slot for word, slot in CONTRAST_PHRASES.items() if " " not in word}
-
-
-def _word_swap(claim: Claim, ev: Claim, words: dict[str, _Words]) -> str | None:
-    """Near-twins that put different words of one closed set in the same place: "the
-    mother refused to let her child go" / "the aunt refused ...", "found dead" / "found
-    injured", "a radio interview" / "a TV interview".
-
-    The checker compares such words only when the parse ties them to a person or a noun,
-    which "her husband" or "the mother" never are; in two sentences alike but for that
-    word, the place is the same by construction.  Words inside names are left out ("Mother
-    Nature"), and a twin's word the claim also uses elsewhere makes no swap.
-    """
-    ours, theirs = words[claim.id], words[ev.id]
-    for a, b in _replacements(ours, theirs):
-        if len(a) != 1 or len(b) != 1 or a[0].label or b[0].label:
-            continue
-        x, y = a[0], b[0]
-        mine = _CONTRAST_WORDS.get(x.text.lower()) or _CONTRAST_WORDS.get(x.lemma)
-        other = _CONTRAST_WORDS.get(y.text.lower()) or _CONTRAST_WORDS.get(y.lemma)
-        if mine is None or other is None or mine[0] != other[0] or mine == other:
-            continue
-        if y.lemma in ours.lemmas or x.lemma in theirs.lemmas:
-            continue
-        return f"{mine[0]}: '{x.text}' where its twin says '{y.text}'"
-    return None
-
-
-def _speaker_swapped(
-    claim: Claim, ev: Claim, swap: tuple[str, str] | None, names: NameIndex
-) -> bool:
-    """Whether the names two near-twins swap are their speakers ("BBC reporter Güney Yıldız
-    says ..." / "BBC reporter Mutlu Civiroglu says ..."): the twins then disagree about who
-    said it, which is no disagreement between two sources but one outlet getting it wrong."""
-    return swap is not None and (
-        names.canonical(swap[0]) == _speaker_key(claim, names)
-        and names.canonical(swap[1]) == _speaker_key(ev, names)
-    )
-
-
-def _word_overlap(a: str, b: str) -> float:
-    """Jaccard overlap of two texts' lowercased words."""
-    wa, wb = set(_WORD.findall(a.lower())), set(_WORD.findall(b.lower()))
-    return len(wa & wb) / max(1, len(wa | wb))
-
-
 def _judge(
     pairs: list[tuple[Claim, Claim, float]],
     checker: Checker,
     names: NameIndex,
-    words: dict[str, _Words],
+    words: dict[str, ClaimWords],
     asserts: dict[str, Assertions],
     embed: Embed,
 ) -> list[Alignment]:
-    cfg = settings().claims
-    results: list[CheckResult] = checker.check_many([(ev.text, c.text) for c, ev, _ in pairs])
+    """Each aligned pair with the checker's verdict on it; a pair that rewords one sentence
+    also compares what the two assert (:mod:`pressdiff.claims.twins`)."""
+
+    def reworded(claim: Claim, ev: Claim) -> str | None:
+        change = changed(asserts[claim.id], asserts[ev.id], embed)
+        return change[1] if change else None
+
+    aligned = [AlignedClaims(*p) for p in pairs]
+    verdicts = check_aligned(checker, aligned, names, words, reworded)
     out = []
-    for (claim, ev, sim), res in zip(pairs, results, strict=True):
-        label, reasons = res.label, list(res.reasons)
-        twins = (
-            sim >= cfg.pair_contra_sim
-            or _word_overlap(claim.text, ev.text) >= cfg.pair_contra_words
-        )
-        swap = _name_swap(claim, ev, words, names) if twins else None
-        if not twins and sim >= cfg.pair_negation_sim:
-            conflict = _negation_conflict(claim, ev, words, same_subject=True)
-            if conflict:
-                twins, label = True, "contradicts"
-                reasons.append(conflict)
-        elif twins:
-            for conflict in (
-                _negation_conflict(claim, ev, words),
-                _closed_set_conflict(claim, ev),
-                _word_swap(claim, ev, words),
-                swap and f"name: '{swap[0]}' where its twin says '{swap[1]}'",
-            ):
-                if conflict:
-                    label = "contradicts"
-                    reasons.append(conflict)
-        # A rewording, not a near-twin: compare what the two sentences assert (claims.twins).
-        if label != "contradicts" and sim >= cfg.reworded_sim:
-            change = changed(asserts[claim.id], asserts[ev.id], embed)
-            if change:
-                twins, label = True, "contradicts"
-                reasons.append(change[1])
-        if label == "supports" and _unbacked_denial(claim, ev):
-            label = "unclear"
-            reasons.append("the claim denies something; the other sentence denies nothing")
-        if label == "contradicts":
-            if claim.is_quote or ev.is_quote:
-                label = "unclear"
-                reasons.append("quoted words: wording differences are the quote analysis's job")
-            elif not twins:
-                label = "unclear"
-                reasons.append(f"sentences too far apart to compare (similarity {sim:.2f})")
-            elif not _same_voice(
-                _speaker_key(claim, names), _speaker_key(ev, names)
-            ) and not _speaker_swapped(claim, ev, swap, names):
-                label = "unclear"
-                reasons.append("different speakers: a disagreement between sources")
+    for (claim, ev, sim), res in zip(pairs, verdicts, strict=True):
         out.append(
             Alignment(
                 claim.id, ev.article_id, ev.id, ev.start, ev.end, ev.text,
-                round(sim, 4), label, round(float(res.score), 4), reasons,
+                round(sim, 4), res.label, round(float(res.score), 4), res.reasons,
             )
         )  # fmt: skip
     return out
@@ -711,19 +465,23 @@ def analyse(
 ) -> ClaimResult:
     """Claims, facts, alignments and findings for one story of annotated articles."""
     cfg = settings().claims
-    checker = checker or RuleChecker(embed=embedder(articles))
     names = NameIndex(articles)
     by_article_quotes = _quotes_by_article(quotes)
     claims: list[Claim] = []
     facts: list[Fact] = []
-    words: dict[str, _Words] = {}
+    words: dict[str, ClaimWords] = {}
     asserts: dict[str, Assertions] = {}
+    # A claim that is a whole piece of its article was parsed on its own by claim
+    # extraction: the checker reads that Doc instead of parsing the same text again.
+    docs: dict[str, Doc] = {}
     for article in articles:
         parsed = extract_claims(article, by_article_quotes.get(article.id))
         facts.extend(extract_facts(article, parsed, names))
         claims.extend(c for c, _ in parsed)
-        words.update((c.id, _words(span)) for c, span in parsed)
+        words.update((c.id, claim_words(span)) for c, span in parsed)
         asserts.update((c.id, assertions(span, c.start)) for c, span in parsed)
+        docs.update((c.text, span.doc) for c, span in parsed if c.text == span.doc.text.strip())
+    checker = checker or RuleChecker(embed=embedder(articles), parse=reuse_parses(docs))
     embed = embedder(articles)
     alignments = _judge(align(claims, articles, names), checker, names, words, asserts, embed)
     spun = set(reuse.spun_ids) if reuse else set()

@@ -38,6 +38,10 @@ from pressdiff.quotes.extract import extract_doc
 from pressdiff.quotes.people import PERSONAL_PRONOUNS, People
 from pressdiff.quotes.unmarked import candidates
 
+# Paraphrase links compare a quote's sentences.  A quote's text is its parts joined, not a
+# span of the article, so it is split at its own sentence ends here.  The article parse's
+# sentences (cut to the quote) were tried and cut quotes with nested ‘…’ marks into short
+# pieces: the example story then got an altered_quote in its honest article 000.
 _SENTENCE = re.compile(r"(?<=[.!?…])\s+")
 
 
@@ -203,18 +207,40 @@ def _paraphrase_links(
 ) -> dict[tuple[int, int], str]:
     """Pairs printed by different outlets that say the same thing in other words,
     compared sentence by sentence.  Meaning alone is not enough: the sentences
-    must also share two content words and not be credited to different speakers."""
+    must also share two content words and not be credited to different speakers, and
+    those cheap tests come first: only sentences with such a partner are encoded."""
     cfg = settings().quotes
-    owners, sentences, sims = _sentence_similarities(printings)
-    found: dict[tuple[int, int], str] = {}
-    for x, y in zip(*np.nonzero(sims >= cfg.paraphrase_cosine), strict=True):
-        i, j = sorted((int(owners[x]), int(owners[y])))
+    sentences: list[tuple[int, str]] = []
+    for i, p in enumerate(printings):
+        if len(p.words) >= cfg.min_quote_words + 1:
+            sentences.extend((i, s) for s in _SENTENCE.split(p.quote.text) if len(s.split()) >= 4)
+    content = [_content(s) for _, s in sentences]
+
+    def could_link(x: int, y: int) -> bool:
+        """Everything but the meaning: only such pairs need their sentences encoded."""
+        i, j = sorted((sentences[x][0], sentences[y][0]))
         a, b = printings[i], printings[j]
-        if (i, j) in links or (i, j) in found or a.article.id == b.article.id:
-            continue
-        shared = _content(sentences[x]) & _content(sentences[y])
-        if len(shared) >= 2 and not _different_speakers(a.quote.speaker, b.quote.speaker):
-            found[(i, j)] = "paraphrase"
+        return (
+            (i, j) not in links
+            and a.article.id != b.article.id
+            and len(content[x] & content[y]) >= 2
+            and not _different_speakers(a.quote.speaker, b.quote.speaker)
+        )
+
+    pairs = [(x, y) for x in range(len(sentences)) for y in range(x + 1, len(sentences))]
+    needed = sorted({z for x, y in pairs if could_link(x, y) for z in (x, y)})
+    if not needed:
+        return {}
+    vectors = embedder(list({p.article.id: p.article for p in printings}.values()))(
+        [sentences[z][1] for z in needed]
+    )
+    sims = vectors @ vectors.T
+    found: dict[tuple[int, int], str] = {}
+    for u, v in zip(*np.nonzero(sims >= cfg.paraphrase_cosine), strict=True):
+        x, y = needed[u], needed[v]
+        pair = tuple(sorted((sentences[x][0], sentences[y][0])))
+        if pair not in found and could_link(x, y):
+            found[pair] = "paraphrase"
     return found
 
 

@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from pressdiff.config import settings
 from pressdiff.model import Article, Evidence, Finding, Removed
 from pressdiff.report.views import (
     articles_by_id,
@@ -85,12 +84,12 @@ class PassageView:
     kind: str
     similarity: float
     overlap: float
-    quoted: float
+    mostly_quoted: bool
 
     @property
     def code(self) -> str:
         """``id:kind:similarity:overlap:quote`` for the page's script (no article text)."""
-        quote = "q" if self.quoted >= settings().reuse.quoted_passage else "-"
+        quote = "q" if self.mostly_quoted else "-"
         return f"{self.id}:{self.kind}:{self.similarity:.2f}:{self.overlap:.2f}:{quote}"
 
 
@@ -112,7 +111,7 @@ class PairView:
 
     @property
     def label(self) -> str:
-        quoted = sum(p.quoted >= settings().reuse.quoted_passage for p in self.passages)
+        quoted = sum(p.mostly_quoted for p in self.passages)
         count = f"{len(self.passages)} passage{'' if len(self.passages) == 1 else 's'}"
         if quoted:
             count += f", {quoted} mostly quotes"
@@ -200,7 +199,7 @@ def _pairs(
     for n, p in enumerate(passages):
         if p.a not in columns or p.b not in columns or p.a == p.b:
             continue
-        view = PassageView(f"s{index}p{n}", p.kind, p.similarity, p.overlap, p.quoted)
+        view = PassageView(f"s{index}p{n}", p.kind, p.similarity, p.overlap, p.mostly_quoted)
         spans[p.a].append((p.a_start, p.a_end, view.id))
         spans[p.b].append((p.b_start, p.b_end, view.id))
         ca, cb = columns[p.a], columns[p.b]

@@ -87,6 +87,7 @@ def _passage(
         similarity=round(float(overlap if similarity is None else similarity), 4),
         overlap=round(float(overlap), 4),
         quoted=round(float(quoted), 4),
+        mostly_quoted=bool(quoted >= cfg.quoted_passage),
         a_text=a.text[a_start:a_end],
         b_text=b.text[b_start:b_end],
     )

@@ -73,7 +73,7 @@ def build_edges(
         cov_a = _coverage(words[a_id], [(p.kind, p.a_start, p.a_end, p.overlap) for p in ps])
         cov_b = _coverage(words[b_id], [(p.kind, p.b_start, p.b_end, p.overlap) for p in ps])
         shared = min(cov_a.shared, cov_b.shared)
-        copied = sum(p.quoted < cfg.quoted_passage for p in ps)
+        copied = sum(not p.mostly_quoted for p in ps)
         if shared < cfg.min_matched or (copied <= 1 and shared < cfg.lone_passage_words):
             continue
         if max(sum(cov_a.by_kind.values()), sum(cov_b.by_kind.values())) < cfg.min_coverage:
@@ -117,7 +117,7 @@ def copied_findings(
     for edge in edges:
         src, tgt = by_id[edge.source], by_id[edge.target]
         for p in passages:
-            if {p.a, p.b} != {src.id, tgt.id} or p.quoted >= cfg.quoted_passage:
+            if {p.a, p.b} != {src.id, tgt.id} or p.mostly_quoted:
                 continue
             t_span, s_span = (
                 ((p.b_start, p.b_end), (p.a_start, p.a_end))

@@ -21,6 +21,8 @@ class Passage:
     overlap) can be told from a copy.  ``quoted`` is the share of the
     passage's words that sit inside quotation marks: shared quotes are shared
     material, not copying, so they do not count toward coverage or findings.
+    ``mostly_quoted`` says whether that share reaches ``ReuseConfig.quoted_passage``
+    (decided here, once, so that renderers need not know the setting).
     """
 
     a: str
@@ -33,6 +35,7 @@ class Passage:
     similarity: float
     overlap: float
     quoted: float
+    mostly_quoted: bool
     a_text: str
     b_text: str
 

@@ -22,7 +22,7 @@ from pressdiff.model import to_jsonable
 from pressdiff.report import report_payload
 from pressdiff.web.backend import Added, Backend
 from pressdiff.web.inputs import read_records, read_upload
-from pressdiff.web.security import Limits
+from pressdiff.web.security import RequestLimits
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
 
@@ -92,7 +92,7 @@ def _backend(request: Request) -> Backend:
     return request.app.state.backend
 
 
-def _limits(request: Request) -> Limits:
+def _limits(request: Request) -> RequestLimits:
     return request.app.state.settings.limits
 
 
@@ -113,7 +113,7 @@ def added_json(added: Added) -> dict[str, Any]:
     }
 
 
-async def _upload_items(request: Request, limits: Limits) -> list[tuple[str, bytes]]:
+async def _upload_items(request: Request, limits: RequestLimits) -> list[tuple[str, bytes]]:
     """The files of a multipart upload (any field name), refused with 413 past the count."""
     form = await request.form(max_files=limits.max_files + 1, max_fields=limits.max_files + 10)
     files = [value for _, value in form.multi_items() if isinstance(value, UploadFile)]
@@ -124,7 +124,7 @@ async def _upload_items(request: Request, limits: Limits) -> list[tuple[str, byt
     return [(f.filename or "upload.txt", await f.read()) for f in files]
 
 
-def _records(body: bytes, limits: Limits) -> list[Any]:
+def _records(body: bytes, limits: RequestLimits) -> list[Any]:
     try:
         payload = json.loads(body)
     except (json.JSONDecodeError, UnicodeDecodeError) as error:

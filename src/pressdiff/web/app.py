@@ -21,7 +21,7 @@ from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined
 
 from pressdiff.web import api, pages
 from pressdiff.web.backend import Backend
-from pressdiff.web.security import Guard, Limits
+from pressdiff.web.security import Guard, RequestLimits
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class Settings:
     token: str | None = None
     allow_private_urls: bool = False
     loopback: bool = True
-    limits: Limits = field(default_factory=Limits)
+    limits: RequestLimits = field(default_factory=RequestLimits)
     analyse_in_background: bool = True
 
 

@@ -3,11 +3,13 @@
 Routes call only this module (and the renderers).  Stories are the store's
 (:mod:`pressdiff.stories`): each added article is put into its story as it is
 stored, a story keeps its id as it grows, and a merged-away id still
-resolves.  Analyses are kept in memory per story, valid while the story has
-the articles they were made from; which stories still *need* an analysis is
+resolves.  Analyses live in the store (shared with ``pressdiff analyze --db``);
+the most recently read are also kept in memory, valid while the story has the
+articles they were made from.  Which stories still *need* an analysis is
 durable (:mod:`pressdiff.web.jobs`), so a server stopped in the middle of one
-picks it up again on its next start.  When the store keeps analyses, reading
-and writing them changes here and nowhere else.
+picks it up again on its next start.  Nothing kept in memory grows with the
+store: a server left running for months holds at most :data:`ANALYSES_KEPT`
+analyses, and searches by entity through the store's index.
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pressdiff import pipeline, results
+from pressdiff.cache import BoundedCache
 from pressdiff.clean import clean
-from pressdiff.model import Article, Entity, RawDocument, Rejection, Story, to_jsonable
+from pressdiff.model import Article, RawDocument, Rejection, Story, to_jsonable
 from pressdiff.pipeline import Report, StoryAnalysis
 from pressdiff.store import Store
 from pressdiff.stories import StoryAssigner
@@ -30,6 +33,10 @@ log = logging.getLogger(__name__)
 
 ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "WORK_OF_ART"})
 """spaCy entity labels a reader searches stories by (people, places, organisations, ...)."""
+
+ANALYSES_KEPT = 256
+"""Story analyses kept decoded in memory: a page of stories reads 20, a reader moves
+between a few dozen; any other is read back from the store (milliseconds)."""
 
 
 @dataclass
@@ -77,13 +84,12 @@ class Backend:
 
     def __init__(self, db: Path) -> None:
         self.db = db
-        self._lock = threading.Lock()
-        self._analyses: dict[str, StoryAnalysis] = {}
-        self._entities: dict[str, list[Entity]] = {}
+        self._analyses: BoundedCache[str, StoryAnalysis] = BoundedCache(ANALYSES_KEPT)
         self._progress: dict[str, Progress] = {}
         self._local = threading.local()
         self._assigning = threading.Lock()
         self._assigner: StoryAssigner | None = None
+        self._assigned: tuple[int, int] | None = None  # the store's mark the index reflects
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._worker: threading.Thread | None = None
@@ -140,7 +146,8 @@ class Backend:
             matching = store.matching(words)
             found = [s for s in found if matching.intersection(s.article_ids)]
         if entity.strip():
-            found = [s for s in found if self._names(s.article_ids, entity)]
+            naming = store.naming(entity, ENTITY_LABELS)
+            found = [s for s in found if naming.intersection(s.article_ids)]
         # Newest first: by the latest publication date, undated stories by when they began.
         order = {s.id: n for n, s in enumerate(found)}
         found.sort(key=lambda s: (s.last_published or "", order[s.id]), reverse=True)
@@ -165,34 +172,6 @@ class Backend:
 
     def story_of(self, article_id: str) -> str | None:
         return self.store().story_of(article_id)
-
-    def _names(self, article_ids: list[str], entity: str) -> bool:
-        """Whether an article names ``entity`` (case-insensitive, whole entity or a word of it).
-
-        Entities come from annotation: an analysis in this process leaves them here, and
-        the annotations the store keeps (from an earlier run or ``analyze --db``) are read
-        once; an article never annotated names nothing yet.
-        """
-        self._load_entities(article_ids)
-        wanted = entity.strip().casefold()
-        for article_id in article_ids:
-            for e in self._entities.get(article_id, ()):
-                name = e.text.casefold()
-                if e.label in ENTITY_LABELS and (name == wanted or wanted in name.split()):
-                    return True
-        return False
-
-    def _load_entities(self, article_ids: list[str]) -> None:
-        missing = [i for i in article_ids if i not in self._entities]
-        if not missing:
-            return
-        store = self.store()
-        articles = store.articles(missing)
-        pipeline.restore_annotations(store, articles)
-        with self._lock:
-            for a in articles:
-                # Not annotated yet: nothing to find until its story is analysed.
-                self._entities.setdefault(a.id, a.entities if a.doc is not None else [])
 
     # --- articles --------------------------------------------------------------------------
 
@@ -232,14 +211,17 @@ class Backend:
 
         One index for every request thread, under a lock, so two requests adding at
         once see each other's stories; it is built from the stored features on first
-        use (no text is read again) and after a deletion.  It writes through the
-        calling thread's store connection (SQLite connections are per thread).
+        use (no text is read again), after a deletion, and when another process (a
+        ``pressdiff ingest`` beside the server) has put articles into stories since.
+        It writes through the calling thread's store connection (SQLite connections are
+        per thread).
         """
         with self._assigning:
-            if self._assigner is None:
+            if self._assigner is None or self._assigned != store.assignments_mark():
                 self._assigner = StoryAssigner(store)
             self._assigner.store = store
             self._assigner.assign(article)
+            self._assigned = store.assignments_mark()
 
     def delete(self, article_id: str) -> bool:
         """Remove an article; its story (what is left of it) is queued for analysis again."""
@@ -275,8 +257,7 @@ class Backend:
         if record is None or record.article_ids != story.article_ids:
             return None
         result = results.story_analysis(record)
-        with self._lock:
-            self._analyses[story.id] = result
+        self._analyses.put(story.id, result)
         return result
 
     def request_analysis(self, story_id: str) -> None:
@@ -325,11 +306,7 @@ class Backend:
         # Stored like `pressdiff analyze --db` stores it: the CLI, the API and the next
         # server start read it instead of analysing again.
         store.save_analysis(record)
-        result = results.story_analysis(record)
-        with self._lock:
-            for a in articles:
-                self._entities[a.id] = a.entities
-            self._analyses[summary.id] = result
-            for sid in ids:
-                self._progress.pop(sid, None)
+        self._analyses.put(summary.id, results.story_analysis(record))
+        for sid in ids:
+            self._progress.pop(sid, None)
         return True

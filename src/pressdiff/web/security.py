@@ -63,7 +63,7 @@ _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 @dataclass(frozen=True)
-class Limits:
+class RequestLimits:
     """How much one request may send (uploads, pasted text, JSON)."""
 
     max_body_bytes: int = 50 * 1024 * 1024
@@ -92,7 +92,7 @@ class Guard:
     """The middleware: host, token, cross-site writes, body size, security headers."""
 
     def __init__(
-        self, app: ASGIApp, *, token: str | None, loopback_only: bool, limits: Limits
+        self, app: ASGIApp, *, token: str | None, loopback_only: bool, limits: RequestLimits
     ) -> None:
         self.app = app
         self.token = token
