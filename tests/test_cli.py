@@ -41,7 +41,7 @@ def test_example_is_one_story_of_five_articles(example_report):
 def test_json_report_validates_against_its_schema(example_report):
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
     jsonschema.validate(example_report, schema)
-    assert example_report["schema_version"] == "2.0"
+    assert example_report["schema_version"] == "2.1"
 
 
 def test_debris_is_removed_and_listed(example_report):

@@ -100,7 +100,7 @@ def day(fnc1, tmp_path_factory) -> tuple[Path, pipeline.Report]:
 def test_one_analyze_finds_each_story_and_leaves_the_lone_article_unanalysed(fnc1, day):
     report = json.loads(render_json(day[1]))
     jsonschema.validate(report, report_schema())
-    assert report["schema_version"] == "2.0"
+    assert report["schema_version"] == "2.1"
     assert _partition([s["input_ids"] for s in report["stories"]]) == _gold(fnc1)
     inputs = {a["id"]: a["input_id"] for a in report["articles"]}
     for story in report["stories"]:

@@ -25,7 +25,7 @@ from pressdiff.quotes import QuoteResult
 from pressdiff.reuse import ReuseResult
 from pressdiff.store import Store
 
-SCHEMA_VERSION = "2.0"
+SCHEMA_VERSION = "2.1"
 
 # progress(stage, done, total): the shells turn this into a progress bar.
 Progress = Callable[[str, int, int], None]
