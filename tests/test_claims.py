@@ -15,10 +15,11 @@ from types import SimpleNamespace
 import pytest
 
 from pressdiff import config
-from pressdiff.annotate import annotate
+from pressdiff.annotate import annotate, embedder
 from pressdiff.claims import analyse
 from pressdiff.claims.extract import extract_claims
 from pressdiff.claims.facts import NameIndex, conflicts, extract_facts
+from pressdiff.claims.twins import Assertions, assertions, changed
 from pressdiff.config import ClaimsConfig, Config
 from pressdiff.model import Article, to_jsonable
 from pressdiff.pipeline import load
@@ -96,6 +97,8 @@ def test_facts_the_rewrites_broke(facts: dict[str, list]) -> None:
     assert ("Alec Baldwin", "spouse", "Halyna Hutchins", "married to Hutchins") in f4
     assert ("Alec Baldwin", "child", "Halyna Hutchins", "son") in f4
     assert ("Seth Kenney", "age", "51", "51") in f4
+    # "the Souza family, and Hutchins, who were also killed": the plural clause takes both.
+    assert ("Joel Souza", "outcome", "killed", "killed") in f4
     f3 = facts["003"]
     assert ("weapon", "weapon", "toy", "toy gun") in f3
     assert ("Alec Baldwin", "age", "63", "63") in f3
@@ -140,6 +143,8 @@ def _contradictions(result, article: Article) -> list[str]:
 def test_example_distortions_are_flagged(story: dict[str, Article], result) -> None:
     flagged4 = _contradictions(result, story["004"])
     assert {"radio", "head electrician", "married to Hutchins"} <= set(flagged4)
+    souza = next(f for f in result.findings if f.explanation.startswith("Gives Joel Souza's"))
+    assert souza.text == "killed" and "outcome as 'killed'" in souza.explanation
     assert "toy gun" in _contradictions(result, story["003"])
     radio = next(f for f in result.findings if f.text == "radio")
     assert {e.article_id for e in radio.evidence[1:]} >= {story["000"].id}
@@ -351,3 +356,59 @@ def test_a_sentence_that_denies_nothing_does_not_back_a_denial() -> None:
     articles, result = _copies({"a": source, "c": changed, **loose}, [("a", "c")])
     assert _contradictions(result, articles["c"]) == [changed]
     assert not any(f.kind == "contradiction" and f.article_id != "c" for f in result.findings)
+
+
+def _assertions(article: Article, contains: str) -> Assertions:
+    """What the claim of an example article that contains the words asserts."""
+    claim, span = next((c, s) for c, s in extract_claims(article) if contains in c.text)
+    return assertions(span, claim.start)
+
+
+def test_a_number_keeps_its_unit_and_kind(story: dict[str, Article]) -> None:
+    """004 keeps the caption "a 51-year-old Hollywood veteran" and rewords it "a Hollywood
+    veteran of 51 years": one number, an age in one place, a length of time in the other."""
+    caption = _assertions(story["004"], "a 51-year-old Hollywood veteran")
+    reworded = _assertions(story["004"], "veteran of 51 years")
+    assert [(m.key, m.text) for m in caption.measures] == [("51|age|year", "51-year-old")]
+    assert [(m.key, m.text) for m in reworded.measures] == [("51|time|year", "51 years")]
+    text = story["004"].text
+    assert all(text[m.start : m.end] == m.text for m in caption.measures + reworded.measures)
+    # "Baldwin, 63," is an age without a unit: nothing to compare it with here.
+    assert _assertions(story["003"], "Baldwin, 63").measures == ()
+
+
+@pytest.mark.slow
+def test_reworded_twins_compare_what_they_assert(story: dict[str, Article]) -> None:
+    embed = embedder(list(story.values()))
+    # The same denial in other words is no change (001 and 003 print Baldwin's words so).
+    supposed = _assertions(story["001"], "even supposed to be on the property")
+    meant = _assertions(story["003"], "meant to be on the premises")
+    assert changed(meant, supposed, embed) is None
+    # A denial of another thing is: "the gun ... was never his" / "he didn't pull the trigger".
+    never_his = _assertions(story["003"], "was never his")
+    pull = _assertions(story["002"], "is insisting he")
+    words, reason = changed(never_his, pull, embed)
+    assert words.text == "was never his" and "denies 'didn’t pull'" in reason
+    # What the bullet is said to be: "a homemade bullet" / "an accidental shot".
+    bullet = _assertions(story["004"], "may have been a homemade bullet")
+    shot = _assertions(story["004"], "may have been an accidental shot")
+    words, reason = changed(shot, bullet, embed)
+    assert words.text == "accidental shot" and "'homemade bullet'" in reason
+    assert changed(bullet, bullet, embed) is None
+
+
+@pytest.mark.slow
+def test_reworded_facts_are_flagged_in_the_example(story: dict[str, Article], result) -> None:
+    """The rewrites' reworded changes: 004 says twice, differently, how old Kenney is and
+    what the bullet was; 003's "the gun was never his" is a denial nobody else makes."""
+    found = {f.text: f for f in result.findings if f.kind == "contradiction"}
+    years = found["51 years"]
+    assert years.article_id == story["004"].id
+    assert "a 51-year-old Hollywood veteran" in years.evidence[1].text
+    assert "length of time" in years.explanation and "an age" in years.explanation
+    shot = found["accidental shot"]
+    assert "may have been a homemade bullet" in shot.evidence[1].text
+    never = next(f for f in found.values() if "was never his" in f.text)
+    assert never.article_id == story["003"].id
+    assert {e.article_id for e in never.evidence[1:]} <= {story["001"].id, story["002"].id}
+    assert "denial: 'was never his'" in never.explanation

@@ -20,6 +20,7 @@ from pressdiff.annotate import annotate
 from pressdiff.model import Article, to_jsonable
 from pressdiff.pipeline import Report, StoryAnalysis, load
 from pressdiff.quotes.align import compare, words_of
+from pressdiff.quotes.unmarked import candidates
 from pressdiff.report.html import render_html
 from pressdiff.stories import story_id
 
@@ -147,6 +148,44 @@ def test_paraphrased_quote_in_004_found_by_meaning(story):
     f = next(f for f in _findings(semantic, story["004"]) if "incidental shot" in f.text)
     assert f.confidence < 1
     assert "film" in f.explanation and "movie" in f.explanation
+
+
+def test_first_person_words_without_marks_are_candidate_quotes(story):
+    """004 drops the marks of Baldwin's words and rewords them; narration and attributions
+    ("I say, “Can you see this?”" keeps only its quote) are no candidates."""
+    article = story["004"]
+    marked = quotes.extract(article.text, article.doc)
+    found = [q.text for q in candidates(article.doc, marked)]
+    assert (
+        "I don’t shoot to the lens of my camera, instead I am shooting off. In her direction."
+        in found
+    )
+    assert "After that, I release the hammer. The gun explodes." in found
+    assert all(article.text[q.start : q.end] == q.text for q in candidates(article.doc, marked))
+    # The honest reports print every first-person word inside marks.
+    for key in ("000", "001"):
+        doc = story[key].doc
+        assert candidates(doc, quotes.extract(story[key].text, doc)) == [], key
+
+
+@pytest.mark.slow
+def test_unmarked_reworded_quotes_line_up_with_the_quote_they_reword(story):
+    semantic = quotes.analyse(list(story.values()), semantic=True)
+    found = {f.text: f for f in _findings(semantic, story["004"])}
+    shoot = found[
+        "I don’t shoot to the lens of my camera, instead I am shooting off. In her direction."
+    ]
+    hammer = found["After that, I release the hammer. The gun explodes."]
+    for f in (shoot, hammer):
+        assert [e.article_id for e in f.evidence] == [story["000"].id]
+        assert "without quotation marks" in f.explanation and "by Baldwin" in f.explanation
+        assert f.confidence == 0.5
+    assert "in her direction" in shoot.evidence[0].text
+    assert "hammer" in hammer.evidence[0].text
+    # They join the article's quotes, and the honest outlets stay unflagged.
+    assert any(q.text == hammer.text for q in semantic.by_article[story["004"].id])
+    for key in ("000", "001", "002"):
+        assert not _findings(semantic, story[key]), key
 
 
 def test_group_lines_up_outlets_and_result_is_json(result, story):

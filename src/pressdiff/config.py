@@ -217,6 +217,14 @@ class QuotesConfig:
     paraphrase_cosine: float = 0.7
     """MiniLM cosine of two sentences for a paraphrase link."""
 
+    unmarked_cosine: float = 0.55
+    """MiniLM cosine of a sentence printed without quotation marks to a sentence of a marked
+    quote in another article for the two to be one quote (set on the example story)."""
+
+    min_unmarked_words: int = 5
+    """Words a first-person stretch without quotation marks needs to be a candidate quote
+    (pressdiff.quotes.unmarked); "I say," is an attribution, not a quote."""
+
 
 @dataclass(frozen=True)
 class ClaimsConfig:
@@ -231,6 +239,11 @@ class ClaimsConfig:
 
     min_claim_words: int = 3
     """Clauses with fewer words ("he said") are not claims."""
+
+    quoted_claim: float = 0.5
+    """A claim with at least this share of its characters inside quotation marks is a quote
+    (``Claim.is_quote``): its wording is the quote analysis's job.  Half, a definition of
+    "mostly", not a tuned number."""
 
     align_threshold: float = 0.55
     """A claim aligns to another article's claim at this cosine (plus name bonus) or
@@ -318,6 +331,26 @@ class ClaimsConfig:
     unsupported_confidence: float = 0.25
     """Confidence of an ``unsupported_claim``: no other outlet says it, which is often
     first-hand reporting, not an error."""
+
+    reworded_sim: float = 0.7
+    """Two aligned claims of different articles this alike (cosine) are a sentence and its
+    rewording: what each asserts is compared (``claims.twins.change``)."""
+
+    reworded_complement: float = 0.5
+    """Below this cosine two phrases after a copula ("a homemade bullet" / "an accidental
+    shot") say the subject is different things."""
+
+    reworded_denial: float = 0.4
+    """From this cosine two denied predicates with their arguments are one denial in other
+    words, whatever their verbs ("hasn't commented" / "was not immediately available for
+    comment": 0.47; "was never his" / "didn't pull the trigger on the gun": 0.18)."""
+
+    self_twin_sim: float = 0.75
+    """Two claims of one article this alike are a sentence and its rewording (a rewrite
+    that kept the original caption); a change between them is a self-contradiction."""
+
+    self_twin_confidence: float = 0.6
+    """Confidence of a self-contradiction: one of the two is wrong, not known which."""
 
 
 @dataclass(frozen=True)

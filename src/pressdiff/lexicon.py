@@ -437,6 +437,21 @@ NEGATIVE_PREFIXES = ("un", "in", "im", "ir", "il", "dis", "non", "non-")
 TIME_UNITS = frozenset(
     {"second", "minute", "hour", "day", "week", "month", "year", "decade", "century"}
 )
+# Units a number can measure, by kind: the reworded-twin comparison (claims.twins) flags the
+# same number measured as another kind ("a 51-year-old veteran" / "a veteran of 51 years")
+# or in another unit of one kind.  A length of time something is "old" or "aged" is an age.
+UNIT_KINDS: dict[str, str] = {
+    **{unit: "time" for unit in TIME_UNITS},
+    "percent": "percent", "%": "percent", "percentage": "percent",
+    "dollar": "money", "$": "money", "£": "money", "€": "money", "euro": "money",
+    "cent": "money", "pound": "money", "yen": "money",
+    "mile": "distance", "kilometre": "distance", "kilometer": "distance", "km": "distance",
+    "metre": "distance", "meter": "distance", "foot": "distance", "feet": "distance",
+    "yard": "distance", "inch": "distance",
+    "kilogram": "weight", "kg": "weight", "gram": "weight", "ton": "weight",
+    "tonne": "weight", "ounce": "weight", "lb": "weight",
+}  # fmt: skip
+AGE_WORDS = frozenset({"old", "aged", "age"})
 # Verbs too common to carry a claim's polarity on their own, or to stand for a predicate:
 # "the account is not official" and "the account is a fake" share subject and verb "be",
 # and agree.

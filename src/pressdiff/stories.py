@@ -134,6 +134,7 @@ groups, buildings, events (not dates, numbers or works of art, which stories sha
 
 _NER_ONLY = ("tok2vec", "ner")
 """The spaCy components entity recognition needs; the others are not run for grouping."""
+
 _WORD = re.compile(r"\w+")
 
 
@@ -210,10 +211,10 @@ def parse_date(value: str | None) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def features(article: Article, config: StoryConfig = DEFAULT, vector: bool = True) -> Features:
+def features(article: Article, config: StoryConfig = DEFAULT) -> Features:
     """Compute one article's grouping features (:func:`featurise` does many at once)."""
     plain = _words(article, entity_names([_opening(article, config)])[0], config)
-    return with_lead_vectors([article], [plain], config)[0] if vector else plain
+    return with_lead_vectors([article], [plain], config)[0]
 
 
 def _words(article: Article, names: list[str], config: StoryConfig) -> Features:
@@ -270,13 +271,14 @@ def with_lead_vectors(
 ) -> list[Features]:
     """``plain`` (the articles' features) with MiniLM's unit vector of each lead added.
 
-    The leads (what each article is about, in a few sentences) are encoded in
-    one call, so MiniLM runs in batches instead of once an article; an article
-    with no lead (``lead_chars`` 0, or no text) gets no vector.
+    The leads (what each article is about, in a few sentences) go to MiniLM
+    in one call, which shares them out over its threads; an article with no
+    lead (``lead_chars`` 0, or no text) gets no vector.
     """
     openings = [_opening(a, config) for a in articles]
     wanted = [n for n, opening in enumerate(openings) if opening]
-    vectors = nlp.embed([openings[n] for n in wanted]) if wanted else []
+    leads = [openings[n] for n in wanted]
+    vectors = nlp.embed(leads) if wanted else []
     done = list(plain)
     for n, vector in zip(wanted, vectors, strict=True):
         done[n] = replace(done[n], vector=vector)

@@ -261,13 +261,16 @@ def check_aligned(
     pairs: Sequence[AlignedClaims],
     names: NameIndex,
     words: dict[str, rules.ClaimWords],
+    reworded: Callable[[Claim, Claim], str | None] | None = None,
 ) -> list[CheckResult]:
     """The verdict on each aligned pair of a story's claims: ``checker``'s on the two texts,
     then the twin rules (near-twins that negate, fill a closed slot or name someone
     differently contradict; a denial the other side does not make is not supported), and
     a contradiction only where the two can contradict: not quoted words (the quote
     analysis's job), not sentences too far apart, not two different speakers.  ``words``
-    holds each claim's :class:`~.rules.ClaimWords` by claim id."""
+    holds each claim's :class:`~.rules.ClaimWords` by claim id; ``reworded`` (from
+    :mod:`~pressdiff.claims.twins`) says what a pair alike enough to be a rewording
+    (``reworded_sim``) changes, if anything."""
     cfg = settings().claims
     results = checker.check_many([(p.evidence.text, p.claim.text) for p in pairs])
     out = []
@@ -292,6 +295,11 @@ def check_aligned(
                 if conflict:
                     label = "contradicts"
                     reasons.append(conflict)
+        if reworded is not None and label != "contradicts" and sim >= cfg.reworded_sim:
+            change = reworded(claim, ev)
+            if change:
+                twins, label = True, "contradicts"
+                reasons.append(change)
         if label == "supports" and rules.unbacked_denial(claim, ev):
             label = "unclear"
             reasons.append("the claim denies something; the other sentence denies nothing")

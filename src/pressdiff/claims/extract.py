@@ -138,7 +138,8 @@ def extract_claims(article: Article, quotes: list[Quote] | None = None) -> list[
             start = p_start + span.start_char + (len(span.text) - len(span.text.lstrip()))
             end = start + len(text)
             claim = Claim(f"{article.id}:{len(out)}", article.id, start, end, text)
-            if _quoted_share(start, end, quote_spans) >= 0.5 or _own_quote_share(text) >= 0.5:
+            quoted = max(_quoted_share(start, end, quote_spans), _own_quote_share(text))
+            if quoted >= cfg.quoted_claim:
                 claim.is_reported_speech = claim.is_quote = True
                 claim.speaker = _quote_speaker(start, end, speakers) or _speaker_of(span)
             elif (speaker := _speaker_of(span)) is not None:

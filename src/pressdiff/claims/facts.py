@@ -393,7 +393,7 @@ def _patients(verb: Token) -> list[Token]:
         if not roots and verb.dep_ == "conj":
             roots = [c for c in verb.head.children if c.dep_ == "nsubjpass"]
         if verb.dep_ == "relcl" and all(r.lower_ in {"who", "that", "which"} for r in roots):
-            roots = [verb.head]
+            roots = [verb.head, *_plural_partners(verb)]
     else:
         roots = [c for c in verb.children if c.dep_ == "dobj"]
     out = []
@@ -406,6 +406,26 @@ def _patients(verb: Token) -> list[Token]:
             if c.dep_ == "conj" and c.head.i in {x.i for x in out} and not own:
                 out.append(c)
     return out
+
+
+def _plural_partners(relcl: Token) -> list[Token]:
+    """The noun joined by "and" just before a singular noun that a plural relative clause
+    hangs on: in "the Souza family, and Hutchins, who were also killed" the plural "were"
+    says both were killed, though the parser hangs the clause on "Hutchins" alone and often
+    misattaches the coordination (so the surface words decide, not the conj arc)."""
+    plural = any(
+        c.dep_ in {"aux", "auxpass"} and c.lower_ in {"were", "are"} for c in relcl.children
+    )
+    antecedent = relcl.head
+    if not plural or antecedent.tag_ not in {"NN", "NNP"}:
+        return []
+    doc, i, joined = antecedent.doc, antecedent.left_edge.i - 1, False
+    while i >= 0 and (doc[i].is_punct or doc[i].lower_ == "and"):
+        joined = joined or doc[i].lower_ == "and"
+        i -= 1
+    if not joined or i < 0 or doc[i].pos_ not in {"NOUN", "PROPN"}:
+        return []
+    return [doc[i]]
 
 
 def _outcomes(span: Span, persons: dict, ctx: _Context, speaker: str | None) -> list[Fact]:

@@ -47,8 +47,9 @@ from pressdiff.claims.facts import (
 )
 from pressdiff.claims.passage import reuse_parses
 from pressdiff.claims.rules import ClaimWords, claim_words
+from pressdiff.claims.twins import Assertions, Embed, assertions, changed, self_contradictions
 from pressdiff.config import settings
-from pressdiff.model import Article, Evidence, Finding, span_evidence
+from pressdiff.model import Article, Evidence, Finding, Quote, span_evidence
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -104,7 +105,7 @@ class _Side:
     counter: list[tuple[float, Evidence, str]] = field(default_factory=list)
 
 
-def _quotes_by_article(quotes: QuoteResult | None) -> dict[str, list]:
+def _quotes_by_article(quotes: QuoteResult | None) -> dict[str, list[Quote]]:
     return dict(quotes.by_article) if quotes else {}
 
 
@@ -145,9 +146,18 @@ def _judge(
     checker: Checker,
     names: NameIndex,
     words: dict[str, ClaimWords],
+    asserts: dict[str, Assertions],
+    embed: Embed,
 ) -> list[Alignment]:
-    """Each aligned pair with the checker's verdict on it."""
-    verdicts = check_aligned(checker, [AlignedClaims(*p) for p in pairs], names, words)
+    """Each aligned pair with the checker's verdict on it; a pair that rewords one sentence
+    also compares what the two assert (:mod:`pressdiff.claims.twins`)."""
+
+    def reworded(claim: Claim, ev: Claim) -> str | None:
+        change = changed(asserts[claim.id], asserts[ev.id], embed)
+        return change[1] if change else None
+
+    aligned = [AlignedClaims(*p) for p in pairs]
+    verdicts = check_aligned(checker, aligned, names, words, reworded)
     out = []
     for (claim, ev, sim), res in zip(pairs, verdicts, strict=True):
         out.append(
@@ -460,6 +470,7 @@ def analyse(
     claims: list[Claim] = []
     facts: list[Fact] = []
     words: dict[str, ClaimWords] = {}
+    asserts: dict[str, Assertions] = {}
     # A claim that is a whole piece of its article was parsed on its own by claim
     # extraction: the checker reads that Doc instead of parsing the same text again.
     docs: dict[str, Doc] = {}
@@ -468,9 +479,11 @@ def analyse(
         facts.extend(extract_facts(article, parsed, names))
         claims.extend(c for c, _ in parsed)
         words.update((c.id, claim_words(span)) for c, span in parsed)
+        asserts.update((c.id, assertions(span, c.start)) for c, span in parsed)
         docs.update((c.text, span.doc) for c, span in parsed if c.text == span.doc.text.strip())
     checker = checker or RuleChecker(embed=embedder(articles), parse=reuse_parses(docs))
-    alignments = _judge(align(claims, articles, names), checker, names, words)
+    embed = embedder(articles)
+    alignments = _judge(align(claims, articles, names), checker, names, words, asserts, embed)
     spun = set(reuse.spun_ids) if reuse else set()
     base = {a.id: cfg.spun_weight if a.id in spun else 1.0 for a in articles}
     by_id = {a.id: a for a in articles}
@@ -484,5 +497,6 @@ def analyse(
     weights = _reliability(base, first, checkable)
     findings = _flags(claims, facts, alignments, _Voices(weights, reuse), base, by_id)
     findings += _unsupported(claims, alignments, by_id)
+    findings += self_contradictions(claims, asserts, articles, embed)
     findings.sort(key=lambda f: (f.article_id, f.start))
     return ClaimResult(claims, facts, alignments, findings, weights)

@@ -36,6 +36,7 @@ from pressdiff.quotes.align import (
 )
 from pressdiff.quotes.extract import extract_doc
 from pressdiff.quotes.people import PERSONAL_PRONOUNS, People
+from pressdiff.quotes.unmarked import candidates
 
 # Paraphrase links compare a quote's sentences.  A quote's text is its parts joined, not a
 # span of the article, so it is split at its own sentence ends here.  The article parse's
@@ -111,6 +112,7 @@ class _Printing:
     words: list[Word]
     order: int
     index: int = -1
+    marked: bool = True  # False: first-person words printed without quotation marks
 
     @property
     def norms(self) -> list[str]:
@@ -132,15 +134,29 @@ def analyse(articles: list[Article], semantic: bool = True) -> QuoteResult:
         for a in articles
         for q in by_article[a.id]
     ]
+    # Words printed without their marks count only where they line up with a marked quote.
+    printings += [
+        _Printing(a, q, words_of(a.text, q), order[a.id], marked=False)
+        for a, doc in zip(articles, docs, strict=True)
+        for q in candidates(doc, by_article[a.id])
+    ]
     printings = [p for p in printings if p.words]
     for i, p in enumerate(printings):
         p.index = i
     links = _lexical_links(printings)
     if semantic:
         links |= _paraphrase_links(printings, links)
+        links |= _unmarked_links(printings, links)
+    links = {k: v for k, v in links.items() if printings[k[0]].marked or printings[k[1]].marked}
     groups: list[QuoteGroup] = []
     findings: list[Finding] = []
     for members in _components(len(printings), links):
+        if not all(printings[i].marked for i in members):
+            if len(members) == 1:
+                continue
+            for i in members:
+                if not printings[i].marked:
+                    by_article[printings[i].article.id].append(printings[i].quote)
         group, found = _judge(len(groups), [printings[i] for i in members], links)
         groups.append(group)
         findings.extend(found)
@@ -228,6 +244,49 @@ def _paraphrase_links(
     return found
 
 
+def _unmarked_links(
+    printings: list[_Printing], links: dict[tuple[int, int], str]
+) -> dict[tuple[int, int], str]:
+    """Each printing without quotation marks linked to the marked printing of another
+    article whose sentence is closest to one of its own, if close enough
+    (``unmarked_cosine``, below ``paraphrase_cosine``: first-person words in a news story
+    are someone's words already, the question is only whose) and sharing a content word."""
+    cfg = settings().quotes
+    owners, sentences, sims = _sentence_similarities(printings)
+    found: dict[tuple[int, int], str] = {}
+    for x in np.nonzero([not printings[i].marked for i in owners])[0]:
+        p = printings[int(owners[x])]
+        for y in np.argsort(-sims[x]):
+            q = printings[int(owners[y])]
+            if sims[x, y] < cfg.unmarked_cosine:
+                break
+            if q.marked and q.article.id != p.article.id:
+                if _content(sentences[x]) & _content(sentences[y]):
+                    i, j = sorted((p.index, q.index))
+                    if (i, j) not in links:
+                        found[(i, j)] = "paraphrase"
+                break
+    return found
+
+
+def _sentence_similarities(
+    printings: list[_Printing],
+) -> tuple[np.ndarray, list[str], np.ndarray]:
+    """The sentences (of four words or more) of every printing long enough, with the index
+    of the printing each comes from and their MiniLM cosines with each other."""
+    cfg = settings().quotes
+    pairs: list[tuple[int, str]] = []
+    for i, p in enumerate(printings):
+        if len(p.words) >= cfg.min_quote_words + 1:
+            pairs.extend((i, s) for s in _SENTENCE.split(p.quote.text) if len(s.split()) >= 4)
+    if not pairs:
+        return np.zeros(0, dtype=int), [], np.zeros((0, 0))
+    vectors = embedder(list({p.article.id: p.article for p in printings}.values()))(
+        [s for _, s in pairs]
+    )
+    return np.array([i for i, _ in pairs]), [s for _, s in pairs], vectors @ vectors.T
+
+
 def _components(n: int, links: dict[tuple[int, int], str]) -> list[list[int]]:
     parent = list(range(n))
 
@@ -261,7 +320,8 @@ def _different_speakers(a: str | None, b: str | None) -> bool:
 
 
 def _content(sentence: str) -> set[str]:
-    return {w.lower() for w in re.findall(r"\w+", sentence) if is_topical(w.lower())}
+    """Topical words of a sentence, but the stems of contractions ("don't": "t")."""
+    return {w.lower() for w in re.findall(r"\w{3,}", sentence) if is_topical(w.lower())}
 
 
 def _judge(
@@ -293,6 +353,8 @@ def _judge(
         for q in members:
             if q.article.id == p.article.id or (p.index, q.index) not in linked:
                 continue
+            if p.marked and not q.marked:  # words without marks cannot outvote a quote
+                continue
             cmp = compare(q.article.text, q.words, p.article.text, p.words, supported_by[id(p)])
             if q.article.id not in best or cmp.matched > best[q.article.id][1].matched:
                 best[q.article.id] = (q, cmp)
@@ -304,7 +366,7 @@ def _judge(
         id(p): sum(c.matched for _, c in counterpart[id(p)].values() if c.relation != "altered")
         for p in members
     }
-    canonical = max(members, key=lambda p: (agree[id(p)], -p.order, len(p.words)))
+    canonical = max(members, key=lambda p: (p.marked, agree[id(p)], -p.order, len(p.words)))
     variants: list[Variant] = []
     findings: list[Finding] = []
 
@@ -329,7 +391,7 @@ def _judge(
             continue
         if p is not canonical:
             ref, cmp = max(others.values(), key=standing)
-            lexical = not _paraphrased(p, ref, links)
+            lexical = not _paraphrased(p, ref, links) and p.marked
             variant.compared_with = ref.article.id
             variant.diff = cmp.ops
             variant.relation = cmp.relation if lexical else "paraphrase"
@@ -345,7 +407,7 @@ def _judge(
         if altered:
             ref, cmp = max(disagreeing, key=standing)
             witnesses = [ref] + [q for q, _ in disagreeing if q is not ref]
-            confidence = 0.5 if _paraphrased(p, ref, links) else 1.0
+            confidence = 0.5 if _paraphrased(p, ref, links) or not p.marked else 1.0
             findings.append(_altered_finding(p, witnesses, cmp, confidence))
         else:
             finding = _misattribution(p, [q for q, c in others.values() if c.relation != "altered"])
@@ -390,9 +452,11 @@ def _altered_finding(
     """``witnesses`` print the quote otherwise; the diff is against the first."""
     ref = witnesses[0]
     how = "reworded" if confidence < 1 else "changed"
+    marks = "" if p.marked else ", without quotation marks,"
+    speaker = p.quote.speaker if p.marked else ref.quote.speaker
     explanation = (
-        f"{p.article.outlet} prints a {how} version of a quote"
-        f"{' by ' + p.quote.speaker if _surname(p.quote.speaker) else ''} that "
+        f"{p.article.outlet} prints{marks} a {how} version of a quote"
+        f"{' by ' + speaker if _surname(speaker) else ''} that "
         f"{ref.article.outlet} "
         f"prints differently: {_diff_words(cmp.ops) or 'words changed'}."
     )
