@@ -186,7 +186,7 @@ def stage_assign(path: Path, n: int, workers: int) -> dict:
     """Ingest with story assignment, as ``pressdiff ingest`` does; scored against the truth."""
     from pressdiff import runner
     from pressdiff.store import Store
-    from pressdiff.stories import StoryAssigner
+    from pressdiff.stories import INGEST_BATCH, StoryAssigner
 
     db = path.with_name(f"assign-{n}.db")
     db.unlink(missing_ok=True)
@@ -194,9 +194,14 @@ def stage_assign(path: Path, n: int, workers: int) -> dict:
     def go():
         with Store(db) as store:
             assigner = StoryAssigner(store)
+            waiting = []  # a batch at a time, as `pressdiff ingest` does
             for article, _rejection in runner.prepared([str(path)], runner.Cluster()):
                 if article is not None and store.add([article]):
-                    assigner.assign(article)
+                    waiting.append(article)
+                if len(waiting) >= INGEST_BATCH:
+                    assigner.assign_many(waiting)
+                    waiting.clear()
+            assigner.assign_many(waiting)
             return {"stored": len(store), "stories": len(store.stories())}
 
     row = _measure(go)
