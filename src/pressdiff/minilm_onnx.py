@@ -90,6 +90,8 @@ def _tokenizer():
 
     tok = Tokenizer.from_file(str(model_dir() / "tokenizer.json"))
     tok.enable_truncation(max_length=MAX_TOKENS)
+    # tokenizer.json pads every text to 128 tokens: alone, a text needs no padding at all.
+    tok.no_padding()
     return tok
 
 
