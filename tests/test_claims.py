@@ -399,15 +399,17 @@ def test_reworded_twins_compare_what_they_assert(story: dict[str, Article]) -> N
 
 @pytest.mark.slow
 def test_reworded_facts_are_flagged_in_the_example(story: dict[str, Article], result) -> None:
-    """The rewrites' reworded changes: 004 says twice, differently, how old Kenney is and
-    what the bullet was; 003's "the gun was never his" is a denial nobody else makes."""
+    """The rewrites' reworded changes: 004 says twice, differently, how old Kenney is (one
+    number about one name); 003's "the gun was never his" is a denial nobody else makes.
+    What 004 says the bullet was ("an accidental shot" after "a homemade bullet") pairs two
+    of its sentences by similarity alone, which is off by default (it raised false alarms
+    on held-out FNC-1 stories): compared above, not flagged here."""
     found = {f.text: f for f in result.findings if f.kind == "contradiction"}
     years = found["51 years"]
     assert years.article_id == story["004"].id
     assert "a 51-year-old Hollywood veteran" in years.evidence[1].text
     assert "length of time" in years.explanation and "an age" in years.explanation
-    shot = found["accidental shot"]
-    assert "may have been a homemade bullet" in shot.evidence[1].text
+    assert "accidental shot" not in found
     never = next(f for f in found.values() if "was never his" in f.text)
     assert never.article_id == story["003"].id
     assert {e.article_id for e in never.evidence[1:]} <= {story["001"].id, story["002"].id}

@@ -290,10 +290,10 @@ def self_contradictions(
     claims: list[Claim], asserts: dict[str, Assertions], articles: list[Article], embed: Embed
 ) -> list[Finding]:
     """Findings for articles that say one thing twice, differently: two claims of one article
-    alike enough to be a sentence and its rewording (``ClaimsConfig.self_twin_sim``, or
-    :func:`_anchored`), of which the later changes what the earlier asserts.  Quotes are
-    left to the quote analysis; the earlier sentence is the evidence, since nothing tells
-    which is right."""
+    alike enough to be a sentence and its rewording (:func:`_anchored`, or
+    ``ClaimsConfig.self_twin_sim`` when ``self_twins_by_similarity`` is on), of which the
+    later changes what the earlier asserts.  Quotes are left to the quote analysis; the
+    earlier sentence is the evidence, since nothing tells which is right."""
     cfg = settings().claims
     by_id = {a.id: a for a in articles}
     candidates = [c for c in claims if not c.is_quote]
@@ -306,7 +306,8 @@ def self_contradictions(
         first, later = sorted((candidates[i], candidates[j]), key=lambda c: c.start)
         if first.article_id != later.article_id or first.end > later.start:
             continue
-        if sims[i, j] < cfg.self_twin_sim and not _anchored(asserts[first.id], asserts[later.id]):
+        alike = cfg.self_twins_by_similarity and sims[i, j] >= cfg.self_twin_sim
+        if not alike and not _anchored(asserts[first.id], asserts[later.id]):
             continue
         found = changed(asserts[later.id], asserts[first.id], embed)
         if found is None:
