@@ -186,22 +186,16 @@ def stage_assign(path: Path, n: int, workers: int) -> dict:
     """Ingest with story assignment, as ``pressdiff ingest`` does; scored against the truth."""
     from pressdiff import runner
     from pressdiff.store import Store
-    from pressdiff.stories import INGEST_BATCH, StoryAssigner
+    from pressdiff.stories import StoryAssigner
 
     db = path.with_name(f"assign-{n}.db")
     db.unlink(missing_ok=True)
 
     def go():
         with Store(db) as store:
-            assigner = StoryAssigner(store)
-            waiting = []  # a batch at a time, as `pressdiff ingest` does
-            for article, _rejection in runner.prepared([str(path)], runner.Cluster()):
-                if article is not None and store.add([article]):
-                    waiting.append(article)
-                if len(waiting) >= INGEST_BATCH:
-                    assigner.assign_many(waiting)
-                    waiting.clear()
-            assigner.assign_many(waiting)
+            read = runner.prepared([str(path)], runner.Cluster())
+            for _ in StoryAssigner(store).add(a for a, _rejection in read if a is not None):
+                pass  # stored, and into stories a batch at a time, as `pressdiff ingest` does
             return {"stored": len(store), "stories": len(store.stories())}
 
     row = _measure(go)

@@ -75,15 +75,10 @@ def main() -> None:
 
         def assigned(run: int, batch: int) -> None:
             with Store(tmp / f"stories{batch}-{run}.db") as store:
-                assigner = stories.StoryAssigner(store)
-                waiting = []
-                for article, _rejection in pipeline.iter_clean([str(feed)]):
-                    if article is not None and store.add([article]):
-                        waiting.append(article)
-                    if len(waiting) >= batch:
-                        assigner.assign_many(waiting)
-                        waiting.clear()
-                assigner.assign_many(waiting)
+                read = pipeline.iter_clean([str(feed)])
+                articles = (a for a, _rejection in read if a is not None)
+                for _ in stories.StoryAssigner(store).add(articles, batch):
+                    pass
 
         big = stories.INGEST_BATCH
         times: dict[str, list[float]] = {

@@ -38,7 +38,7 @@ from pressdiff.report import (
 )
 from pressdiff.report.terminal import rejection_line
 from pressdiff.store import Store, StoreError
-from pressdiff.stories import INGEST_BATCH, StoryAssigner, as_one, group
+from pressdiff.stories import StoryAssigner, as_one, group
 
 app = typer.Typer(
     add_completion=False,
@@ -294,29 +294,28 @@ def ingest(
         task = progress.add_task("ingesting", total=None)
         assigner = StoryAssigner(store)
         assigner.assign_pending()
-        waiting: list[Article] = []  # stored, put into stories a batch at a time
-        try:
+
+        def readable() -> Iterator[Article]:
             for article, rejection in runner.prepared(
                 paths, runner.Cluster(workers, scheduler), limits
             ):
-                if rejection is not None:
+                if rejection is None:
+                    yield article
+                else:
                     rejected.append(rejection)
                     store.add_rejection(rejection)
-                else:
-                    repeats += article.id in seen
-                    seen.add(article.id)
-                    if store.add([article]):
-                        added += 1
-                        waiting.append(article)
-                    total += 1
-                if len(waiting) >= INGEST_BATCH:
-                    assigner.assign_many(waiting)
-                    waiting.clear()
+                    progress.advance(task)
+
+        try:
+            for article, new in assigner.add(readable()):
+                repeats += article.id in seen
+                seen.add(article.id)
+                added += new
+                total += 1
                 progress.advance(task)
         except runner.NoWorkers as error:  # what was stored stays; a rerun adds the rest
             stderr.print(f"ingest stopped: {error}", markup=False, highlight=False)
             stopped = True
-        assigner.assign_many(waiting)
         stored, stories = len(store), len(assigner.index)
     _report_rejections(rejected)
     stderr.print(

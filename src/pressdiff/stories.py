@@ -49,7 +49,7 @@ import hashlib
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cache
@@ -752,6 +752,29 @@ class StoryAssigner:
             placed.pop(a.id, None) or Assignment(a.id, self.index.story_of(a.id) or "")
             for a in articles
         ]
+
+    def add(
+        self, articles: Iterable[Article], batch: int = INGEST_BATCH
+    ) -> Iterator[tuple[Article, bool]]:
+        """Store each article and put the new ones into their stories ``batch`` at a time
+        (one MiniLM call for their leads); yield each article and whether it was new.
+
+        The last, partial batch is assigned however the loop ends (exhausted, an error
+        from ``articles``, the caller stopping early); a process killed before that
+        leaves its stored articles pending, and the next assigner opened assigns them.
+        """
+        waiting: list[Article] = []
+        try:
+            for article in articles:
+                new = self.store.add([article]) == 1
+                if new:
+                    waiting.append(article)
+                    if len(waiting) >= batch:
+                        self.assign_many(waiting)
+                        waiting.clear()
+                yield article, new
+        finally:
+            self.assign_many(waiting)
 
     def assign_pending(self, batch: int = INGEST_BATCH) -> int:
         """Assign every stored article that is in no story yet, ``batch`` at a time; return
