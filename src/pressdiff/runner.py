@@ -31,7 +31,7 @@ Progress = Callable[[str, int, int], None]
 
 # Inputs per ingest task: large enough that scheduling costs little beside
 # cleaning, small enough that a failed batch loses little.
-INGEST_BATCH = 64
+CLEAN_TASK_SIZE = 64
 
 
 class NoWorkers(RuntimeError):
@@ -88,7 +88,7 @@ def prepared(
     from pressdiff import distributed
 
     items = read_inputs(paths)
-    batches = iter(lambda: list(islice(items, INGEST_BATCH)), [])
+    batches = iter(lambda: list(islice(items, CLEAN_TASK_SIZE)), [])
     with cluster.client() as client:
         window = 2 * max(1, distributed.worker_count(client))
         prepare = partial(pipeline.prepare_batch, limits=limits)
