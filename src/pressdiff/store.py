@@ -325,13 +325,13 @@ class Store:
 
     def _create_entity_names(self) -> None:
         """Create the entity index; a database from before it gets it filled from the
-        analyses it already stores (once, in the transaction that creates it)."""
+        analyses it already stores (once, in the transaction that creates it).  Opening a
+        database that has it takes no write lock."""
+        if self._has_entity_names():
+            return
         self._db.execute("BEGIN IMMEDIATE")
         try:
-            exists = self._db.execute(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'entity_names'"
-            ).fetchone()
-            if not exists:
+            if not self._has_entity_names():  # another process may have created it meanwhile
                 self._db.execute(_ENTITY_NAMES)
                 for (found,) in self._db.execute("SELECT annotations FROM analyses").fetchall():
                     self._add_entity_names(json.loads(found))
@@ -339,6 +339,10 @@ class Store:
         except BaseException:
             self._db.execute("ROLLBACK")
             raise
+
+    def _has_entity_names(self) -> bool:
+        query = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'entity_names'"
+        return self._db.execute(query).fetchone() is not None
 
     def _add_entity_names(self, annotations: dict[str, dict[str, Any]]) -> None:
         rows = {
