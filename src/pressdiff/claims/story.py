@@ -123,26 +123,26 @@ def align(
     people = [_names_in(c, names) for c in claims]
     columns = {name: k for k, name in enumerate(sorted(set().union(*people)))}
     mentions = np.zeros((len(claims), len(columns)), dtype=np.float32)
-    for i, found in enumerate(people):
-        mentions[i, [columns[name] for name in found]] = 1.0
+    for i, named in enumerate(people):
+        mentions[i, [columns[name] for name in named]] = 1.0
     by_article: dict[str, list[int]] = defaultdict(list)
     for i, c in enumerate(claims):
         by_article[c.article_id].append(i)
-    best: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # article id -> (claim, score) per row
-    for other, idx in by_article.items():
+    owner = np.array([c.article_id for c in claims])
+    found = []  # (claim, article's place in ``articles``, its best claim) above the threshold
+    for place, other in enumerate(articles):
+        idx = by_article.get(other.id)
+        if not idx:
+            continue
         shared = (mentions @ mentions[idx].T) > 0
         scores = sims[:, idx] + np.where(shared, cfg.name_bonus, 0.0)
         top = np.argmax(scores, axis=1)
-        best[other] = (np.array(idx)[top], scores[np.arange(len(claims)), top])
-    pairs = []
-    for i, claim in enumerate(claims):
-        for other in articles:
-            if other.id == claim.article_id or not by_article[other.id]:
-                continue
-            j, score = best[other.id][0][i], best[other.id][1][i]
-            if score >= cfg.align_threshold:
-                pairs.append((claim, claims[int(j)], float(sims[i, j])))
-    return pairs
+        rows = np.nonzero(
+            (scores[np.arange(len(claims)), top] >= cfg.align_threshold) & (owner != other.id)
+        )[0]
+        found.extend((int(i), place, idx[top[i]]) for i in rows)
+    found.sort()  # claim by claim, the articles in their order
+    return [(claims[i], claims[j], float(sims[i, j])) for i, _, j in found]
 
 
 def _names_in(claim: Claim, names: NameIndex) -> set[str]:
