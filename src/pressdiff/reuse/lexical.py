@@ -75,9 +75,9 @@ class SeedIndex:
         else:
             swap = False
         out = []
-        for g, pos in ga.items():
-            other = gb.get(g)
-            if other and len(pos) == 1 and len(other) == 1 and g not in self.common:
+        for g in ga.keys() & gb.keys():
+            pos, other = ga[g], gb[g]
+            if len(pos) == 1 and len(other) == 1 and g not in self.common:
                 out.append((other[0], pos[0]) if swap else (pos[0], other[0]))
         return sorted(out)
 
