@@ -395,12 +395,12 @@ def test_reworded_twins_compare_what_they_assert(story: dict[str, Article]) -> N
     words, reason = changed(shot, bullet, embed)
     assert words.text == "accidental shot" and "'homemade bullet'" in reason
     assert changed(bullet, bullet, embed) is None
-    # One kind of thing, another thing: "a homemade bullet" / "a homemade shotgun".
+    # One kind of thing, another thing ("a homemade bullet" / "a homemade shotgun") counts
+    # only for one source's word given twice in one article (the example test below), not
+    # between outlets, where the head noun is what rewordings swap ("fighter" / "militant").
     shotgun = _assertions(story["004"], "may have been a homemade shotgun")
     assert bullet.sources == shotgun.sources == {"court document"}
-    words, reason = changed(shotgun, bullet, embed)
-    assert words.text == "homemade shotgun" and "(another thing)" in reason
-    assert story["004"].text[words.start : words.end] == "homemade shotgun"
+    assert changed(shotgun, bullet, embed) is None
 
 
 @pytest.mark.slow
@@ -420,6 +420,7 @@ def test_reworded_facts_are_flagged_in_the_example(story: dict[str, Article], re
         finding = found[words]
         assert finding.article_id == story["004"].id
         assert words in finding.evidence[0].text and caption in finding.evidence[1].text
+    assert "(another thing)" in found["homemade shotgun"].explanation
     never = next(f for f in found.values() if "was never his" in f.text)
     assert never.article_id == story["003"].id
     assert {e.article_id for e in never.evidence[1:]} <= {story["001"].id, story["002"].id}
