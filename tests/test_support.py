@@ -33,8 +33,8 @@ def checker() -> SupportChecker:
 def test_shipped_weights_match_the_features_and_say_what_trained_them() -> None:
     model = shipped_model()
     assert len(model.coef) == len(model.features) == len(model.mean) == len(model.scale)
-    # The rules' conflicts decide on their own; the model weighs the alignment measures.
-    assert set(model.features) == set(FEATURES) - {"conflicts"}
+    # The rules' conflicts decide on their own; the model weighs some alignment measures.
+    assert set(model.features) <= set(FEATURES) - {"conflicts"}
     assert 0.0 < model.cut < 1.0
     trained_on = model.info["trained_on"]
     # Report parts and SummEdits news never train the model.
@@ -50,6 +50,22 @@ def test_sentence_of_the_article_is_supported_with_confidence(
     result = checker.check(evidence, claim)
     assert result.label == "supports"
     assert 0.5 <= result.score <= 1.0
+
+
+@pytest.mark.slow
+def test_what_a_claim_adds_to_the_evidence_is_measured(
+    checker: SupportChecker, example_line
+) -> None:
+    """A sentence of the article adds nothing to it; a claim naming someone the article
+    never names, in a noun phrase it never uses, adds a name and a phrase."""
+    evidence = article("000")
+    copied = example_line("000", "killing Hutchins and injuring director Joel Souza")
+    added = "Producer Johnny Depp handed Baldwin a loaded rifle."
+    same, new = (j.features() for j in checker.judge_many([(evidence, copied), (evidence, added)]))
+    assert same["novel_names"] == same["novel_lemmas"] == same["novel_chunks"] == 0.0
+    assert same["links_any"] == 1.0 and same["negation_mismatch"] == 0.0
+    assert new["novel_names"] > 0.0 and new["novel_chunks"] > 0.0 and new["novel_lemmas"] > 0.0
+    assert new["cosine_top2"] <= new["cosine"] and same["cosine_margin"] > new["cosine_margin"]
 
 
 @pytest.mark.slow

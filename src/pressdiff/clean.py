@@ -28,6 +28,7 @@ import re
 import unicodedata
 
 from pressdiff.model import Article, RawDocument, Removed
+from pressdiff.sentences import sentence_spans
 
 # A whole line that is a link to other content, not reporting.
 _LINK_LINE = re.compile(
@@ -100,7 +101,7 @@ def find_debris(text: str) -> list[Removed]:
         credit = m.group("credit")
         if not _looks_like_credit(credit):
             continue
-        if _SENTENCE_BREAK.search(m.group("caption")):
+        if len(sentence_spans(m.group("caption"))) > 1:
             # Several sentences: reporting that ends in a credit. Only the credit goes.
             add(m.start("credit") - 1, m.end("credit"), f"agency or picture credit ({credit})")
         else:
@@ -110,8 +111,6 @@ def find_debris(text: str) -> list[Removed]:
         add(promo.start("promo"), promo.end(), "publisher self-promotion")
     return _merge(found)
 
-
-_SENTENCE_BREAK = re.compile(r"[a-z0-9)]{2}[.!?][\"”’]?\s+[A-Z]")
 
 # Words that end a picture credit: agencies, platforms, "News", "Press", ...
 _CREDIT_TAIL = {

@@ -340,6 +340,11 @@ class ClaimsConfig:
     """Below this cosine two phrases after a copula ("a homemade bullet" / "an accidental
     shot") say the subject is different things."""
 
+    reworded_head: float = 0.7
+    """From this cosine two head nouns after one modifier are one thing in other words
+    ("gun" / "firearm": 0.83); below it "a homemade bullet" / "a homemade shotgun" (0.60)
+    say the subject is another thing."""
+
     reworded_denial: float = 0.4
     """From this cosine two denied predicates with their arguments are one denial in other
     words, whatever their verbs ("hasn't commented" / "was not immediately available for
@@ -357,6 +362,12 @@ class ClaimsConfig:
     self_twin_sim: float = 0.75
     """Two claims of one article this alike are a sentence and its rewording, when
     ``self_twins_by_similarity`` is on; a change between them is a self-contradiction."""
+
+    self_twin_source_sim: float = 0.45
+    """Two claims of one article this alike (cosine) that give one source's word on what
+    something is ("according to court documents" / "court documents suggest") are a
+    sentence and its rewording, compared by what each says the thing is (004's caption
+    "may have been a homemade bullet" and its "homemade shotgun" are at 0.51)."""
 
     self_twin_confidence: float = 0.6
     """Confidence of a self-contradiction: one of the two is wrong, not known which."""

@@ -20,9 +20,23 @@ evidence asserts too:
 * ``conflicts``: the rules' concrete conflicts with the aligned evidence
   (:mod:`pressdiff.claims.check`).
 
-Measured on the QAGS tune part, these carry what the decision needs; the coverage of the claim
-over the whole evidence, names and numbers it never gives, and links found in any evidence
-sentence added nothing there, so they are not measured (``bench/results/claims_check.md``).
+Measures of what the claim adds to the whole evidence (a summary that invents a name, a
+number or a detail the article never gives — "extrinsic" errors, most of XSum's):
+
+* ``cosine_top2``: mean MiniLM similarity of the two best evidence sentences;
+* ``cosine_margin``: how far the best sentence stands out from the evidence's mean: a claim
+  on the article's topic that no sentence says in particular has a high mean and no peak;
+* ``novel_lemmas``: share of the claim's content lemmas the evidence never uses;
+* ``novel_names``: share of the claim's names and numbers the evidence never gives;
+* ``novel_chunks``: share of the claim's noun phrases whose content words no one evidence
+  sentence has all together ("a record fine" where the article has a fine and a record);
+* ``links_any``: share of the claim's predicate–argument links found together in *some*
+  evidence sentence (``links_best`` asks the best-aligned one);
+* ``negation_mismatch``: 1 when the claim denies something and its best sentence does not,
+  or the other way round.
+
+Which measures the decision weighs is the model's choice (``support_model.json`` names them),
+made by cross-validation on the QAGS tune part (``bench/claims_support_train.py``).
 
 The measures are fixed and have no tuned numbers; the decision layer
 (:mod:`pressdiff.claims.support`) weighs them.
@@ -42,11 +56,17 @@ from pressdiff.claims.passage import ParsedSentence as Passage
 from pressdiff.claims.rules import conflicts, dedupe, gaps, overlap
 
 # The order the decision layer's weights follow; change it only together with the weights.
-FEATURES = ("cosine", "overlap", "copied", "links_best", "log_content", "conflicts")
+FEATURES = (
+    "cosine", "overlap", "copied", "links_best", "log_content", "conflicts",
+    "cosine_top2", "cosine_margin", "novel_lemmas", "novel_names", "novel_chunks", "links_any",
+    "negation_mismatch",
+)  # fmt: skip
 
 # How a multi-sentence claim pools its sentences' measures: the weakest sentence decides the
 # similarity measures, counts add up, length is the longest sentence's.
-_POOL_MIN = frozenset({"cosine", "overlap", "copied", "links_best"})
+_POOL_MIN = frozenset(
+    {"cosine", "overlap", "copied", "links_best", "cosine_top2", "cosine_margin", "links_any"}
+)
 _POOL_SUM = frozenset({"conflicts"})
 
 
@@ -96,6 +116,42 @@ def _links_in(links: list[tuple[str, str]], evidence: Passage) -> float:
     return sum(a in evidence.lemmas and b in evidence.lemmas for a, b in links) / len(links)
 
 
+def _links_any(links: list[tuple[str, str]], passages: list[Passage]) -> float:
+    if not links:
+        return 1.0
+    return sum(any(a in p.lemmas and b in p.lemmas for p in passages) for a, b in links) / len(
+        links
+    )
+
+
+def _novel_names(claim: Passage, ev: Parsed) -> float:
+    """Share of the claim's names (as written, any case) and numbers the evidence never gives."""
+    text = ev.text.lower()
+    names = [n.text.lower() for n in claim.names]
+    numbers = [value for value, _, _ in claim.numbers]
+    if not names and not numbers:
+        return 0.0
+    missing = sum(n not in text for n in names) + sum(v not in ev.numbers for v in numbers)
+    return missing / (len(names) + len(numbers))
+
+
+def _novel_chunks(claim: Passage, passages: list[Passage]) -> float:
+    """Share of the claim's noun phrases whose content lemmas no one evidence sentence has."""
+    if not claim.content:
+        return 0.0
+    sentence = claim.content[0].sent
+    content = {t.i for t in claim.content}
+    chunks = [
+        {t.lemma_.lower() for t in chunk if t.i in content}
+        for chunk in sentence.doc.noun_chunks
+        if sentence.start <= chunk.start < sentence.end
+    ]
+    chunks = [c for c in chunks if c]
+    if not chunks:
+        return 0.0
+    return sum(not any(c <= p.lemmas for p in passages) for c in chunks) / len(chunks)
+
+
 def _copied(claim: Passage, passages: list[Passage]) -> float:
     """Largest share of the claim's content lemmas that one evidence sentence has *in the same
     order* (longest common subsequence), so two half-sentences stitched together score low."""
@@ -113,16 +169,26 @@ def align(claim: Passage, ev: Parsed, vectors: dict[str, np.ndarray], top_k: int
     sims = matrix @ vectors[claim.text]
     overlaps = np.array([overlap(claim, p) for p in ev.passages])
     order = np.argsort(-(sims + overlaps))[:top_k]
+    links = _links(claim)
+    best = ev.passages[order[0]]
+    content = [t.lemma_.lower() for t in claim.content]
     features = {
         "cosine": float(sims.max()),
         "overlap": float(overlaps[order[0]]),
         "copied": _copied(claim, ev.passages),
-        "links_best": _links_in(_links(claim), ev.passages[order[0]]),
+        "links_best": _links_in(links, best),
         "log_content": math.log1p(len(claim.content)),
         "conflicts": 0.0,
+        "cosine_top2": float(np.sort(sims)[-2:].mean()),
+        "cosine_margin": float(sims.max() - sims.mean()),
+        "novel_lemmas": sum(w not in ev.lemmas for w in content) / max(1, len(content)),
+        "novel_names": _novel_names(claim, ev),
+        "novel_chunks": _novel_chunks(claim, ev.passages),
+        "links_any": _links_any(links, ev.passages),
+        "negation_mismatch": float(bool(claim.denials) != bool(best.denials)),
     }
-    best = [ev.passages[i] for i in order]
-    return Aligned(claim, best, [float(sims[i]) for i in order], features)
+    ranked = [ev.passages[i] for i in order]
+    return Aligned(claim, ranked, [float(sims[i]) for i in order], features)
 
 
 def judge(ev: Parsed, cl: Parsed, vectors: dict[str, np.ndarray], rules: RuleChecker) -> Judged:

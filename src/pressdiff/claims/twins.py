@@ -11,7 +11,10 @@ sentences are read for what they assert, from the parse, not the words:
   the other, or in another unit ("45 minutes" / "45 seconds", "5 miles" / "5 kilometres");
 * **what the subject is said to be** — the nouns after a copula ("may have been a homemade
   bullet" / "may have been an accidental shot"), when no noun of one is a noun of the other
-  and MiniLM finds the two phrases far apart;
+  and MiniLM finds the two phrases far apart, or, for one source's word given twice in one
+  article, when both name the same kind of thing and then another thing ("a homemade
+  bullet" / "a homemade shotgun": one modifier, another head noun, neither head in the
+  other sentence);
 * **what is denied** — both deny something, but not the same thing, and the twin's denial
   is nowhere in the sentence ("the gun was never his" / "he didn't pull the trigger").
 
@@ -20,7 +23,11 @@ Twins come from two places.  The story alignment pairs sentences of different ar
 (``ClaimsConfig.reworded_sim``), so the usual weighing of outlets decides.  And
 :func:`self_contradictions` pairs the sentences of one article: a rewrite that kept the
 original caption beside its rewording says the thing twice, differently, and one of the two
-is wrong whatever the other outlets say.
+is wrong whatever the other outlets say.  Two sentences of one article are paired when one
+number is about one name in both, or when both give one source's word on what something is
+("may have been a homemade bullet, according to court documents" / "court documents suggest
+that the gunshot may have been a homemade shotgun"): then only what each says the thing is
+gets compared.
 """
 
 from __future__ import annotations
@@ -60,6 +67,7 @@ class Phrase(NamedTuple):
     start: int
     end: int
     context: str = ""  # a denial's predicate with its arguments, for MiniLM
+    kinds: frozenset[str] = frozenset()  # a complement's modifiers ("homemade")
 
 
 @dataclass(frozen=True)
@@ -71,6 +79,7 @@ class Assertions:
     measures: tuple[Phrase, ...]  # key: (value, kind, unit)
     complements: tuple[Phrase, ...]  # key: the noun's lemma
     denials: tuple[Phrase, ...]  # key: the denied predicate, or its complement if light
+    sources: frozenset[str] = frozenset()  # who a complement is reported from
 
 
 class Measure(NamedTuple):
@@ -92,6 +101,7 @@ def assertions(span: Span, start: int) -> Assertions:
     measures: list[Phrase] = []
     held: set[tuple[str, str]] = set()
     complements: list[Phrase] = []
+    sources: set[str] = set()
     denials: list[Phrase | None] = []
     for tok in span:
         measure = _measure(tok)
@@ -105,7 +115,11 @@ def assertions(span: Span, start: int) -> Assertions:
             negated = is_negated(tok)
             for c in tok.children:
                 if c.dep_ == "attr" and c.pos_ == "NOUN" and not negated:
-                    complements.append(_phrase(c.lemma_.lower(), _noun_phrase(c), base))
+                    words = _noun_phrase(c)
+                    kinds = frozenset(t.lemma_.lower() for t in words if t.i != c.i)
+                    found = _phrase(c.lemma_.lower(), words, base)
+                    complements.append(found._replace(kinds=kinds))
+                    sources.update(_sources(tok))
         if tok.pos_ in {"VERB", "AUX"} and _main(tok) and is_negated(tok):
             denials.append(_denial(tok, base))
     return Assertions(
@@ -114,6 +128,7 @@ def assertions(span: Span, start: int) -> Assertions:
         tuple(measures),
         tuple(complements),
         tuple(d for d in denials if d is not None),
+        frozenset(sources),
     )
 
 
@@ -165,6 +180,27 @@ def _noun_phrase(noun: Token) -> Span:
     """A noun with the words that say what kind of thing it is ("homemade bullet")."""
     left = [c for c in noun.lefts if c.dep_ in {"amod", "compound", "nmod"}]
     return noun.doc[(left[0].left_edge.i if left else noun.i) : noun.i + 1]
+
+
+def _sources(copula: Token) -> list[str]:
+    """Whom a copula's word is reported from: the noun after "according to" on it, or the
+    subject of the verb that reports it ("court documents *suggest* that it may have been
+    ..."), named with its compounds ("court document")."""
+    nouns = [
+        obj
+        for c in copula.children
+        if c.lower_ == "according"
+        for to in c.children
+        for obj in to.children
+        if obj.dep_ == "pobj"
+    ]
+    if copula.dep_ == "ccomp" and copula.head.pos_ == "VERB":
+        nouns += [c for c in copula.head.children if c.dep_ in {"nsubj", "nsubjpass"}]
+    return [
+        " ".join([*(t.lemma_.lower() for t in n.lefts if t.dep_ == "compound"), n.lemma_.lower()])
+        for n in nouns
+        if n.pos_ in {"NOUN", "PROPN"}
+    ]
 
 
 def _main(tok: Token) -> bool:
@@ -236,14 +272,18 @@ def _split(key: str) -> tuple[str, str, str]:
 
 
 def _changed_complement(
-    ours: Assertions, theirs: Assertions, embed: Embed
+    ours: Assertions, theirs: Assertions, embed: Embed, heads: bool = False
 ) -> tuple[Phrase, str] | None:
     """Both say what the subject is, and nothing the claim says it is resembles anything the
-    twin says it is: no shared noun, and MiniLM puts every pair of phrases apart."""
+    twin says it is: no shared noun, and MiniLM puts every pair of phrases apart; with
+    ``heads``, also when one kind of thing is made another thing (:func:`_changed_head`)."""
     if not ours.complements or not theirs.complements:
         return None
     if {c.key for c in ours.complements} & {c.key for c in theirs.complements}:
         return None
+    head = _changed_head(ours, theirs, embed) if heads else None
+    if head:
+        return head
     mine = [c.text for c in ours.complements]
     other = [c.text for c in theirs.complements]
     vectors = embed(mine + other)
@@ -253,6 +293,30 @@ def _changed_complement(
     best = int(np.argmax(sims.max(axis=1)))
     twin = other[int(np.argmax(sims[best]))]
     return ours.complements[best], f"what it is: '{mine[best]}' where its twin says '{twin}'"
+
+
+def _changed_head(ours: Assertions, theirs: Assertions, embed: Embed) -> tuple[Phrase, str] | None:
+    """The same modifier before another head noun ("a homemade bullet" / "a homemade
+    shotgun"): the thing is said to be of one kind in both, and a different thing.  The
+    twin's head must be nowhere in the claim and ours nowhere in the twin (a rewording that
+    moves the noun elsewhere keeps it), and MiniLM must not make the two heads synonyms
+    (``ClaimsConfig.reworded_head``: "gun" / "firearm" 0.83, "bullet" / "shotgun" 0.60).
+    Only for one source's word given twice in one article (:func:`_reported`): between
+    outlets the head is what rewordings swap most ("an ISIS fighter" / "an ISIS militant",
+    whose heads MiniLM puts at 0.49), so there it would flag rewordings."""
+    pairs = [
+        (c, t)
+        for c in ours.complements
+        for t in theirs.complements
+        if c.kinds & t.kinds and t.key not in ours.lemmas and c.key not in theirs.lemmas
+    ]
+    if not pairs:
+        return None
+    vectors = embed([w for c, t in pairs for w in (c.key, t.key)])
+    for n, (c, t) in enumerate(pairs):
+        if float(vectors[2 * n] @ vectors[2 * n + 1]) < settings().claims.reworded_head:
+            return c, f"what it is: '{c.text}' where its twin says '{t.text}' (another thing)"
+    return None
 
 
 def _changed_denial(
@@ -286,14 +350,24 @@ def _anchored(a: Assertions, b: Assertions) -> bool:
     return bool(a.held & b.held)
 
 
+def _reported(a: Assertions, b: Assertions, similarity: float) -> bool:
+    """Two sentences of one article that give one source's word on what something is
+    ("according to court documents" / "court documents suggest"), alike enough
+    (``ClaimsConfig.self_twin_source_sim``) to be about one thing: a caption and its
+    rewording in the text, when the rewrite kept the caption."""
+    return bool(a.sources & b.sources) and similarity >= settings().claims.self_twin_source_sim
+
+
 def self_contradictions(
     claims: list[Claim], asserts: dict[str, Assertions], articles: list[Article], embed: Embed
 ) -> list[Finding]:
     """Findings for articles that say one thing twice, differently: two claims of one article
     alike enough to be a sentence and its rewording (:func:`_anchored`, or
     ``ClaimsConfig.self_twin_sim`` when ``self_twins_by_similarity`` is on), of which the
-    later changes what the earlier asserts.  Quotes are left to the quote analysis; the
-    earlier sentence is the evidence, since nothing tells which is right."""
+    later changes what the earlier asserts; pairs that only share a source (:func:`_reported`)
+    compare what each says the thing is.  Quotes are left to the quote analysis; the evidence
+    is both sentences, the flagged one first, since nothing tells which is right.  A
+    sentence is flagged once, against its most alike earlier twin."""
     cfg = settings().claims
     by_id = {a.id: a for a in articles}
     candidates = [c for c in claims if not c.is_quote]
@@ -302,17 +376,24 @@ def self_contradictions(
     vectors = embed([c.text for c in candidates])
     sims = vectors @ vectors.T
     findings = []
-    for i, j in combinations(range(len(candidates)), 2):
+    flagged: set[tuple[str, int, int]] = set()
+    pairs = sorted(combinations(range(len(candidates)), 2), key=lambda p: -sims[p])
+    for i, j in pairs:
         first, later = sorted((candidates[i], candidates[j]), key=lambda c: c.start)
         if first.article_id != later.article_id or first.end > later.start:
             continue
+        ours, theirs = asserts[later.id], asserts[first.id]
         alike = cfg.self_twins_by_similarity and sims[i, j] >= cfg.self_twin_sim
-        if not alike and not _anchored(asserts[first.id], asserts[later.id]):
+        if alike or _anchored(ours, theirs):
+            found = changed(ours, theirs, embed)
+        elif _reported(ours, theirs, float(sims[i, j])):
+            found = _changed_complement(ours, theirs, embed, heads=True)
+        else:
             continue
-        found = changed(asserts[later.id], asserts[first.id], embed)
-        if found is None:
+        if found is None or (later.article_id, found[0].start, found[0].end) in flagged:
             continue
         words, reason = found
+        flagged.add((later.article_id, words.start, words.end))
         article = by_id[later.article_id]
         findings.append(
             Finding(
@@ -322,7 +403,7 @@ def self_contradictions(
                 words.end,
                 article.text[words.start : words.end],
                 [
-                    span_evidence(article, words.start, words.end),
+                    span_evidence(article, later.start, later.end),
                     span_evidence(article, first.start, first.end),
                 ],
                 "The article says this twice, differently: this sentence rewords an earlier "

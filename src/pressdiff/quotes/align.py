@@ -36,6 +36,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from pressdiff.lexicon import MEANING_WORDS, WORD_RE
 from pressdiff.model import Quote
+from pressdiff.sentences import sentence_starts_within
 
 _ELLIPSIS = re.compile(r"…|\.\s?\.\s?\.")
 _NOT_STEMS = {"ca": "can", "wo": "will", "sha": "shall", "ai": "is"}
@@ -288,7 +289,7 @@ def _sentence_break(text: str, words: list[Word], i: int) -> bool:
     shared stretch are more of the quote, not words slipped into it."""
     if i <= 0 or i >= len(words):
         return True
-    return bool(re.search(r"[.!?…]", text[words[i - 1].end : words[i].start]))
+    return sentence_starts_within(text, words[i - 1].end, words[i].start)
 
 
 def _change_tag(r_part: list[str], v_part: list[str]) -> str:

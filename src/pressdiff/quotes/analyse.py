@@ -37,12 +37,12 @@ from pressdiff.quotes.align import (
 from pressdiff.quotes.extract import extract_doc
 from pressdiff.quotes.people import PERSONAL_PRONOUNS, People
 from pressdiff.quotes.unmarked import candidates
+from pressdiff.sentences import split_sentences
 
 # Paraphrase links compare a quote's sentences.  A quote's text is its parts joined, not a
-# span of the article, so it is split at its own sentence ends here.  The article parse's
+# span of the article, so it is split by `pressdiff.sentences`.  The article parse's
 # sentences (cut to the quote) were tried and cut quotes with nested ‘…’ marks into short
 # pieces: the example story then got an altered_quote in its honest article 000.
-_SENTENCE = re.compile(r"(?<=[.!?…])\s+")
 
 
 @dataclass
@@ -237,7 +237,7 @@ def _paraphrase_links(
     sentences: list[tuple[int, str]] = []
     for i, p in enumerate(printings):
         if len(p.words) >= cfg.min_quote_words + 1:
-            sentences.extend((i, s) for s in _SENTENCE.split(p.quote.text) if len(s.split()) >= 4)
+            sentences.extend((i, s) for s in split_sentences(p.quote.text) if len(s.split()) >= 4)
     content = [_content(s) for _, s in sentences]
 
     def could_link(x: int, y: int) -> bool:
@@ -302,7 +302,7 @@ def _sentence_similarities(
     pairs: list[tuple[int, str]] = []
     for i, p in enumerate(printings):
         if len(p.words) >= cfg.min_quote_words + 1:
-            pairs.extend((i, s) for s in _SENTENCE.split(p.quote.text) if len(s.split()) >= 4)
+            pairs.extend((i, s) for s in split_sentences(p.quote.text) if len(s.split()) >= 4)
     if not pairs:
         return np.zeros(0, dtype=int), [], np.zeros((0, 0))
     vectors = embedder(list({p.article.id: p.article for p in printings}.values()))(
