@@ -165,3 +165,29 @@ def test_a_cluster_without_workers_fails_the_stories_and_a_rerun_resumes(example
         run = runner.analyse_stories(store, stories, where)
         assert run.current == [stories[0].id]
         assert sorted(run.computed) == sorted(s.id for s in stories[1:])
+
+
+def test_a_lost_scheduler_fails_the_rest_and_a_rerun_resumes(example_dir, tmp_path):
+    """The scheduler stops after the first story: the client must not wait forever nor
+    crash; the stories it had not finished fail with the reason, the finished one stays
+    stored, and a rerun (here embedded) computes only the rest."""
+    articles, _ = pipeline.load([str(p) for p in sorted(example_dir.glob("*.txt"))[:3]])
+    stories = [Story(a.source, [a.id]) for a in articles]
+    local = LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=":0")
+    where = runner.Cluster(scheduler=local.scheduler_address, patience_s=600)
+
+    def stop_after_the_first(_stage: str, done: int, _total: int) -> None:
+        if done == 1:
+            local.close()
+
+    with Store(tmp_path / "news.db") as store:
+        store.add(articles)
+        run = runner.analyse_stories(store, stories, where, progress=stop_after_the_first)
+        assert len(run.computed) == 1
+        assert sorted(story_id for story_id, _ in run.failed) == sorted(
+            s.id for s in stories if s.id not in run.computed
+        )
+        assert all("lost the connection to the Dask scheduler" in r for _, r in run.failed)
+        rerun = runner.analyse_stories(store, stories, runner.Cluster())
+        assert rerun.current == run.computed
+        assert sorted(rerun.computed) == sorted(story_id for story_id, _ in run.failed)

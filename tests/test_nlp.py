@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 
 import numpy as np
 
@@ -11,9 +12,25 @@ from pressdiff import minilm_onnx, nlp, pipeline
 
 def test_onnx_export_gives_the_torch_models_vectors(tmp_path, monkeypatch, example_dir):
     monkeypatch.setenv("PRESSDIFF_CACHE", str(tmp_path))
+    # What an earlier version left: a stale export, one in use by another checkout, one
+    # being written, and a file that is not an export.
+    stale, in_use = (
+        tmp_path / "minilm-00000000000000aa.onnx",
+        tmp_path / "minilm-00000000000000bb.onnx",
+    )
+    writing, other = tmp_path / "minilm-00000000000000cc.4242.tmp", tmp_path / "minilm-notes.onnx"
+    long_ago = time.time() - 2 * minilm_onnx.KEEP_UNUSED_S
+    for f in (stale, in_use, writing, other):
+        f.write_bytes(b"old")
+        os.utime(f, (long_ago, long_ago))
+    os.utime(in_use)
     encode = minilm_onnx.load(threads=1)
     assert encode is not None
-    assert len(list(tmp_path.glob("minilm-*.onnx"))) == 1
+    new = minilm_onnx._graph_path()
+    # The new export supersedes the stale one only.
+    assert sorted(tmp_path.iterdir()) == sorted([new, in_use, writing, other])
+    for f in (in_use, writing, other):
+        f.unlink()
     articles, _ = pipeline.load([str(example_dir)])
     # Short and long texts in one call: batches of mixed length, and truncation at 256 tokens.
     texts = [line for a in articles for line in a.text.splitlines() if line.strip()]

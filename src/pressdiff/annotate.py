@@ -25,9 +25,11 @@ batch, not by the article.
 
 from __future__ import annotations
 
+import itertools
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
 from importlib.metadata import version
 
 import numpy as np
@@ -159,6 +161,7 @@ def _fill(article: Article, doc: Doc) -> None:
 _BLANKS = re.compile(r"[ \t\n\r]+")
 
 
+@lru_cache(maxsize=1 << 16)  # every embedder keys the vectors the articles hold
 def _tokens_key(text: str) -> str:
     """``text`` as MiniLM's tokenizer sees it: runs of blanks are one space, ends stripped.
 
@@ -181,15 +184,22 @@ def embedder(articles: list[Article]) -> Callable[[list[str]], np.ndarray]:
     article contains (a quote rebuilt from its parts) is encoded and not kept.
     """
     kept: dict[str, np.ndarray] = {}
+    # Each article's vectors dict as ``kept`` last read it, and how many of its items.
+    read: list[tuple[dict[str, np.ndarray] | None, int]] = [(None, 0)] * len(articles)
 
     def embed(texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
         keys = [_tokens_key(t) for t in texts]
         if any(k not in kept for k in keys):  # another embedder may have added vectors since
-            for article in articles:
-                for text, vector in article.vectors.items():
+            for i, article in enumerate(articles):
+                # Vectors are only ever added (a text's vector is a function of the text),
+                # so the ones seen before need not be keyed again.
+                vectors, seen = read[i]
+                start = seen if vectors is article.vectors and seen <= len(vectors) else 0
+                for text, vector in itertools.islice(article.vectors.items(), start, None):
                     kept.setdefault(_tokens_key(text), vector)
+                read[i] = (article.vectors, len(article.vectors))
         missing = list(dict.fromkeys(t for t, k in zip(texts, keys, strict=True) if k not in kept))
         if missing:
             for text, vector in zip(missing, nlp.embed(missing), strict=True):

@@ -313,7 +313,7 @@ def ingest(
                 added += new
                 total += 1
                 progress.advance(task)
-        except runner.NoWorkers as error:  # what was stored stays; a rerun adds the rest
+        except runner.ClusterLost as error:  # what was stored stays; a rerun adds the rest
             stderr.print(f"ingest stopped: {error}", markup=False, highlight=False)
             stopped = True
         stored, stories = len(store), len(assigner.index)

@@ -17,8 +17,9 @@ from itertools import islice
 from typing import Any
 
 from dask.distributed import Client, LocalCluster, WorkerPlugin, wait
+from distributed.utils import CancelledError
 
-from pressdiff.runner import NoWorkers
+from pressdiff.runner import ClusterLost
 
 
 class ModelsPlugin(WorkerPlugin):
@@ -82,18 +83,28 @@ class _Watch:
     def __init__(self, client: Client, patience: float) -> None:
         self.client, self.patience, self.since = client, patience, None
 
-    def check(self) -> NoWorkers | None:
+    def check(self) -> ClusterLost | None:
         if worker_count(self.client):
             self.since = None
             return None
         self.since = self.since or time.monotonic()
         if time.monotonic() - self.since <= self.patience:
             return None
-        return NoWorkers(
+        return ClusterLost(
             f"the Dask cluster at {self.client.scheduler.address} has had no worker for "
             f"{self.patience:g} s (they died or were shut down); finished work is kept, "
             "rerun to compute the rest"
         )
+
+
+def _scheduler_lost(client: Client) -> ClusterLost:
+    """The error for every unfinished task once the client has lost its scheduler (Dask
+    then cancels every future, and the scheduler's state, finished results included, is
+    gone with it)."""
+    return ClusterLost(
+        f"lost the connection to the Dask scheduler at {client.scheduler.address} (it "
+        "stopped, or the network failed); finished work is kept, rerun to compute the rest"
+    )
 
 
 def run_unordered(
@@ -109,7 +120,8 @@ def run_unordered(
     long stream of calls is read as the work goes.  A task that raises (or
     whose worker died too often) yields its error instead of stopping the
     others; when the cluster has no worker left for ``patience`` seconds,
-    every unfinished call yields :class:`NoWorkers` rather than waiting forever.
+    every unfinished call yields :class:`ClusterLost` rather than waiting forever, and
+    so does every unfinished call once the scheduler is gone.
     """
     calls = iter(calls)
     window = window or 2 * max(1, worker_count(client))
@@ -124,6 +136,10 @@ def run_unordered(
             done = wait(list(futures), timeout=_POLL_S, return_when="FIRST_COMPLETED").done
         except TimeoutError:
             done = set()
+        except CancelledError:
+            lost = _scheduler_lost(client)
+            yield from ((call, None, lost) for call in [*futures.values(), *calls])
+            return
         for future in done:
             call = futures.pop(future)
             if future.status == "error":
@@ -150,9 +166,9 @@ def run_ordered(
 
     Input order keeps a distributed ingest storing articles in the same order
     as an embedded one; the window keeps memory flat on a stream of any length.
-    Raises :class:`NoWorkers` when the cluster has had no worker for
-    ``patience`` seconds: a stream cannot skip ahead, and what was yielded
-    before is kept.
+    Raises :class:`ClusterLost` when the cluster has had no worker for
+    ``patience`` seconds, or the scheduler is gone: a stream cannot skip ahead,
+    and what was yielded before is kept.
     """
     watch = _Watch(client, patience)
     pending: deque[tuple[Any, Any]] = deque()
@@ -172,6 +188,8 @@ def _finish(item: Any, future: Any, watch: _Watch) -> tuple[Any, Any, BaseExcept
     while True:
         try:
             return item, future.result(timeout=_POLL_S), None
+        except CancelledError:
+            raise _scheduler_lost(watch.client) from None
         except TimeoutError:
             if future.done():  # the task itself raised a TimeoutError
                 return item, None, future.exception()

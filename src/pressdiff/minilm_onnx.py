@@ -17,8 +17,10 @@ sentence-transformers pipeline (modules ``Transformer`` â†’ ``Pooling(mean)`` â†
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import re
 import sys
 import warnings
 from collections.abc import Callable
@@ -41,6 +43,14 @@ _PROBES = (
     "x",
     " ".join(f"word{i} and the sentence goes on" for i in range(120)),  # over 256 tokens
 )
+
+KEEP_UNUSED_S = 3600
+"""An older export not loaded for this long before a new one is written is removed then.
+
+Each version of this module has its own export (the key hashes the module), so
+they pile up (90 MB each); one loaded lately may belong to another checkout or
+process still at work, and is kept (:func:`load` refreshes its time)."""
+_EXPORT_NAME = re.compile(r"minilm-[0-9a-f]{16}\.onnx")
 
 Encoder = Callable[[list[str], int], np.ndarray]
 
@@ -76,13 +86,38 @@ def _graph_path() -> Path:
 def load(threads: int) -> Encoder | None:
     """An ONNX Runtime encoder for MiniLM, exporting it first if needed; None if it cannot be."""
     path = _graph_path()
-    if not path.exists():
+    if path.exists():
+        with contextlib.suppress(OSError):  # a read-only cache is used as it is
+            os.utime(path)  # in use: not superseded (see KEEP_UNUSED_S)
+    else:
         try:
             export(path)
         except Exception as e:  # any failure means: stay on torch
             print(f"pressdiff: MiniLM stays on torch (ONNX export failed: {e})", file=sys.stderr)
             return None
     return _session_encoder(path, threads)
+
+
+def _remove_superseded(new: Path) -> list[Path]:
+    """Remove the older exports beside ``new`` that were not loaded for ``KEEP_UNUSED_S``.
+
+    Only finished exports (``minilm-<key>.onnx``) are candidates: an export
+    being written is a ``.tmp`` file, and one that a process loaded lately
+    has a recent time.  A file that vanishes meanwhile (another process
+    removed it) or cannot be removed is left to the next export.
+    """
+    cutoff = new.stat().st_mtime - KEEP_UNUSED_S
+    removed = []
+    for old in new.parent.glob("minilm-*.onnx"):
+        if old.name == new.name or not _EXPORT_NAME.fullmatch(old.name):
+            continue
+        try:
+            if old.stat().st_mtime < cutoff:
+                old.unlink()
+                removed.append(old)
+        except OSError:
+            continue
+    return removed
 
 
 def _tokenizer():
@@ -216,3 +251,4 @@ def export(path: Path) -> None:
         tmp.replace(path)  # atomic: a reader sees no file or a verified one
     finally:
         tmp.unlink(missing_ok=True)
+    _remove_superseded(path)

@@ -17,7 +17,11 @@ import dataclasses
 import types
 import typing
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:  # for the annotations only: records import neither at run time
+    import numpy as np
+    from spacy.tokens import Doc
 
 FindingKind = Literal[
     "altered_quote",
@@ -121,8 +125,8 @@ class Article:
     sentences: list[Sentence] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
     tokens: list[Token] = field(default_factory=list)
-    doc: Any = field(default=None, repr=False, compare=False)
-    vectors: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    doc: Doc | None = field(default=None, repr=False, compare=False)
+    vectors: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
 
 
 @dataclass

@@ -34,8 +34,9 @@ Progress = Callable[[str, int, int], None]
 CLEAN_TASK_SIZE = 64
 
 
-class NoWorkers(RuntimeError):
-    """The Dask cluster has had no worker for too long (they died, or were shut down)."""
+class ClusterLost(RuntimeError):
+    """The Dask cluster can run nothing more: it has had no worker for too long (they died,
+    or were shut down), or the client lost its scheduler.  What was finished is kept."""
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ class Cluster:
     workers: int | None = None
     scheduler: str | None = None
     patience_s: float = 120.0
-    """How long tasks wait on a cluster with no worker before they fail (:class:`NoWorkers`):
+    """How long tasks wait on a cluster with no worker before they fail (:class:`ClusterLost`):
     long enough for a nanny to restart a worker that died."""
 
     @property

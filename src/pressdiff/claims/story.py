@@ -118,21 +118,30 @@ def align(
         return []
     vectors = embedder(articles)([c.text for c in claims])
     sims = vectors @ vectors.T
+    # Each claim against each article's claims at once: the cosine plus the bonus for a
+    # shared name (claims x names incidence, multiplied: > 0 where two claims share one).
     people = [_names_in(c, names) for c in claims]
+    columns = {name: k for k, name in enumerate(sorted(set().union(*people)))}
+    mentions = np.zeros((len(claims), len(columns)), dtype=np.float32)
+    for i, found in enumerate(people):
+        mentions[i, [columns[name] for name in found]] = 1.0
     by_article: dict[str, list[int]] = defaultdict(list)
     for i, c in enumerate(claims):
         by_article[c.article_id].append(i)
+    best: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # article id -> (claim, score) per row
+    for other, idx in by_article.items():
+        shared = (mentions @ mentions[idx].T) > 0
+        scores = sims[:, idx] + np.where(shared, cfg.name_bonus, 0.0)
+        top = np.argmax(scores, axis=1)
+        best[other] = (np.array(idx)[top], scores[np.arange(len(claims)), top])
     pairs = []
     for i, claim in enumerate(claims):
         for other in articles:
             if other.id == claim.article_id or not by_article[other.id]:
                 continue
-            idx = np.array(by_article[other.id])
-            bonus = np.array([cfg.name_bonus * bool(people[i] & people[j]) for j in idx])
-            scores = sims[i, idx] + bonus
-            best = int(np.argmax(scores))
-            if scores[best] >= cfg.align_threshold:
-                pairs.append((claim, claims[int(idx[best])], float(sims[i, idx[best]])))
+            j, score = best[other.id][0][i], best[other.id][1][i]
+            if score >= cfg.align_threshold:
+                pairs.append((claim, claims[int(j)], float(sims[i, j])))
     return pairs
 
 

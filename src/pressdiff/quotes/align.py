@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz.distance import Indel
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -120,6 +121,7 @@ def words_of(text: str, quote: Quote) -> list[Word]:
     return out
 
 
+@lru_cache(maxsize=1 << 16)
 def is_topical(norm: str) -> bool:
     """A word that says what a quote is about: evidence that two printings are one quote."""
     return norm not in STOP_WORDS and any(c.isalnum() for c in norm)

@@ -176,14 +176,18 @@ def _lexical_links(printings: list[_Printing]) -> dict[tuple[int, int], str]:
     """Pairs (i, j) of printings in different articles that share their words."""
     cfg = settings().quotes
     links: dict[tuple[int, int], str] = {}
-    vocab = [set(p.norms) for p in printings]
+    counts = [Counter(p.norms) for p in printings]
+    topical = [sum(n for w, n in c.items() if is_topical(w)) for c in counts]
     for i, a in enumerate(printings):
         for j in range(i + 1, len(printings)):
             b = printings[j]
             if a.article.id == b.article.id:
                 continue
             shorter = min(len(a.words), len(b.words))
-            if shorter < cfg.min_quote_words or len(vocab[i] & vocab[j]) < cfg.min_quote_words:
+            shared = counts[i].keys() & counts[j].keys()
+            if shorter < cfg.min_quote_words or len(shared) < cfg.min_quote_words:
+                continue
+            if not _could_cover(shared, counts[i], counts[j], shorter, min(topical[i], topical[j])):
                 continue
             cmp = compare(a.article.text, a.words, b.article.text, b.words, frozenset())
             if cmp.coverage < cfg.lexical_coverage or cmp.content_coverage < cfg.lexical_coverage:
@@ -200,6 +204,26 @@ def _lexical_links(printings: list[_Printing]) -> dict[tuple[int, int], str]:
             if cmp.inner_changes <= 1 or cmp.density >= cfg.density:
                 links[(i, j)] = "lexical"
     return links
+
+
+def _could_cover(
+    shared: set[str], a: Counter[str], b: Counter[str], shorter: int, topical_shorter: int
+) -> bool:
+    """Could the diff of two printings pass the coverage tests of :func:`_lexical_links`?
+
+    The words a diff matches are a common subsequence, so no more of each word than the
+    printing with fewer of it has: that bounds ``matched`` and ``content_matched`` from
+    above, and a pair whose bounds fail the tests fails them with its diff too (the
+    same divisions), which is then not computed.
+    """
+    cfg = settings().quotes
+    most = sum(min(a[w], b[w]) for w in shared)
+    most_topical = sum(min(a[w], b[w]) for w in shared if is_topical(w))
+    return (
+        most / shorter >= cfg.lexical_coverage
+        and most_topical / max(1, topical_shorter) >= cfg.lexical_coverage
+        and most_topical >= 2
+    )
 
 
 def _paraphrase_links(

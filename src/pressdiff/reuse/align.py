@@ -99,12 +99,20 @@ def _sentence_words(article: Article, w: Words) -> list[tuple[int, int]]:
 
 
 def _explained(ranges: list[tuple[int, int]], covered: np.ndarray) -> np.ndarray:
+    """Which sentences (word ranges) lexical passages mostly cover.
+
+    The share of each range is its count of covered words (a difference of running
+    sums) over its length: the same division as the mean of the range's flags.
+    """
     cfg = settings().reuse
-    out = np.zeros(len(ranges), dtype=bool)
-    for k, (first, last) in enumerate(ranges):
-        if last >= first:
-            out[k] = covered[first : last + 1].mean() >= cfg.lexically_explained
-    return out
+    bounds = np.array(ranges, dtype=np.int64).reshape(-1, 2)
+    first, last = bounds[:, 0], bounds[:, 1]
+    size = last - first + 1
+    some = size > 0
+    running = np.concatenate(([0], np.cumsum(covered, dtype=np.int64)))
+    share = np.zeros(len(ranges))
+    share[some] = (running[last[some] + 1] - running[first[some]]) / size[some]
+    return some & (share >= cfg.lexically_explained)
 
 
 def align_story(

@@ -35,10 +35,12 @@ def _monotone(sim: np.ndarray) -> list[tuple[int, int]]:
     n, m = sim.shape
     gain = np.where(sim >= cfg.similar, sim - cfg.similar + 1e-3, -np.inf)
     best = np.zeros((n + 1, m + 1))
+    # best[i, j] = max(best[i-1, j], best[i, j-1], best[i-1, j-1] + gain): the terms from
+    # row i-1 for all j at once, then the running maximum along the row (max is exact, so
+    # this is the cell-by-cell recurrence, value for value).
     for i in range(1, n + 1):
-        row_gain = gain[i - 1]
-        for j in range(1, m + 1):
-            best[i, j] = max(best[i - 1, j], best[i, j - 1], best[i - 1, j - 1] + row_gain[j - 1])
+        from_above = np.maximum(best[i - 1, 1:], best[i - 1, :-1] + gain[i - 1])
+        best[i, 1:] = np.maximum.accumulate(np.maximum(from_above, best[i, 0]))
     pairs = []
     i, j = n, m
     while i and j:

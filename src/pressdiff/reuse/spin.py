@@ -33,7 +33,7 @@ from pressdiff.config import settings
 from pressdiff.marks import find_quoted
 from pressdiff.model import Article, Evidence, Finding, span_evidence
 from pressdiff.reuse.records import Edge, Passage
-from pressdiff.reuse.words import words
+from pressdiff.reuse.words import forms
 
 _PARAGRAPH = re.compile(r"[^\n]+")
 
@@ -58,9 +58,9 @@ def _units(article: Article, spans: list[tuple[int, int]]) -> list[_Unit]:
     cfg = settings().reuse
     out = []
     for start, end in spans:
-        forms = words(article.text[start:end]).forms
-        if len(forms) >= cfg.min_spin_words:
-            out.append(_Unit(article, start, end, forms))
+        unit_forms = forms(article.text[start:end])
+        if len(unit_forms) >= cfg.min_spin_words:
+            out.append(_Unit(article, start, end, unit_forms))
     return out
 
 
@@ -138,7 +138,7 @@ def _reworded_quotes(article: Article, others: list[_Unit], other_vec: np.ndarra
 
 def _one_for_one(pair: _Pair) -> list[tuple[str, str]]:
     """The one-for-one word replacements in the word-level alignment of the pair."""
-    a, b = words(pair.here.text).forms, words(pair.there.text).forms
+    a, b = forms(pair.here.text), forms(pair.there.text)
     return [
         (a[op.src_start], b[op.dest_start])
         for op in Levenshtein.opcodes(a, b)
@@ -214,7 +214,7 @@ def _swapped_copy(
             continue
         pairs = _source_pairs(article, edge, passages, {"edited", "paraphrase"})
         swaps = [w for pair in pairs for w in _one_for_one(pair) if _synonym_swap(*w)]
-        copied = sum(len(words(pair.here.text)) for pair in pairs)
+        copied = sum(len(forms(pair.here.text)) for pair in pairs)
         if len(swaps) >= cfg.min_spun_swaps and len(swaps) >= cfg.spun_swap_rate * copied:
             return pairs, swaps
     return [], []
