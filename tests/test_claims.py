@@ -399,7 +399,7 @@ def test_reworded_twins_compare_what_they_assert(story: dict[str, Article]) -> N
     # only for one source's word given twice in one article (the example test below), not
     # between outlets, where the head noun is what rewordings swap ("fighter" / "militant").
     shotgun = _assertions(story["004"], "may have been a homemade shotgun")
-    assert bullet.sources == shotgun.sources == {"court document"}
+    assert bullet.sources == shotgun.sources == {"may: court document"}
     assert changed(shotgun, bullet, embed) is None
 
 

@@ -364,8 +364,9 @@ class ClaimsConfig:
     ``self_twins_by_similarity`` is on; a change between them is a self-contradiction."""
 
     self_twin_source_sim: float = 0.45
-    """Two claims of one article this alike (cosine) that give one source's word on what
-    something is ("according to court documents" / "court documents suggest") are a
+    """Two claims of one article this alike (cosine) that give one source's hedged word on
+    what something is ("may ..., according to court documents" / "court documents suggest
+    ... may") are a
     sentence and its rewording, compared by what each says the thing is (004's caption
     "may have been a homemade bullet" and its "homemade shotgun" are at 0.51)."""
 

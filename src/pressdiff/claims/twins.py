@@ -24,10 +24,12 @@ Twins come from two places.  The story alignment pairs sentences of different ar
 :func:`self_contradictions` pairs the sentences of one article: a rewrite that kept the
 original caption beside its rewording says the thing twice, differently, and one of the two
 is wrong whatever the other outlets say.  Two sentences of one article are paired when one
-number is about one name in both, or when both give one source's word on what something is
-("may have been a homemade bullet, according to court documents" / "court documents suggest
-that the gunshot may have been a homemade shotgun"): then only what each says the thing is
-gets compared.
+number is about one name in both, or when both give one source's hedged word on what
+something is ("may have been a homemade bullet, according to court documents" / "court
+documents suggest that the gunshot may have been a homemade shotgun"): then only what each
+says the thing is gets compared.  The hedge (a modal) is what makes two such sentences one
+claim: a source's guess at what a thing was is one guess, while a thing plainly called two
+things ("Baldwin said the shooting was a tragedy" / "... was an accident") is normal writing.
 """
 
 from __future__ import annotations
@@ -79,7 +81,7 @@ class Assertions:
     measures: tuple[Phrase, ...]  # key: (value, kind, unit)
     complements: tuple[Phrase, ...]  # key: the noun's lemma
     denials: tuple[Phrase, ...]  # key: the denied predicate, or its complement if light
-    sources: frozenset[str] = frozenset()  # who a complement is reported from
+    sources: frozenset[str] = frozenset()  # "modal: source" of each hedged complement
 
 
 class Measure(NamedTuple):
@@ -183,9 +185,13 @@ def _noun_phrase(noun: Token) -> Span:
 
 
 def _sources(copula: Token) -> list[str]:
-    """Whom a copula's word is reported from: the noun after "according to" on it, or the
-    subject of the verb that reports it ("court documents *suggest* that it may have been
-    ..."), named with its compounds ("court document")."""
+    """Whom a copula's hedged word is reported from, with its modal ("may: court document"):
+    the noun after "according to" on it, or the subject of the verb that reports it ("court
+    documents *suggest* that it may have been ..."), named with its compounds.  None for a
+    copula without a modal (see the module's docstring)."""
+    modal = next((c.lemma_.lower() for c in copula.children if c.tag_ == "MD"), None)
+    if modal is None:
+        return []
     nouns = [
         obj
         for c in copula.children
@@ -197,7 +203,8 @@ def _sources(copula: Token) -> list[str]:
     if copula.dep_ == "ccomp" and copula.head.pos_ == "VERB":
         nouns += [c for c in copula.head.children if c.dep_ in {"nsubj", "nsubjpass"}]
     return [
-        " ".join([*(t.lemma_.lower() for t in n.lefts if t.dep_ == "compound"), n.lemma_.lower()])
+        f"{modal}: "
+        + " ".join([*(t.lemma_.lower() for t in n.lefts if t.dep_ == "compound"), n.lemma_.lower()])
         for n in nouns
         if n.pos_ in {"NOUN", "PROPN"}
     ]
@@ -351,8 +358,8 @@ def _anchored(a: Assertions, b: Assertions) -> bool:
 
 
 def _reported(a: Assertions, b: Assertions, similarity: float) -> bool:
-    """Two sentences of one article that give one source's word on what something is
-    ("according to court documents" / "court documents suggest"), alike enough
+    """Two sentences of one article that give one source's hedged word on what something
+    is ("may ..., according to court documents" / "court documents suggest ... may"), alike enough
     (``ClaimsConfig.self_twin_source_sim``) to be about one thing: a caption and its
     rewording in the text, when the rewrite kept the caption."""
     return bool(a.sources & b.sources) and similarity >= settings().claims.self_twin_source_sim
