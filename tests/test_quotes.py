@@ -11,15 +11,21 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
+from itertools import combinations
 from pathlib import Path
 
 import pytest
 
 from pressdiff import nlp, quotes
 from pressdiff.annotate import annotate
+from pressdiff.config import settings
 from pressdiff.model import Article, to_jsonable
 from pressdiff.pipeline import Report, StoryAnalysis, load
-from pressdiff.quotes.align import compare, words_of
+from pressdiff.quotes.align import compare, is_topical, words_of
+from pressdiff.quotes.analyse import _could_cover
+from pressdiff.quotes.extract import extract_doc
+from pressdiff.quotes.people import People
 from pressdiff.quotes.unmarked import candidates
 from pressdiff.report.html import render_html
 from pressdiff.stories import story_id
@@ -784,3 +790,33 @@ def test_a_name_in_an_object_position_is_no_neighbouring_speaker():
         '"I\'ve got an idea of who should build it."'
     )
     assert _speakers(text)[0][1] == "he"
+
+
+def test_pairs_skipped_by_their_word_counts_would_fail_the_coverage_tests(story):
+    """The word-count bound that spares the diff of most printing pairs never skips a pair
+    whose diff passes the lexical link's coverage tests (the example's quotes, every pair)."""
+    cfg = settings().quotes
+    articles = list(story.values())
+    people = People([a.doc for a in articles])
+    printings = [(a, words_of(a.text, q)) for a in articles for q in extract_doc(a.doc, people)]
+    passed = skipped = 0
+    for (a, wa), (b, wb) in combinations(printings, 2):
+        shorter = min(len(wa), len(wb))
+        if a.id == b.id or shorter < cfg.min_quote_words:
+            continue
+        ca, cb = Counter(w.norm for w in wa), Counter(w.norm for w in wb)
+        topical = min(sum(n for w, n in c.items() if is_topical(w)) for c in (ca, cb))
+        could = _could_cover(ca.keys() & cb.keys(), ca, cb, shorter, topical)
+        cmp = compare(a.text, wa, b.text, wb, frozenset())
+        passes = (
+            cmp.coverage >= cfg.lexical_coverage
+            and cmp.content_coverage >= cfg.lexical_coverage
+            and cmp.content_matched >= 2
+        )
+        assert could or not passes, (
+            a.text[wa[0].start : wa[-1].end],
+            b.text[wb[0].start : wb[-1].end],
+        )
+        passed += passes
+        skipped += not could
+    assert passed > 10 and skipped > passed  # the bound is tight enough to matter
