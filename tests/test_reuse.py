@@ -7,12 +7,16 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from pressdiff import reuse
 from pressdiff.annotate import annotate
+from pressdiff.config import settings
 from pressdiff.model import Article, to_jsonable
+from pressdiff.reuse.align import _explained
 from pressdiff.reuse.lexical import SeedIndex, align_pair
+from pressdiff.reuse.paraphrase import _monotone
 from pressdiff.reuse.words import words
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -183,3 +187,45 @@ def test_harbor_fire_light_spinner_flagged_by_its_synonym_swaps(harbor) -> None:
     assert "synonyms swapped in" in finding.explanation
     assert "'warehouse' → 'storehouse'" in finding.explanation
     assert {e.article_id for e in finding.evidence} == {harbor["01"].id, harbor["04"].id}
+
+
+def _monotone_cell_by_cell(sim: np.ndarray) -> list[tuple[int, int]]:
+    """The matching's recurrence written out cell by cell: the oracle for the row-wise one."""
+    cfg = settings().reuse
+    n, m = sim.shape
+    gain = np.where(sim >= cfg.similar, sim - cfg.similar + 1e-3, -np.inf)
+    best = np.zeros((n + 1, m + 1))
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            best[i, j] = max(
+                best[i - 1, j], best[i, j - 1], best[i - 1, j - 1] + gain[i - 1, j - 1]
+            )
+    pairs, i, j = [], n, m
+    while i and j:
+        if best[i, j] == best[i - 1, j]:
+            i -= 1
+        elif best[i, j] == best[i, j - 1]:
+            j -= 1
+        else:
+            pairs.append((i - 1, j - 1))
+            i, j = i - 1, j - 1
+    return pairs[::-1]
+
+
+def test_the_sentence_matching_and_explained_sentences_match_their_plain_definitions():
+    rng = np.random.default_rng(14)
+    for trial in range(200):
+        sim = rng.uniform(0.2, 1.0, rng.integers(0, 25, 2)).astype(np.float32)
+        if trial % 3 == 0:
+            sim = np.round(sim, 1)  # ties between paths
+        assert _monotone(sim) == _monotone_cell_by_cell(sim)
+        covered = rng.random(int(rng.integers(0, 40))) < rng.random()
+        ranges = [
+            (int(f), int(f + rng.integers(-2, 8))) for f in rng.integers(0, len(covered) + 1, 6)
+        ]
+        ranges = [(f, min(last, len(covered) - 1)) for f, last in ranges]
+        plain = [
+            last >= f and covered[f : last + 1].mean() >= settings().reuse.lexically_explained
+            for f, last in ranges
+        ]
+        assert _explained(ranges, covered).tolist() == plain
