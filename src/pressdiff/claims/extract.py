@@ -62,6 +62,13 @@ def _pieces(article: Article) -> list[tuple[int, int]]:
     return out
 
 
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """``start, end`` without the blanks at either end (a parse's sentence keeps the blanks
+    after it; a piece does not)."""
+    piece = text[start:end]
+    return start + len(piece) - len(piece.lstrip()), end - len(piece) + len(piece.rstrip())
+
+
 def _clause_cuts(span: Span) -> list[int]:
     """Token indexes (into the span's doc) where a coordinated clause with its own subject starts.
 
@@ -121,7 +128,7 @@ def extract_claims(article: Article, quotes: list[Quote] | None = None) -> list[
     pieces = [(s, e) for s, e in _pieces(article) if _word_count(article.text[s:e]) >= 1]
     quote_spans = [p for q in quotes or [] for p in (q.parts or [(q.start, q.end)])]
     speakers = {(q.start, q.end): q.speaker for q in quotes or []}
-    whole = {(s.start, s.end) for s in article.sentences}
+    whole = {_trimmed(article.text, s.start, s.end) for s in article.sentences}
     glued = [(s, e) for s, e in pieces if (s, e) not in whole]
     fresh = iter(nlp.spacy_model().pipe((article.text[s:e] for s, e in glued), batch_size=64))
     docs = [
