@@ -140,7 +140,7 @@ class Parsed:
     facts: list[SlotWord]
 
 
-def _number_value(tok: Token) -> float | None:
+def number_value(tok: Token) -> float | None:
     """The numeric value of a token ("1,200", "63", "five", "third", "$2.5"), if it has one."""
     low = tok.lower_
     if low in NUMBER_WORDS:
@@ -300,7 +300,7 @@ def _passage(sent: Span) -> ParsedSentence:
     denied_held: list[tuple[str, str, Token]] = []
     for tok in sent:
         if tok.like_num or tok.lower_ in NUMBER_WORDS or _NUMBER_RE.match(tok.lower_):
-            value = _number_value(tok)
+            value = number_value(tok)
             # Ordinal words and "one" are mostly not quantities ("one of the", "first time");
             # a number word counting time is ("two weeks").
             counted = tok.ent_type_ == "CARDINAL" or tok.head.lemma_.lower() in TIME_UNITS

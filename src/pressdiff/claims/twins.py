@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
-from pressdiff.claims.passage import _number_value, is_negated
+from pressdiff.claims.passage import is_negated, number_value
 from pressdiff.config import settings
 from pressdiff.lexicon import AGE_WORDS, LIGHT_VERBS, UNIT_KINDS
 from pressdiff.model import Article, Finding, span_evidence
@@ -146,7 +146,7 @@ def _measure(tok: Token) -> tuple[Measure, Token] | None:
     """
     if tok.pos_ != "NUM" and not tok.like_num:
         return None
-    value = _number_value(tok)
+    value = number_value(tok)
     if value is None:
         return None
     for unit in (tok.head, *tok.children):
