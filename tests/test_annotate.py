@@ -6,7 +6,6 @@ import numpy as np
 
 from pressdiff import nlp, pipeline
 from pressdiff.annotate import annotate, embedder
-from pressdiff.limits import LIMITS
 from pressdiff.model import Article
 from pressdiff.store import Store
 
@@ -23,25 +22,6 @@ def test_annotate_encodes_every_sentence_once(example_dir):
         assert {s.text for s in article.sentences} <= article.vectors.keys()
     sentence = articles[0].sentences[3].text
     assert np.allclose(articles[0].vectors[sentence], nlp.embed([sentence])[0], atol=1e-6)
-
-
-def test_sentences_encode_as_the_articles_are_parsed_each_once_as_alone(example_dir, monkeypatch):
-    articles, _ = pipeline.load([str(example_dir)])
-    # More than one parse batch: the first batch's sentences encode while the next parses.
-    assert sum(len(a.text) for a in articles) > LIMITS.parse_chars
-    nlp.clear_caches()
-    encoder, encoded = nlp._encoder(), []
-
-    def counted(texts: list[str], batch_size: int) -> np.ndarray:
-        encoded.extend(texts)
-        return encoder(texts, batch_size)
-
-    monkeypatch.setattr(nlp, "_encoder", lambda: counted)
-    annotate(articles)
-    assert len(encoded) == len(set(encoded))
-    for article in articles:
-        for s in article.sentences:
-            assert np.array_equal(article.vectors[s.text], encoder([s.text], 1)[0])
 
 
 def test_embedder_reads_kept_vectors_and_keeps_new_ones_where_they_occur(example_dir):

@@ -5,8 +5,7 @@ loaded by :mod:`pressdiff.nlp`).  :func:`annotate` parses each article, turns
 the parse into offsets (sentences, tokens, entities; what gets stored and
 reported), keeps the Doc on ``Article.doc`` for the analyses that need the
 dependency parse (quote attribution, claim splitting), and encodes every
-sentence into ``Article.vectors`` (each parse batch's sentences while the
-next batch parses).
+sentence in one batch into ``Article.vectors``.
 
 The analyses get their vectors through :func:`embedder`, never from the
 encoder directly: a text the article's annotation already holds is read from
@@ -30,7 +29,6 @@ import itertools
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future
 from functools import lru_cache
 from importlib.metadata import version
 
@@ -70,10 +68,8 @@ class OverBudget(Exception):
 def annotate(articles: Iterable[Article], *, limits: Limits = LIMITS) -> list[Article]:
     """Parse each article's cleaned text, fill in its annotations and encode its sentences.
 
-    The articles are parsed in batches (``limits.parse_chars``); the sentences
-    of each batch's articles are encoded in the background while the next
-    batch parses (the encoder's threads and the parser then share the
-    cores), each distinct sentence once.
+    The sentences of all the articles are encoded in one call: the encoder
+    sorts them by length into full batches, which is where it is fastest.
     Raises :class:`OverBudget` for the first article whose parse runs past
     the time budget; the articles finished before it keep their annotations.
     """
@@ -84,20 +80,10 @@ def annotate(articles: Iterable[Article], *, limits: Limits = LIMITS) -> list[Ar
         for chunk in chunk_text(a.text, limits.parse_chars)
     ]
     parsed = _parse(chunks, limits.parse_chars)
-    ahead: list[Future] = []  # each article's sentences encode while the next one parses
-    submitted: set[str] = set()
-    try:
-        for i, docs in _by_article(parsed, articles, limits.seconds_per_article):
-            doc = docs[0] if len(docs) == 1 else Doc.from_docs(docs, ensure_whitespace=False)
-            _fill(articles[i], doc)
-            texts = [s.text for s in articles[i].sentences if _tokens_key(s.text) not in submitted]
-            submitted.update(_tokens_key(t) for t in texts)
-            ahead.append(nlp.embed_ahead(texts))
-        for done in ahead:
-            done.result()
-    finally:
-        for waiting in ahead:
-            waiting.cancel()
+    for i, docs in _by_article(parsed, articles, limits.seconds_per_article):
+        _fill(
+            articles[i], docs[0] if len(docs) == 1 else Doc.from_docs(docs, ensure_whitespace=False)
+        )
     embedder(articles)([s.text for a in articles for s in a.sentences])
     return articles
 

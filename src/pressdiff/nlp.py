@@ -18,7 +18,6 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -119,23 +118,6 @@ def embed(texts: list[str], batch_size: int = 64) -> np.ndarray:
         return np.stack(
             _EMBED_CACHE.get_many(texts, lambda missing: _encoder()(missing, batch_size))
         )
-
-
-@lru_cache(maxsize=1)
-def _background() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(1, thread_name_prefix="pressdiff-embed")
-
-
-def embed_ahead(texts: list[str]) -> Future[np.ndarray]:
-    """Start :func:`embed` on ``texts`` in a background thread, and return at once.
-
-    For a caller with other work to do meanwhile: annotation parses the next
-    article while the encoder runs on the sentences of the last one.  The
-    vectors land in the cache, where the caller's own :func:`embed` finds
-    them; a vector depends on its text alone, so which call encodes it
-    changes nothing.  The calls run one at a time, in order.
-    """
-    return _background().submit(embed, texts)
 
 
 def clear_caches() -> None:
