@@ -16,7 +16,7 @@ from pressdiff.config import settings
 from pressdiff.model import Article, to_jsonable
 from pressdiff.reuse.align import _explained
 from pressdiff.reuse.lexical import SeedIndex, align_pair
-from pressdiff.reuse.paraphrase import _monotone
+from pressdiff.reuse.paraphrase import _monotone, _trace
 from pressdiff.reuse.words import words
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -190,7 +190,8 @@ def test_harbor_fire_light_spinner_flagged_by_its_synonym_swaps(harbor) -> None:
 
 
 def _monotone_cell_by_cell(sim: np.ndarray) -> list[tuple[int, int]]:
-    """The matching's recurrence written out cell by cell: the oracle for the row-wise one."""
+    """The matching's table filled cell by cell (the oracle for the row-wise filling), read
+    back by the same traceback."""
     cfg = settings().reuse
     n, m = sim.shape
     gain = np.where(sim >= cfg.similar, sim - cfg.similar + 1e-3, -np.inf)
@@ -200,16 +201,7 @@ def _monotone_cell_by_cell(sim: np.ndarray) -> list[tuple[int, int]]:
             best[i, j] = max(
                 best[i - 1, j], best[i, j - 1], best[i - 1, j - 1] + gain[i - 1, j - 1]
             )
-    pairs, i, j = [], n, m
-    while i and j:
-        if best[i, j] == best[i - 1, j]:
-            i -= 1
-        elif best[i, j] == best[i, j - 1]:
-            j -= 1
-        else:
-            pairs.append((i - 1, j - 1))
-            i, j = i - 1, j - 1
-    return pairs[::-1]
+    return _trace(best)
 
 
 def test_the_sentence_matching_and_explained_sentences_match_their_plain_definitions():

@@ -41,8 +41,13 @@ def _monotone(sim: np.ndarray) -> list[tuple[int, int]]:
     for i in range(1, n + 1):
         from_above = np.maximum(best[i - 1, 1:], best[i - 1, :-1] + gain[i - 1])
         best[i, 1:] = np.maximum.accumulate(np.maximum(from_above, best[i, 0]))
+    return _trace(best)
+
+
+def _trace(best: np.ndarray) -> list[tuple[int, int]]:
+    """The matched (row, column) pairs, read back from the filled table of best totals."""
     pairs = []
-    i, j = n, m
+    i, j = best.shape[0] - 1, best.shape[1] - 1
     while i and j:
         if best[i, j] == best[i - 1, j]:
             i -= 1
