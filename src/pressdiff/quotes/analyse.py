@@ -234,10 +234,7 @@ def _paraphrase_links(
     must also share two content words and not be credited to different speakers, and
     those cheap tests come first: only sentences with such a partner are encoded."""
     cfg = settings().quotes
-    sentences: list[tuple[int, str]] = []
-    for i, p in enumerate(printings):
-        if len(p.words) >= cfg.min_quote_words + 1:
-            sentences.extend((i, s) for s in split_sentences(p.quote.text) if len(s.split()) >= 4)
+    sentences = _quote_sentences(printings)
     content = [_content(s) for _, s in sentences]
 
     def could_link(x: int, y: int) -> bool:
@@ -293,16 +290,25 @@ def _unmarked_links(
     return found
 
 
+def _quote_sentences(printings: list[_Printing]) -> list[tuple[int, str]]:
+    """The sentences of four words or more of every printing long enough to be compared by
+    meaning, each with the index of its printing."""
+    cfg = settings().quotes
+    return [
+        (i, s)
+        for i, p in enumerate(printings)
+        if len(p.words) >= cfg.min_quote_words + 1
+        for s in split_sentences(p.quote.text)
+        if len(s.split()) >= 4
+    ]
+
+
 def _sentence_similarities(
     printings: list[_Printing],
 ) -> tuple[np.ndarray, list[str], np.ndarray]:
-    """The sentences (of four words or more) of every printing long enough, with the index
-    of the printing each comes from and their MiniLM cosines with each other."""
-    cfg = settings().quotes
-    pairs: list[tuple[int, str]] = []
-    for i, p in enumerate(printings):
-        if len(p.words) >= cfg.min_quote_words + 1:
-            pairs.extend((i, s) for s in split_sentences(p.quote.text) if len(s.split()) >= 4)
+    """The sentences of :func:`_quote_sentences`, the index of the printing each comes from,
+    and their MiniLM cosines with each other."""
+    pairs = _quote_sentences(printings)
     if not pairs:
         return np.zeros(0, dtype=int), [], np.zeros((0, 0))
     vectors = embedder(list({p.article.id: p.article for p in printings}.values()))(
