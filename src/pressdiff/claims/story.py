@@ -490,8 +490,8 @@ def analyse(
         words.update((c.id, claim_words(span)) for c, span in parsed)
         asserts.update((c.id, assertions(span, c.start)) for c, span in parsed)
         docs.update((c.text, span.doc) for c, span in parsed if c.text == span.doc.text.strip())
-    checker = checker or RuleChecker(embed=embedder(articles), parse=reuse_parses(docs))
     embed = embedder(articles)
+    checker = checker or RuleChecker(embed=embed, parse=reuse_parses(docs))
     alignments = _judge(align(claims, articles, names), checker, names, words, asserts, embed)
     spun = set(reuse.spun_ids) if reuse else set()
     base = {a.id: cfg.spun_weight if a.id in spun else 1.0 for a in articles}
