@@ -47,17 +47,16 @@ def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
 
 
 def _split(text: str) -> tuple[tuple[int, int], ...]:
-    doc = _splitter()(text)
-    spans = []
-    for sent in doc.sents:
-        start, end = sent.start_char, sent.end_char
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        if end > start:
-            spans.append((start, end))
-    return tuple(spans)
+    trimmed_sents = (trimmed(text, s.start_char, s.end_char) for s in _splitter()(text).sents)
+    return tuple((start, end) for start, end in trimmed_sents if end > start)
+
+
+def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """``start, end`` moved in past the blanks at either end of ``text[start:end]`` (a
+    parse's sentence keeps the blanks after it; a sentence here does not).  All blank:
+    ``end <= start``."""
+    piece = text[start:end]
+    return start + len(piece) - len(piece.lstrip()), end - len(piece) + len(piece.rstrip())
 
 
 def split_sentences(text: str) -> list[str]:

@@ -23,6 +23,7 @@ from pressdiff.claims.facts import Fact
 from pressdiff.config import settings
 from pressdiff.lexicon import ASSERTION_VERBS
 from pressdiff.model import Article, Quote
+from pressdiff.sentences import trimmed
 
 if TYPE_CHECKING:
     from spacy.tokens import Span
@@ -51,22 +52,12 @@ def _pieces(article: Article) -> list[tuple[int, int]]:
     for sent in article.sentences:
         cursor = sent.start
         for m in [*_PARAGRAPH.finditer(article.text, sent.start, sent.end), None]:
-            end = m.start() if m else sent.end
-            piece = article.text[cursor:end]
-            stripped = piece.strip()
-            if stripped:
-                lead = len(piece) - len(piece.lstrip())
-                out.append((cursor + lead, cursor + lead + len(stripped)))
+            start, end = trimmed(article.text, cursor, m.start() if m else sent.end)
+            if end > start:
+                out.append((start, end))
             if m:
                 cursor = m.end()
     return out
-
-
-def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
-    """``start, end`` without the blanks at either end (a parse's sentence keeps the blanks
-    after it; a piece does not)."""
-    piece = text[start:end]
-    return start + len(piece) - len(piece.lstrip()), end - len(piece) + len(piece.rstrip())
 
 
 def _clause_cuts(span: Span) -> list[int]:
@@ -128,7 +119,7 @@ def extract_claims(article: Article, quotes: list[Quote] | None = None) -> list[
     pieces = [(s, e) for s, e in _pieces(article) if _word_count(article.text[s:e]) >= 1]
     quote_spans = [p for q in quotes or [] for p in (q.parts or [(q.start, q.end)])]
     speakers = {(q.start, q.end): q.speaker for q in quotes or []}
-    whole = {_trimmed(article.text, s.start, s.end) for s in article.sentences}
+    whole = {trimmed(article.text, s.start, s.end) for s in article.sentences}
     glued = [(s, e) for s, e in pieces if (s, e) not in whole]
     fresh = iter(nlp.spacy_model().pipe((article.text[s:e] for s, e in glued), batch_size=64))
     docs = [
