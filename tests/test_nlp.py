@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections import Counter
 
 import numpy as np
 
@@ -59,8 +60,11 @@ def test_a_vector_depends_on_its_text_alone(example_dir):
     one, two = minilm_onnx._session_encoder(path, 1), minilm_onnx._session_encoder(path, 2)
     articles, _ = pipeline.load([str(example_dir)])
     lines = [line for a in articles for line in a.text.splitlines() if line.strip()][:40]
+    lengths = Counter(len(e.ids) for e in minilm_onnx._tokenizer().encode_batch(lines))
+    assert max(lengths.values()) >= 3  # texts of one length share a batch
     together = one(lines, 64)
     assert np.array_equal(together[::-1], two(lines[::-1], 64))
+    assert np.array_equal(together, one(lines, 2))  # other batch mates, and lone texts
     assert all(np.array_equal(one([line], 64)[0], together[i]) for i, line in enumerate(lines))
     # Texts that differ only in blanks have the same tokens, hence the same vector.
     spaced = ["  " + lines[0].replace(" ", " \n ") + "\t"]

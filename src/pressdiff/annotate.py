@@ -166,7 +166,7 @@ def _tokens_key(text: str) -> str:
     """``text`` as MiniLM's tokenizer sees it: runs of blanks are one space, ends stripped.
 
     Texts with the same key have the same token ids, hence the same vector
-    (the encoder runs each text alone: :mod:`pressdiff.minilm_onnx`).  Only
+    (a vector depends on its token ids alone: :mod:`pressdiff.minilm_onnx`).  Only
     ASCII blanks: the tokenizer drops control characters that ``str.split``
     would take for blanks.
     """
