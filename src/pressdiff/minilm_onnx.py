@@ -10,9 +10,10 @@ kept if it gives the same vectors as the sentence-transformers model on a
 fixed set of probe texts; otherwise :func:`load` returns None and
 :mod:`pressdiff.nlp` keeps using torch.
 
-The exported graph includes the mean pooling and L2 normalisation of the
-sentence-transformers pipeline (modules ``Transformer`` → ``Pooling(mean)`` →
-``Normalize``), so a batch of token ids goes in and unit vectors come out.
+The exported graph is the ``Transformer`` module of the sentence-transformers
+pipeline: token ids in, one vector per token out.  The rest of the pipeline,
+``Pooling(mean)`` → ``Normalize``, is done here, text by text (see
+:func:`_session_encoder` for why).
 """
 
 from __future__ import annotations
@@ -147,31 +148,32 @@ def _session_encoder(path: Path, threads: int) -> Encoder:
     tokenizer = _tokenizer()
     pool = ThreadPoolExecutor(threads) if threads > 1 else None  # run() releases the GIL
 
-    def run(batch: list[Any]) -> np.ndarray:
-        """Vectors of texts of one token length; a lone text runs beside a copy of itself."""
-        rows = batch if len(batch) > 1 else batch * 2
+    def run(batch: list[Any]) -> list[np.ndarray]:
+        """The unit vector of each text of a batch of texts of one token length."""
         feeds = {
-            "input_ids": np.array([t.ids for t in rows], dtype=np.int64),
-            "attention_mask": np.array([t.attention_mask for t in rows], dtype=np.int64),
-            "token_type_ids": np.array([t.type_ids for t in rows], dtype=np.int64),
+            "input_ids": np.array([t.ids for t in batch], dtype=np.int64),
+            "attention_mask": np.array([t.attention_mask for t in batch], dtype=np.int64),
+            "token_type_ids": np.array([t.type_ids for t in batch], dtype=np.int64),
         }
-        return session.run(None, feeds)[0][: len(batch)]
+        return [_pooled(tokens) for tokens in session.run(None, feeds)[0]]
 
     def encode(texts: list[str], batch_size: int = 64) -> np.ndarray:
         """Unit vectors, one row per text, in batches of up to ``batch_size`` texts of one length.
 
-        Texts of the same token length batch without padding, so a vector
-        depends on its text and nothing else: on one thread, a row of a batch
-        of two or more equal-length texts comes out bit for bit the same
-        whatever its batch mates and their number (tested), while a batch of
-        one takes another path in ONNX Runtime that differs by up to 6e-8 —
-        hence a lone text runs beside a copy of itself.  Padded batches moved
-        vectors with their batch mates (enough to flip a tie between two
-        similarities) and computed the padding; one text per run, the rule
-        before, cost the example's sentences 1.2x and a 50-article story's
-        1.5x the CPU of these batches.  Texts with the same token ids (they
-        differ only in blanks) are run once; the largest batches go first so
-        that the threads finish together.
+        A vector depends on its text and nothing else, bit for bit: not on
+        which other texts share its call or its batch, nor on the thread
+        count.  On one thread the graph's token vectors of a text come out the
+        same in any batch, padded or not (tested on 1,400 sentences and
+        paragraphs), but ONNX Runtime's sum over a batch's tokens does not:
+        pooled in the graph, a text alone and the same text in a batch of two
+        differed by up to 6e-8, enough to flip a tie between two similarities.
+        So each text is pooled on its own, here.  Texts of one token length
+        batch without padding, which on the example cost less CPU than one
+        text per run (0.81 against 0.98 s for its sentences) and than sorted
+        batches padded to their longest text (the padding is computed, and
+        long texts gain nothing from a batch).  Texts with the same token ids
+        (they differ only in blanks) are run once; the largest batches go
+        first so that the threads finish together.
         """
         encoded = tokenizer.encode_batch([t.strip() for t in texts])
         by_length: dict[int, dict[tuple[int, ...], Any]] = {}
@@ -196,8 +198,15 @@ def _session_encoder(path: Path, threads: int) -> Encoder:
     return encode
 
 
+def _pooled(tokens: np.ndarray) -> np.ndarray:
+    """One text's token vectors (no padding) to its sentence vector: ``Pooling(mean)``, then
+    ``Normalize`` (whose ``eps`` is torch's ``normalize`` default)."""
+    mean = tokens.mean(axis=0)
+    return mean / max(float(np.linalg.norm(mean)), 1e-12)
+
+
 def export(path: Path) -> None:
-    """Export the installed MiniLM with its pooling to ``path``, if it gives the same vectors.
+    """Export the installed MiniLM's transformer to ``path``, if it gives the same vectors.
 
     Uses torch's TorchScript exporter, which writes the graph itself; the separate
     ``onnx`` package (not a dependency of pressdiff) is only needed to splice in
@@ -212,20 +221,17 @@ def export(path: Path) -> None:
     reference = SentenceTransformer(str(model_dir()), device="cpu")
     bert = reference[0].auto_model.eval()
 
-    class Pooled(torch.nn.Module):
-        """BERT, then the mean of the unmasked token vectors, then L2 normalisation."""
+    class Tokens(torch.nn.Module):
+        """BERT's last hidden state: one vector per token."""
 
         def __init__(self) -> None:
             super().__init__()
             self.bert = bert
 
         def forward(self, input_ids, attention_mask, token_type_ids):
-            tokens = self.bert(
+            return self.bert(
                 input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
             ).last_hidden_state
-            mask = attention_mask.unsqueeze(-1).to(tokens.dtype)
-            mean = (tokens * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-            return torch.nn.functional.normalize(mean, p=2, dim=1)
 
     padded = _tokenizer()
     padded.enable_padding(pad_id=0, pad_token="[PAD]")  # a batch of two traces the mask
@@ -244,14 +250,14 @@ def export(path: Path) -> None:
         with torch.no_grad(), warnings.catch_warnings():
             warnings.simplefilter("ignore")
             torch.onnx.export(
-                Pooled(),
+                Tokens(),
                 args,
                 str(tmp),
                 input_names=list(_INPUTS),
-                output_names=["vectors"],
+                output_names=["tokens"],
                 dynamic_axes={
                     **{n: {0: "batch", 1: "tokens"} for n in _INPUTS},
-                    "vectors": {0: "batch"},
+                    "tokens": {0: "batch", 1: "tokens"},
                 },
                 opset_version=17,
                 dynamo=False,
