@@ -42,9 +42,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT.parent / "shared" / "examples" / "rust-interview"
-BEFORE = "7f47fb4"
-"""Main before the third session's rule work (d81b7de: before the encoder work, c773133:
-before all issue 14 work)."""
+BEFORE = "a04d8c3"
+"""Main before the fifth session's encoder batching (7f47fb4: before the third session's rule
+work, d81b7de: before the encoder work, c773133: before all issue 14 work)."""
 
 
 def _clock(fn) -> tuple[float, float]:

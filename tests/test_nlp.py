@@ -66,6 +66,11 @@ def test_a_vector_depends_on_its_text_alone(example_dir):
     assert np.array_equal(together[::-1], two(lines[::-1], 64))
     assert np.array_equal(together, one(lines, 2))  # other batch mates, and lone texts
     assert all(np.array_equal(one([line], 64)[0], together[i]) for i, line in enumerate(lines))
+    # Texts cut at 256 tokens, more than one batch holds (minilm_onnx.BATCH_TOKENS).
+    long = [a.text[start:] for a in articles for start in (0, 300, 600)]
+    lengths = Counter(len(e.ids) for e in minilm_onnx._tokenizer().encode_batch(long))
+    assert lengths[minilm_onnx.MAX_TOKENS] * minilm_onnx.MAX_TOKENS > minilm_onnx.BATCH_TOKENS
+    assert all(np.array_equal(one([t], 64)[0], v) for t, v in zip(long, two(long, 64), strict=True))
     # Texts that differ only in blanks have the same tokens, hence the same vector.
     spaced = ["  " + lines[0].replace(" ", " \n ") + "\t"]
     assert np.array_equal(one(spaced, 64)[0], together[0])

@@ -45,6 +45,11 @@ _PROBES = (
     " ".join(f"word{i} and the sentence goes on" for i in range(120)),  # over 256 tokens
 )
 
+BATCH_TOKENS = 2048
+"""Most tokens in one batch: ONNX Runtime holds a batch's attention scores at once (heads x
+tokens x length floats: 25 MB for eight texts of 256 tokens, 200 MB for 64), and texts
+that long gain nothing from sharing a batch."""
+
 KEEP_UNUSED_S = 3600
 """An older export not loaded for this long before a new one is written is removed then.
 
@@ -158,7 +163,8 @@ def _session_encoder(path: Path, threads: int) -> Encoder:
         return [_pooled(tokens) for tokens in session.run(None, feeds)[0]]
 
     def encode(texts: list[str], batch_size: int = 64) -> np.ndarray:
-        """Unit vectors, one row per text, in batches of up to ``batch_size`` texts of one length.
+        """Unit vectors, one row per text, in batches of up to ``batch_size`` texts of one length
+        (and up to :data:`BATCH_TOKENS` tokens).
 
         A vector depends on its text and nothing else, bit for bit: not on
         which other texts share its call or its batch, nor on the thread
@@ -169,7 +175,7 @@ def _session_encoder(path: Path, threads: int) -> Encoder:
         differed by up to 6e-8, enough to flip a tie between two similarities.
         So each text is pooled on its own, here.  Texts of one token length
         batch without padding, which on the example cost less CPU than one
-        text per run (0.81 against 0.98 s for its sentences) and than sorted
+        text per run (0.75 against 0.85 s for its sentences) and than sorted
         batches padded to their longest text (the padding is computed, and
         long texts gain nothing from a batch).  Texts with the same token ids
         (they differ only in blanks) are run once; the largest batches go
@@ -179,11 +185,10 @@ def _session_encoder(path: Path, threads: int) -> Encoder:
         by_length: dict[int, dict[tuple[int, ...], Any]] = {}
         for tokens in encoded:
             by_length.setdefault(len(tokens.ids), {})[tuple(tokens.ids)] = tokens
-        batches = [
-            group[i : i + batch_size]
-            for group in (list(same.values()) for same in by_length.values())
-            for i in range(0, len(group), batch_size)
-        ]
+        batches = []
+        for length, same in by_length.items():
+            group, size = list(same.values()), max(1, min(batch_size, BATCH_TOKENS // length))
+            batches += [group[i : i + size] for i in range(0, len(group), size)]
         batches.sort(key=lambda b: -len(b) * len(b[0].ids))
         done = {}
         for batch, vectors in zip(
