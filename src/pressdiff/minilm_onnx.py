@@ -224,7 +224,12 @@ def export(path: Path) -> None:
 
     hf_logging.disable_progress_bar()  # the CLI draws the progress
     reference = SentenceTransformer(str(model_dir()), device="cpu")
+    # The vectors to match: what sentence-transformers gives, with its own attention.
+    theirs = reference.encode(list(_PROBES), normalize_embeddings=True, convert_to_numpy=True)
     bert = reference[0].auto_model.eval()
+    # Plain attention (matmul, mask, softmax) exports to a smaller graph than torch's fused
+    # kernel, whose export checks for rows of NaN: 5-10 % less CPU per text in ONNX Runtime.
+    bert.set_attn_implementation("eager")
 
     class Tokens(torch.nn.Module):
         """BERT's last hidden state: one vector per token."""
@@ -271,7 +276,6 @@ def export(path: Path) -> None:
         proto_utils._add_onnxscript_fn = skip_splice
     try:
         ours = _session_encoder(tmp, 1)(list(_PROBES))
-        theirs = reference.encode(list(_PROBES), normalize_embeddings=True, convert_to_numpy=True)
         gap = float(np.abs(ours - theirs).max())
         if gap > SAME_VECTORS:
             raise ValueError(f"vectors differ from the torch model's by up to {gap:.2e}")
