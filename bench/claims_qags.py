@@ -17,7 +17,8 @@ Protocol (issue #16, fixed before the first run and not changed since):
   tune part of the same file, and is applied unchanged to the report part.
 * Anything tuned (thresholds, the learned decision's weights) sees the tune part only.  The
   report part is scored only with ``--report``; each such run is appended to
-  ``bench/out/qags_report_runs.log`` so the number of looks is on record.
+  ``bench/results/qags_report_runs.log`` (tracked, so the number of looks survives worktrees;
+  until 30 Nov 15:50 it was the untracked ``bench/out/qags_report_runs.log``).
 
 MiniLM sentence vectors are cached under ``bench/out/`` (gitignored) so reruns on the shared
 CPU do not recompute them.
@@ -44,6 +45,7 @@ from pressdiff.claims.check import RuleChecker
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / ".." / "shared" / "data" / "qags"
 OUT = ROOT / "bench" / "out"
+REPORT_LOG = ROOT / "bench" / "results" / "qags_report_runs.log"
 FILES = {"CNN/DM": "mturk_cnndm.jsonl", "XSum": "mturk_xsum.jsonl"}
 SEED = 16
 
@@ -152,9 +154,8 @@ def main() -> None:
     cache = CosineCache(OUT / "qags_cosine.json")
     parts = ("tune", "report") if args.report else ("tune",)
     if args.report:
-        OUT.mkdir(parents=True, exist_ok=True)
-        with (OUT / "qags_report_runs.log").open("a") as log:
-            log.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {', '.join(CHECKERS)}\n")
+        with REPORT_LOG.open("a") as log:
+            log.write(f"{time.strftime('%Y-%m-%d %H:%M', time.gmtime())} {', '.join(CHECKERS)}\n")
     print(f"{'set':<8}{'part':<8}{'n':>5}{'unsup':>7}  {'checker':<34}{'BAcc':>6}"
           f"{'rec(sup)':>10}{'rec(unsup)':>12}")  # fmt: skip
     for name in FILES:

@@ -75,53 +75,80 @@ def training_rows(with_summedits: bool) -> dict[str, list[dict]]:
 
 
 def fit(
-    x: np.ndarray, y: np.ndarray, w: np.ndarray
+    x: np.ndarray, y: np.ndarray, w: np.ndarray, used: list[int] | None = None
 ) -> tuple[np.ndarray, np.ndarray, LogisticRegression]:
-    x = x[:, _USED]
+    """Standardised logistic regression on the columns ``used`` (default: the model's)."""
+    x = x[:, _USED if used is None else used]
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale == 0] = 1.0
     model = LogisticRegression(C=C, max_iter=1000).fit((x - mean) / scale, y, sample_weight=w)
     return mean, scale, model
 
 
-def predict(x: np.ndarray, mean, scale, model, cut: float) -> np.ndarray:
-    p = model.predict_proba((x[:, _USED] - mean) / scale)[:, 1]
+def predict(
+    x: np.ndarray, mean, scale, model, cut: float, used: list[int] | None = None
+) -> np.ndarray:
+    p = model.predict_proba((x[:, _USED if used is None else used] - mean) / scale)[:, 1]
     conflict = x[:, FEATURES.index("conflicts")] > 0
     return ((p >= cut) & ~conflict).astype(int)
 
 
-def _best_cut(x, y, src, mean, scale, model) -> float:
+def _best_cut(x, y, src, mean, scale, model, used: list[int] | None = None) -> float:
     """The cut on P(supported) maximising the mean of the sources' balanced accuracies."""
 
     def mean_bacc(cut: float) -> float:
-        pred = predict(x, mean, scale, model, cut)
+        pred = predict(x, mean, scale, model, cut, used)
         per_source = [balanced_accuracy(list(y[src == n]), list(pred[src == n])) for n in set(src)]
         return float(np.mean(per_source))
 
     return round(float(max(np.arange(0.2, 0.81, 0.01), key=mean_bacc)), 2)
 
 
-def cross_validate(x, y, w, src, groups, names: list[str]) -> None:
+def cross_validate(
+    x, y, w, src, groups, names: list[str], used: list[int] | None = None, label: str = ""
+) -> list[tuple[float, float]]:
     """5-fold CV by article: the model, its cut and the cosine baseline's per-file threshold
-    are all chosen on the training folds."""
+    are all chosen on the training folds.  ``x``'s first columns are ``FEATURES`` (further
+    columns, e.g. ``claims_align_probe.py``'s, may follow); ``used`` picks the model's
+    columns.  Prints, and returns (model, baseline) balanced accuracy per source."""
     model_cv = np.zeros(len(y), dtype=int)
     cosine_cv = np.zeros(len(y), dtype=int)
     cos = x[:, FEATURES.index("cosine")]
     for train, test in GroupKFold(5).split(x, y, groups):
-        m, s, mdl = fit(x[train], y[train], w[train])
-        cut = _best_cut(x[train], y[train], src[train], m, s, mdl)
-        model_cv[test] = predict(x[test], m, s, mdl, cut)
+        m, s, mdl = fit(x[train], y[train], w[train], used)
+        cut = _best_cut(x[train], y[train], src[train], m, s, mdl, used)
+        model_cv[test] = predict(x[test], m, s, mdl, cut, used)
         for n in np.unique(src):
             tr, te = train[src[train] == n], test[src[test] == n]
             grid = np.unique(np.round(cos[tr], 3))
             t = max(grid, key=lambda t: balanced_accuracy(list(y[tr]), list((cos[tr] >= t) * 1)))
             cosine_cv[te] = cos[te] >= t
-    print(f"measures: {', '.join(MODEL_FEATURES)}")
+    print(f"measures: {label or ', '.join(MODEL_FEATURES)}")
+    out = []
     for n, name in enumerate(names):
         k = src == n
         ours = balanced_accuracy(list(y[k]), list(model_cv[k]))
         base = balanced_accuracy(list(y[k]), list(cosine_cv[k]))
+        out.append((ours, base))
         print(f"  {name:<28} 5-fold by article: model {ours:.3f}   cosine baseline {base:.3f}")
+    return out
+
+
+def dataset(with_summedits: bool, checker: SupportChecker):
+    """The training rows' measures and labels: (rows by source, x, y, w, src, groups)."""
+    sources = training_rows(with_summedits)
+    xs, ys, ws, groups, src = [], [], [], [], []
+    for n, (name, rows) in enumerate(sources.items()):
+        x = features(rows, checker)
+        y = np.array([r["gold"] for r in rows])
+        # Equal total weight per source, balanced classes within it.
+        w = np.where(y == 1, 0.5 / max(1, (y == 1).sum()), 0.5 / max(1, (y == 0).sum()))
+        xs.append(x), ys.append(y), ws.append(w * 1000)
+        groups += [r["evidence"] for r in rows]
+        src += [n] * len(rows)
+        print(f"{name}: {len(rows)} pairs, {int((y == 0).sum())} unsupported")
+    x, y, w = np.vstack(xs), np.concatenate(ys), np.concatenate(ws)
+    return sources, x, y, w, np.array(src), np.array(groups)
 
 
 def main() -> None:
@@ -135,20 +162,7 @@ def main() -> None:
         global MODEL_FEATURES, _USED
         MODEL_FEATURES = tuple(args.features.split(","))
         _USED = [FEATURES.index(f) for f in MODEL_FEATURES]
-    checker = SupportChecker()
-    sources = training_rows(args.summedits)
-    xs, ys, ws, groups, src = [], [], [], [], []
-    for n, (name, rows) in enumerate(sources.items()):
-        x = features(rows, checker)
-        y = np.array([r["gold"] for r in rows])
-        # Equal total weight per source, balanced classes within it.
-        w = np.where(y == 1, 0.5 / max(1, (y == 1).sum()), 0.5 / max(1, (y == 0).sum()))
-        xs.append(x), ys.append(y), ws.append(w * 1000)
-        groups += [r["evidence"] for r in rows]
-        src += [n] * len(rows)
-        print(f"{name}: {len(rows)} pairs, {int((y == 0).sum())} unsupported")
-    x, y, w = np.vstack(xs), np.concatenate(ys), np.concatenate(ws)
-    src_a, groups_a = np.array(src), np.array(groups)
+    sources, x, y, w, src_a, groups_a = dataset(args.summedits, SupportChecker())
     if args.cv:
         cross_validate(x, y, w, src_a, groups_a, list(sources))
         return
