@@ -23,6 +23,7 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from pressdiff.cli import app
+from pressdiff.limits import LIMITS
 from pressdiff.report import report_schema
 from pressdiff.store import Store
 from pressdiff.web import Settings, create_app, jobs
@@ -103,6 +104,35 @@ def test_post_json_stores_articles_and_lists_rejections(client, example_paths, t
     assert [s for s, _ in jobs.pending(tmp_path / "web.db")] == [body["articles"][0]["story_id"]]
     again = client.post("/api/v1/articles", json={"articles": records[:1]})
     assert again.status_code == 201 and again.json()["articles"][0]["new"] is False
+
+
+def test_additions_obey_the_per_article_limits_as_ingest_does(tmp_path, example_paths):
+    """An article over a per-article limit (``serve --limit chars_per_article=5000``) is
+    rejected with the count and the limit's name, as ``pressdiff ingest`` rejects it, and
+    is neither stored nor queued; the articles under it are stored."""
+    limits = LIMITS.with_settings(["chars_per_article=5000"])
+    with _client(tmp_path / "web.db", article_limits=limits) as client:
+        answer = client.post("/api/v1/articles", json={"articles": _records(example_paths)})
+    assert answer.status_code == 201, answer.text
+    body = answer.json()
+    assert [a["outlet"] for a in body["articles"]] == [f"outlet 00{n}" for n in range(4)]
+    [rejected] = body["rejected"]
+    assert rejected["source"] == "request:5"
+    assert re.fullmatch(
+        r"too long to analyse: 6,\d{3} characters, the limit is 5,000 \(chars_per_article\)",
+        rejected["reason"],
+    )
+    with Store(tmp_path / "web.db") as store:
+        assert len(store.articles()) == 4
+        assert all(len(a.text) <= 5000 for a in store.articles())
+
+
+def test_serve_refuses_an_unknown_limit_before_starting(tmp_path):
+    result = CliRunner().invoke(
+        app, ["serve", "--db", str(tmp_path / "web.db"), "--limit", "pages=3"]
+    )
+    assert result.exit_code == 2
+    assert "unknown limit 'pages'" in result.output
 
 
 def test_post_only_empty_text_is_422(client):

@@ -383,12 +383,14 @@ def serve(
         bool,
         typer.Option(help="Let the add page fetch private, loopback and link-local addresses."),
     ] = False,
+    limit: LimitOption = None,
 ) -> None:
     """Serve the web app and the HTTP API (/api/v1, documented at /docs) over a database."""
     import uvicorn  # only this command needs the server
 
     from pressdiff.web import Settings, create_app, is_loopback
 
+    limits = _limits(limit)
     if not is_loopback(host) and not token:
         stderr.print(
             f"refusing to listen on {host} without --token: anyone who can reach it could "
@@ -400,7 +402,11 @@ def serve(
     with _open_store(db):
         pass  # an unusable file is reported here, in words, before the server starts
     settings = Settings(
-        db=db, token=token, allow_private_urls=allow_private_urls, loopback=is_loopback(host)
+        db=db,
+        token=token,
+        allow_private_urls=allow_private_urls,
+        loopback=is_loopback(host),
+        article_limits=limits,
     )
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
 

@@ -19,6 +19,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined
 
+from pressdiff.limits import LIMITS, Limits
 from pressdiff.web import api, pages
 from pressdiff.web.backend import Backend
 from pressdiff.web.security import Guard, RequestLimits
@@ -33,6 +34,7 @@ class Settings:
     allow_private_urls: bool = False
     loopback: bool = True
     limits: RequestLimits = field(default_factory=RequestLimits)
+    article_limits: Limits = LIMITS  # per article, as `pressdiff ingest --limit` sets them
     analyse_in_background: bool = True
 
 
@@ -55,7 +57,7 @@ def templates() -> Environment:
 
 def create_app(settings: Settings) -> FastAPI:
     """The app over one SQLite store; the analysis worker runs while the app is up."""
-    backend = Backend(settings.db)
+    backend = Backend(settings.db, settings.article_limits)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from pressdiff import pipeline, results
 from pressdiff.cache import BoundedCache
-from pressdiff.clean import clean
+from pressdiff.limits import LIMITS, Limits
 from pressdiff.model import Article, RawDocument, Rejection, Story, to_jsonable
 from pressdiff.pipeline import Report, StoryAnalysis
 from pressdiff.store import Store
@@ -82,8 +82,9 @@ class Backend:
     connections are per thread, and the server answers from a thread pool.
     """
 
-    def __init__(self, db: Path) -> None:
+    def __init__(self, db: Path, limits: Limits = LIMITS) -> None:
         self.db = db
+        self.limits = limits
         self._analyses: BoundedCache[str, StoryAnalysis] = BoundedCache(ANALYSES_KEPT)
         self._progress: dict[str, Progress] = {}
         self._local = threading.local()
@@ -181,17 +182,16 @@ class Backend:
 
     def add(self, items: Iterable[RawDocument | Rejection]) -> Added:
         """Clean and store each document and put it into its story (each article in its own
-        transactions), record each rejection, and queue the changed stories' analysis."""
+        transactions), record each rejection, and queue the changed stories' analysis.
+
+        Each document goes through :func:`pipeline.prepare`, as ``pressdiff ingest`` does it:
+        the same cleaning and the same per-article limits (an article over one is rejected
+        here, not parsed by the analysis later)."""
         added = Added()
         store = self.store()
         for item in items:
-            if isinstance(item, Rejection):
-                added.rejected.append(item)
-                store.add_rejection(item)
-                continue
-            article = clean(item)
-            if not article.text.strip():
-                rejection = Rejection(item.source, "no article text left after cleaning")
+            article, rejection = pipeline.prepare(item, self.limits)
+            if rejection is not None:
                 added.rejected.append(rejection)
                 store.add_rejection(rejection)
                 continue
@@ -301,7 +301,7 @@ class Backend:
         # Annotate once: what an earlier analysis (or `analyze --db`) parsed and encoded is
         # restored, and what this one computes is kept for the next.
         pipeline.restore_annotations(store, articles)
-        record = results.analyse(summary.story, articles, progress=step)
+        record = results.analyse(summary.story, articles, self.limits, progress=step)
         pipeline.keep_annotations(store, articles)
         # Stored like `pressdiff analyze --db` stores it: the CLI, the API and the next
         # server start read it instead of analysing again.
