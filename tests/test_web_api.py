@@ -409,6 +409,33 @@ def test_story_not_analysed_yet_is_202_and_unknown_is_404(client, tmp_path):
     assert client.get("/api/v1/stories/story-000000000000").status_code == 404
 
 
+def test_a_failed_analysis_is_shown_and_not_rerun_until_its_story_changes(tmp_path, example_paths):
+    """A story whose analysis fails (here: a parse budget no parse can meet, ``serve --limit
+    seconds_per_article=1e-9``) is answered as failed, with the reason; asking again does not
+    queue it again (a client polling it would rerun it every two seconds), and a new article
+    in the story does."""
+    db = tmp_path / "web.db"
+    never = LIMITS.with_settings(["seconds_per_article=1e-9"])
+    with _client(db, article_limits=never) as client:
+        backend = client.app.state.backend
+        first = client.post("/api/v1/articles", json={"articles": _records(example_paths[:1])})
+        story_id = first.json()["articles"][0]["story_id"]
+        assert backend.run_next() and not backend.run_next()  # it ran, failed, left the queue
+        for _ in range(3):
+            answer = client.get(f"/api/v1/stories/{story_id}")
+            assert answer.status_code == 202
+            assert answer.json()["state"] == "failed"
+            assert "time budget of 1e-09 s (seconds_per_article)" in answer.json()["stage"]
+        assert jobs.pending(db) == []
+        progress = client.get("/progress", params={"story": story_id}).json()
+        assert progress["finished"] and progress["stories"][0]["state"] == "failed"
+        # The story grows: the failure was about other articles, so it is tried again.
+        more = client.post("/api/v1/articles", json={"articles": _records(example_paths[1:2])})
+        assert more.json()["articles"][0]["story_id"] == story_id
+        assert [s for s, _ in jobs.pending(db)] == [story_id]
+        assert client.get(f"/api/v1/stories/{story_id}").json()["state"] == "queued"
+
+
 @pytest.mark.slow
 def test_article_with_findings_and_unknown_404(analysed):
     client, story_id, articles = analysed

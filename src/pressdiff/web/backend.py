@@ -86,7 +86,10 @@ class Backend:
         self.db = db
         self.limits = limits
         self._analyses: BoundedCache[str, StoryAnalysis] = BoundedCache(ANALYSES_KEPT)
-        self._progress: dict[str, Progress] = {}
+        self._progress: dict[str, Progress] = {}  # the stories being analysed now
+        # Why a story's analysis failed, with the articles it failed on: asking for the story
+        # again does not rerun it until they change (a restart forgets it and tries again).
+        self._failed: dict[str, tuple[list[str], str]] = {}
         self._local = threading.local()
         self._assigning = threading.Lock()
         self._assigner: StoryAssigner | None = None
@@ -112,18 +115,39 @@ class Backend:
 
     def _work(self) -> None:
         while not self._stopping.is_set():
-            queue = jobs.pending(self.db)
-            if not queue:
+            if not self.run_next():
                 self._wake.wait(timeout=5.0)
                 self._wake.clear()
-                continue
-            story_id, requested_at = queue[0]
-            try:
-                self.analyse(story_id)
-            except Exception as error:  # one story's failure must not stop the others
-                log.exception("analysis of %s failed", story_id)
-                self._progress[story_id] = Progress("failed", f"analysis failed: {error}")
-            jobs.finish(self.db, story_id, requested_at)
+
+    def run_next(self) -> bool:
+        """Analyse the first queued story (the worker's step); False when none is queued.
+
+        A failure is logged and kept as the story's state (:meth:`progress`), and the
+        story leaves the queue: one story's failure must not stop the others.
+        """
+        queue = jobs.pending(self.db)
+        if not queue:
+            return False
+        story_id, requested_at = queue[0]
+        try:
+            self.analyse(story_id)
+        except Exception as error:
+            log.exception("analysis of %s failed", story_id)
+            story = self.store().story(story_id)
+            if story is not None:
+                self._failed[story.id] = (story.article_ids, f"analysis failed: {error}")
+        jobs.finish(self.db, story_id, requested_at)
+        return True
+
+    def _failure(self, story_id: str) -> str | None:
+        """Why the story's last analysis failed, while it still has the articles it failed on."""
+        if not self._failed:
+            return None
+        story = self.store().story(story_id)
+        failed = self._failed.get(story.id) if story is not None else None
+        if failed is None or story is None or failed[0] != story.article_ids:
+            return None
+        return failed[1]
 
     def store(self) -> Store:
         """This thread's connection to the store, opened on its first use and kept: the
@@ -262,7 +286,11 @@ class Backend:
 
     def request_analysis(self, story_id: str) -> None:
         """Queue a story someone asked for that has no current analysis (none stored, or its
-        articles changed); one already queued or running keeps its place."""
+        articles changed); one already queued or running keeps its place, and one whose
+        analysis failed on the articles it has is not rerun (an API client polling it would
+        otherwise rerun a failing analysis at every poll)."""
+        if self._failure(story_id) is not None:
+            return
         if story_id not in {queued for queued, _ in jobs.pending(self.db)}:
             jobs.enqueue(self.db, [story_id])
             self._wake.set()
@@ -270,7 +298,10 @@ class Backend:
     def progress(self, story_id: str) -> Progress:
         if self.analysis(story_id) is not None:
             return Progress("done", "done", 1, 1)
-        return self._progress.get(story_id, Progress("queued"))
+        if story_id in self._progress:
+            return self._progress[story_id]
+        reason = self._failure(story_id)
+        return Progress("failed", reason) if reason else Progress("queued")
 
     def report(self, story_id: str) -> Report | None:
         """The story's report in the shape ``pressdiff analyze`` renders, once analysed."""
@@ -298,15 +329,18 @@ class Backend:
 
         step("starting", 0, 1)
         store = self.store()
-        # Annotate once: what an earlier analysis (or `analyze --db`) parsed and encoded is
-        # restored, and what this one computes is kept for the next.
-        pipeline.restore_annotations(store, articles)
-        record = results.analyse(summary.story, articles, self.limits, progress=step)
-        pipeline.keep_annotations(store, articles)
-        # Stored like `pressdiff analyze --db` stores it: the CLI, the API and the next
-        # server start read it instead of analysing again.
-        store.save_analysis(record)
-        self._analyses.put(summary.id, results.story_analysis(record))
-        for sid in ids:
-            self._progress.pop(sid, None)
+        try:
+            # Annotate once: what an earlier analysis (or `analyze --db`) parsed and encoded
+            # is restored, and what this one computes is kept for the next.
+            pipeline.restore_annotations(store, articles)
+            record = results.analyse(summary.story, articles, self.limits, progress=step)
+            pipeline.keep_annotations(store, articles)
+            # Stored like `pressdiff analyze --db` stores it: the CLI, the API and the next
+            # server start read it instead of analysing again.
+            store.save_analysis(record)
+            self._analyses.put(summary.id, results.story_analysis(record))
+        finally:
+            for sid in ids:
+                self._progress.pop(sid, None)
+        self._failed.pop(summary.id, None)
         return True
