@@ -98,3 +98,12 @@ def test_put_and_get_keep_the_most_recently_used():
     cache.put("c", 3)
     assert cache.get("b") is None and cache.get("a") == 1 and cache.get("c") == 3
     assert len(cache) == 2
+
+
+def test_pop_forgets_one_key_and_ignores_an_absent_one():
+    cache: BoundedCache[str, int] = BoundedCache(2)
+    cache.put("a", 1)
+    cache.put("b", 2)
+    cache.pop("a")
+    cache.pop("never kept")
+    assert "a" not in cache and cache.get("b") == 2 and len(cache) == 1

@@ -76,6 +76,11 @@ class BoundedCache(Generic[K, V]):
         while len(self._data) > self.max_size:
             self._data.popitem(last=False)
 
+    def pop(self, key: K) -> None:
+        """Forget ``key``, if kept."""
+        with self._lock:
+            self._data.pop(key, None)
+
     def clear(self) -> None:
         """Forget every entry."""
         with self._lock:

@@ -88,8 +88,9 @@ class Backend:
         self._analyses: BoundedCache[str, StoryAnalysis] = BoundedCache(ANALYSES_KEPT)
         self._progress: dict[str, Progress] = {}  # the stories being analysed now
         # Why a story's analysis failed, with the articles it failed on: asking for the story
-        # again does not rerun it until they change (a restart forgets it and tries again).
-        self._failed: dict[str, tuple[list[str], str]] = {}
+        # again does not rerun it until they change (a restart, or the bound, forgets it, and
+        # the next request tries once more).
+        self._failed: BoundedCache[str, tuple[list[str], str]] = BoundedCache(ANALYSES_KEPT)
         self._local = threading.local()
         self._assigning = threading.Lock()
         self._assigner: StoryAssigner | None = None
@@ -135,7 +136,7 @@ class Backend:
             log.exception("analysis of %s failed", story_id)
             story = self.store().story(story_id)
             if story is not None:
-                self._failed[story.id] = (story.article_ids, f"analysis failed: {error}")
+                self._failed.put(story.id, (story.article_ids, f"analysis failed: {error}"))
         jobs.finish(self.db, story_id, requested_at)
         return True
 
@@ -144,8 +145,10 @@ class Backend:
         if not self._failed:
             return None
         story = self.store().story(story_id)
-        failed = self._failed.get(story.id) if story is not None else None
-        if failed is None or story is None or failed[0] != story.article_ids:
+        if story is None:
+            return None
+        failed = self._failed.get(story.id)
+        if failed is None or failed[0] != story.article_ids:
             return None
         return failed[1]
 
@@ -298,8 +301,9 @@ class Backend:
     def progress(self, story_id: str) -> Progress:
         if self.analysis(story_id) is not None:
             return Progress("done", "done", 1, 1)
-        if story_id in self._progress:
-            return self._progress[story_id]
+        running = self._progress.get(story_id)  # one read: the worker pops it when done
+        if running is not None:
+            return running
         reason = self._failure(story_id)
         return Progress("failed", reason) if reason else Progress("queued")
 
@@ -342,5 +346,5 @@ class Backend:
         finally:
             for sid in ids:
                 self._progress.pop(sid, None)
-        self._failed.pop(summary.id, None)
+        self._failed.pop(summary.id)
         return True
