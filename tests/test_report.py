@@ -21,7 +21,8 @@ from rich.console import Console
 from pressdiff import pipeline
 from pressdiff.model import Article, Evidence, Finding, Rejection, Removed
 from pressdiff.report import render_html, render_json, render_md, render_terminal, report_schema
-from pressdiff.report.views import cited_elsewhere, segments
+from pressdiff.report.terminal import TOP_FINDINGS
+from pressdiff.report.views import cited_elsewhere, segments, top_findings
 from pressdiff.reuse import Edge, Passage, ReuseResult
 
 pytestmark = pytest.mark.slow  # the analyses load the embedding model
@@ -402,6 +403,13 @@ def test_terminal_summary(report: pipeline.Report) -> None:
         assert article.outlet in out
     assert "Top findings" in out
     assert f"{len(report.rejected)} input(s) rejected" in out
+    # A top finding's explanation is its evidence (for an altered quote, the words that
+    # changed, which come last): it is printed whole, however the console wraps it.
+    flat_out = "".join(out.split())
+    shown = top_findings(report, TOP_FINDINGS)
+    assert any(f.kind == "altered_quote" for f in shown)
+    for finding in shown:
+        assert "".join(finding.explanation.split()) in flat_out
 
 
 def test_renderers_accept_an_empty_report() -> None:

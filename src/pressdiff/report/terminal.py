@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.console import Console
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -31,12 +32,20 @@ if TYPE_CHECKING:
     from pressdiff.pipeline import Report
 
 TOP_FINDINGS = 5
-_SNIPPET = 90
+SNIPPET_CHARS = 90
+"""A quoted passage, title or outlet list: enough to recognise it, on one line."""
+EXPLANATION_CHARS = 400
+"""A finding's explanation is its evidence (which outlet prints what, the words that
+changed), so it is shown whole; only a runaway one is cut."""
 
 
-def _snippet(text: str) -> str:
+def _snippet(text: str, limit: int = SNIPPET_CHARS) -> str:
+    """``text`` on one line, cut at a word boundary with an ellipsis when over ``limit``."""
     flat = " ".join(text.split())
-    return printable(flat if len(flat) <= _SNIPPET else flat[: _SNIPPET - 1] + "…")
+    if len(flat) > limit:
+        cut = flat.rfind(" ", 0, limit)
+        flat = flat[: cut if cut > limit // 2 else limit - 1] + "…"
+    return printable(flat)
 
 
 def rejection_line(rejection: Rejection) -> str:
@@ -83,9 +92,11 @@ def render_terminal(report: Report, console: Console) -> None:
             outlet = article.outlet if article else finding.article_id
             line.append(f"  {printable(outlet)}", style="cyan")
             line.append(f"  {finding.confidence:.2f}", style="dim")
-            line.append(f"\n    “{_snippet(finding.text)}”")
-            line.append(f"\n    {_snippet(finding.explanation)}", style="dim")
             console.print(line)
+            body = Text(f"“{_snippet(finding.text)}”\n")
+            body.append(_snippet(finding.explanation, EXPLANATION_CHARS), style="dim")
+            # Padded, not prefixed with spaces: lines the console wraps keep the indent.
+            console.print(Padding(body, (0, 0, 0, 4), expand=False))
     else:
         console.print(Text("No findings.", style="dim"))
     if report.rejected:
