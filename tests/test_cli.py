@@ -102,7 +102,7 @@ def test_ingest_is_idempotent_and_analyze_reads_the_database(example_dir: Path, 
     assert first.exit_code == 0, first.output
     assert "5 new of 5 read" in first.stderr
     again = runner.invoke(app, ["ingest", str(example_dir), "--db", str(db)])
-    assert "0 new of 5 read" in again.stderr and "5 articles in" in again.stderr
+    assert "0 new of 5 read" in again.stderr and "5 articles in 1 story in" in again.stderr
     result = runner.invoke(app, ["analyze", "--db", str(db), "-f", "json"])
     assert result.exit_code == 0, result.output
     assert len(json.loads(result.stdout)["articles"]) == 5

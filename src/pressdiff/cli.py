@@ -37,6 +37,7 @@ from pressdiff.report import (
     render_terminal,
 )
 from pressdiff.report.terminal import rejection_line
+from pressdiff.report.views import counted
 from pressdiff.store import Store, StoreError
 from pressdiff.stories import StoryAssigner, as_one, group
 
@@ -149,7 +150,7 @@ def _analyse_stored(
     version = results.analysis_version()
     status = Counter(store.analysis_status(story, version) for story in groups)
     stderr.print(
-        f"{len(groups)} {'story' if len(groups) == 1 else 'stories'} in {db}: "
+        f"{counted(len(groups), 'story', 'stories')} in {db}: "
         + ", ".join(f"{n} {state}" for state, n in sorted(status.items()))
         + f" (analysis version {version})",
         markup=False,
@@ -321,7 +322,8 @@ def ingest(
     stderr.print(
         f"{added} new of {total} read ({repeats} with the same text as an earlier input, "
         f"{total - added - repeats} already stored), {len(rejected)} rejected; "
-        f"{stored} articles in {stories} stories in {db}",
+        f"{counted(stored, 'article', 'articles')} in {counted(stories, 'story', 'stories')} "
+        f"in {db}",
         markup=False,
         highlight=False,
     )

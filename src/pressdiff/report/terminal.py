@@ -20,6 +20,7 @@ from pressdiff.report.printable import printable
 from pressdiff.report.views import (
     all_findings,
     articles_by_id,
+    counted,
     finding_counts,
     kind_label,
     story_dates,
@@ -59,8 +60,8 @@ def render_terminal(report: Report, console: Console) -> None:
     per_article = finding_counts(report)
 
     table = Table(
-        title=f"pressdiff: {len(report.articles)} articles in {len(report.stories)} "
-        f"{'story' if len(report.stories) == 1 else 'stories'}",
+        title=f"pressdiff: {counted(len(report.articles), 'article', 'articles')} in "
+        f"{counted(len(report.stories), 'story', 'stories')}",
         title_justify="left",
     )
     table.add_column("Outlet", style="bold")
@@ -111,7 +112,7 @@ def render_terminal(report: Report, console: Console) -> None:
 def render_stories(stories: list[Story], console: Console) -> None:
     """A table of stories: id, title, article count, outlets and date range."""
     table = Table(
-        title=f"{len(stories)} {'story' if len(stories) == 1 else 'stories'}",
+        title=counted(len(stories), "story", "stories"),
         title_justify="left",
     )
     table.add_column("Story", style="bold", no_wrap=True)

@@ -34,6 +34,11 @@ def kind_label(kind: str) -> str:
     return KIND_LABELS.get(kind, kind.replace("_", " ").capitalize())
 
 
+def counted(n: int, one: str, many: str) -> str:
+    """``n`` with its noun in the right number: "1 story", "5 stories"."""
+    return f"{n} {one if n == 1 else many}"
+
+
 def word_count(text: str) -> int:
     """Whitespace-separated words: what a reader would count, independent of the tokenizer."""
     return len(text.split())
