@@ -53,7 +53,7 @@ def test_stale_story_is_exported_without_old_findings(analysed_db, example_dir, 
     folder = tmp_path / "parquet"
     result = cli.invoke(app, ["export", "--db", str(db), "--parquet", str(folder)])
     assert result.exit_code == 0, result.output
-    assert "6 articles, 1 stories, 0 findings" in result.stderr
+    assert "6 articles, 1 story, 0 findings written to" in result.stderr
     stories = pq.read_table(folder / "stories.parquet").to_pylist()
     assert [(s["articles"], s["status"], s["findings"]) for s in stories] == [
         (6, "stale: articles changed", 0)

@@ -350,6 +350,10 @@ def stories(
         render_stories(listed, Console())
 
 
+_ROW_NOUN = {"articles": "article", "stories": "story", "findings": "finding"}
+"""The singular of each exported table's name, for the line that counts their rows."""
+
+
 @app.command()
 def export(
     db: Annotated[Path, typer.Option("--db", help="SQLite file to export.")],
@@ -366,7 +370,8 @@ def export(
         groups = pipeline.stored_stories(store)
         counts = export_parquet(store, groups, parquet, results.analysis_version())
     stderr.print(
-        ", ".join(f"{n} {name}" for name, n in counts.items()) + f" written to {parquet}",
+        ", ".join(counted(n, _ROW_NOUN.get(table, table), table) for table, n in counts.items())
+        + f" written to {parquet}",
         markup=False,
         highlight=False,
     )
