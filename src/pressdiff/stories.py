@@ -13,8 +13,7 @@ store of 100,000 articles keeps its story ids).  For each new article:
    earlier one passes :attr:`StoryConfig.near_duplicate` joins that one's
    story without any further comparison.
 3. **Same story**: its TF-IDF vector (title and body words hashed into a
-   fixed space, so the vocabulary needs no second pass; the title's and the
-   lead's words weighing more than the rest of the body's; inverse document
+   fixed space, so the vocabulary needs no second pass; inverse document
    frequencies learned as articles arrive) is compared with the centroids of
    candidate stories: the stories whose strongest terms share the article's
    strongest terms (an inverted index, so the cost grows with the number of
@@ -72,19 +71,19 @@ if TYPE_CHECKING:
 class StoryConfig:
     """The tuned numbers of story grouping, named once.
 
-    ``join``, ``merge``, ``name_weight``, ``ngram``, ``lead_words`` and
-    ``lead_weight`` were chosen on the tune half of the FNC-1 stories
-    (``bench/stories_fnc1.py --tune`` and ``--parts``, seed 13; the report half
-    was never used for a choice): the grid's best sum of pairwise and BCubed F1.
-    The other numbers are set by reasoning, not tuned: FNC-1 has no titles and
-    no dates, so ``title_weight`` and the time decay (one day's news cycle costs
-    nothing; a month apart needs words about as close as a near-copy's) are
-    untested by it, and the index sizes only bound the cost per article.
+    ``join``, ``merge``, ``name_weight`` and ``ngram`` were chosen on the tune
+    half of the FNC-1 stories (``bench/stories_fnc1.py --tune``, seed 13; the
+    report half was never used for a choice): the grid's best mean of pairwise
+    and BCubed F1.  The other numbers are set by reasoning, not tuned: FNC-1
+    has no titles and no dates, so ``title_weight`` and the time decay (one
+    day's news cycle costs nothing; a month apart needs words about as close
+    as a near-copy's) are untested by it, and the index sizes only bound the
+    cost per article.
     """
 
-    join: float = 0.18
+    join: float = 0.2
     """Least average-link cosine (TF-IDF, article vs the story's members) to join a story."""
-    merge: float = 0.18
+    merge: float = 0.2
     """Least average-link cosine between two stories for them to merge (checked each time
     a story grows; two halves of one story that began apart)."""
     near_duplicate: float = 0.8
@@ -98,16 +97,6 @@ class StoryConfig:
     ordinary word's count."""
     title_weight: float = 2.0
     """Weight of a title word relative to a body word."""
-    lead_words: int = 300
-    """Characters of an article's opening (whitespace collapsed, cut at a word) whose words
-    count extra, ``lead_weight`` times over on top of their count in the body: a news lead
-    says what the story is, the rest adds background that other stories share.  0 turns
-    it off."""
-    lead_weight: float = 3.0
-    """Extra weight of a word in the first ``lead_words`` characters.  With 300 and 3 (and
-    ``join``/``merge`` 0.18) the FNC-1 tune half's four F1s (pairwise and BCubed, id order
-    and shuffled) rose on both of its re-split parts, by 0.022 and 0.049 (0 and 0.2
-    before); see bench/RESULTS.md, issue 13."""
     ngram: int = 1
     """Longest run of words counted as one term (2: word pairs too)."""
     query_terms: int = 25
@@ -229,19 +218,13 @@ def features(article: Article, config: StoryConfig = DEFAULT) -> Features:
 
 
 def _words(article: Article, names: list[str], config: StoryConfig) -> Features:
-    """Everything but the lead vector: hashed terms of the body, the title, the lead's words
-    again and the names (each name one term, so two articles naming the same people and
-    places score higher than two sharing only common words), the MinHash and the date."""
+    """Everything but the lead vector: hashed terms of the body, the title and the names
+    (each name one term, so two articles naming the same people and places score higher
+    than two sharing only common words), the MinHash and the date."""
     body = article.text
-    opening = lead(body, config.lead_words) if config.lead_words > 0 else ""
-    names_doc = " ".join(n.replace(" ", "_") for n in names)
-    counts = _vectorizer(config.ngram).transform([body, article.title or "", opening, names_doc])
-    weight = (
-        counts[0]
-        + config.title_weight * counts[1]
-        + config.lead_weight * counts[2]
-        + config.name_weight * counts[3]
-    )
+    docs = [body, article.title or "", " ".join(n.replace(" ", "_") for n in names)]
+    counts = _vectorizer(config.ngram).transform(docs)
+    weight = counts[0] + config.title_weight * counts[1] + config.name_weight * counts[2]
     weight = weight.tocsr()
     weight.sum_duplicates()
     order = np.argsort(weight.indices)
