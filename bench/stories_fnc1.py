@@ -17,6 +17,7 @@ words) cosine with average-link agglomerative clustering over the whole
 half at once, its distance threshold tuned on the tune half in this run.
 
     PYTHONPATH=src .venv/bin/python bench/stories_fnc1.py [--seed 13] [--tune]
+    PYTHONPATH=src .venv/bin/python bench/stories_fnc1.py --parts [--try KEY=VALUE ...]
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import fields, replace
 from pathlib import Path
 
 import numpy as np
@@ -204,11 +205,97 @@ def tune_grid(texts: dict[int, str], gold: Labels, config: stories.StoryConfig) 
     print(f"best on the tune half ({took:.0f} s): {best}")
 
 
+def candidate(settings: Sequence[str]) -> stories.StoryConfig:
+    """The current design with ``KEY=VALUE`` settings of :class:`StoryConfig` changed."""
+    types = {f.name: type(getattr(stories.DEFAULT, f.name)) for f in fields(stories.StoryConfig)}
+    changes = {}
+    for setting in settings:
+        key, _, value = setting.partition("=")
+        if key not in types:
+            raise SystemExit(f"--try {setting}: StoryConfig has no setting {key!r}")
+        changes[key] = types[key](value)
+    return replace(stories.DEFAULT, **changes)
+
+
+def remember_names(texts: dict[int, str], config: stories.StoryConfig) -> None:
+    """Run the entity recogniser once over the bodies' leads and let
+    :func:`pressdiff.stories.featurise` read its answers from then on (a check of
+    several arrival orders and parts would otherwise recognise each lead once per order:
+    half a minute each on a shared CPU).  The answers are the recogniser's own, keyed
+    by the lead it reads."""
+    leads = [stories.lead(text, config.lead_chars) for text in texts.values()]
+    known = dict(zip(leads, stories.entity_names(leads), strict=True))
+    recognise = stories.entity_names
+
+    def recall(found: Sequence[str]) -> list[list[str]]:
+        return [known[t] if t in known else recognise([t])[0] for t in found]
+
+    stories.entity_names = recall
+
+
+SHUFFLES = 8
+"""Shuffled orders a design is scored in by ``--parts`` (seeds 0-7): one shuffle's F1 moves
+by 0.01-0.02 with the seed, as much as the gains being checked."""
+
+
+def _orders(
+    groups: list[list[int]], texts: dict[int, str], config: stories.StoryConfig
+) -> tuple[dict[str, float], dict[str, float]]:
+    """Scores of one-at-a-time grouping in id order, and their means over ``SHUFFLES``
+    shuffled orders."""
+    gold = gold_labels(groups)
+    ids = sorted(gold)
+    orders = [ids]
+    for seed in range(SHUFFLES):
+        orders.append(list(ids))
+        random.Random(seed).shuffle(orders[-1])
+    runs = [
+        scores(gold, pressdiff_labels(compute_features(texts, order, config), order, config))
+        for order in orders
+    ]
+    return runs[0], {key: float(np.mean([r[key] for r in runs[1:]])) for key in runs[0]}
+
+
+def _sum(runs: tuple[dict[str, float], dict[str, float]]) -> float:
+    return sum(s["pair_f1"] + s["b3_f1"] for s in runs)
+
+
+def check_parts(
+    tune: list[list[int]], texts: dict[int, str], tried: stories.StoryConfig | None
+) -> None:
+    """The check a new design must pass before it earns a report-half run (bench/RESULTS.md,
+    issue 13): the current design, and the ``tried`` one, on the tune half and on the tune
+    half re-split in two parts A and B (seed 1), each in id order and in ``SHUFFLES``
+    shuffled orders; a part's sum is its pairwise and BCubed F1 in id order plus their
+    means over the shuffles, and must rise by 0.02 on both parts."""
+    part_a, part_b = split(tune, 1)
+    designs = [("current", stories.DEFAULT)] + ([("tried", tried)] if tried else [])
+    for label, config in designs:
+        runs = _orders(tune, texts, config)
+        sums = [_sum(_orders(part, texts, config)) for part in (part_a, part_b)]
+        print(_row(f"{label}, id order", runs[0]))
+        print(_row(f"{label}, mean of {SHUFFLES} shuffled orders", runs[1]))
+        print(f"{label}: sums, tune {_sum(runs):.3f}, part A {sums[0]:.3f}, part B {sums[1]:.3f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seed", type=int, default=13, help="seed of the tune/report split")
     parser.add_argument(
         "--tune", action="store_true", help="grid-search join/merge on the tune half"
+    )
+    parser.add_argument(
+        "--parts",
+        action="store_true",
+        help="the current design (and one --try) on the tune half and its two parts",
+    )
+    parser.add_argument(
+        "--try",
+        dest="tried",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="with --parts: a StoryConfig setting of a design to check beside the current",
     )
     args = parser.parse_args()
 
@@ -230,6 +317,10 @@ def main() -> None:
 
     if args.tune:
         tune_grid(texts["tune"], gold["tune"], config)
+        return
+    if args.parts:
+        remember_names(texts["tune"], config)
+        check_parts(tune, texts["tune"], candidate(args.tried) if args.tried else None)
         return
 
     print()
