@@ -42,9 +42,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT.parent / "shared" / "examples" / "rust-interview"
-BEFORE = "a04d8c3"
-"""Main before the fifth session's encoder batching (7f47fb4: before the third session's rule
-work, d81b7de: before the encoder work, c773133: before all issue 14 work)."""
+BEFORE = "44878e2"
+"""Main before the sixth session's exact cuts of rule work and BLAS threads (a04d8c3: before
+the fifth session's encoder batching, 7f47fb4: before the third session's rule work,
+d81b7de: before the encoder work, c773133: before all issue 14 work)."""
 
 
 def _clock(fn) -> tuple[float, float]:

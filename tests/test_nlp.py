@@ -52,6 +52,23 @@ def test_threads_follow_the_environment(monkeypatch):
     assert nlp.threads() == len(os.sched_getaffinity(0))
 
 
+def test_analyses_run_numpys_blas_on_one_thread_and_give_it_back():
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    def blas_threads() -> list[int]:
+        return [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"]
+
+    with threadpool_limits(limits=2, user_api="blas"):
+        assert blas_threads() and set(blas_threads()) == {2}
+        rng = np.random.default_rng(0)
+        a, b = rng.random((40, 384), dtype=np.float32), rng.random((384, 30), dtype=np.float32)
+        before = a @ b
+        with nlp.small_products():
+            assert set(blas_threads()) == {1}
+            assert np.array_equal(a @ b, before)  # each entry computed the same way
+        assert set(blas_threads()) == {2}
+
+
 def test_a_vector_depends_on_its_text_alone(example_dir):
     """Bit for bit the same vector whatever else is encoded with it and on how many threads:
     so encoding fewer or other texts beside it can never move a similarity."""

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from pressdiff import annotate as annotation
-from pressdiff import claims, consensus, quotes, reuse, stories
+from pressdiff import claims, consensus, nlp, quotes, reuse, stories
 from pressdiff.annotate import OverBudget, annotate
 from pressdiff.claims import ClaimResult
 from pressdiff.clean import clean
@@ -149,14 +149,15 @@ def analyse_story(
     if len(articles) < 2:
         say("done", total, total)
         return result
-    say("finding reuse", 1, total)
-    result.reuse = reuse.analyse(articles)
-    say("lining up quotes", 2, total)
-    result.quotes = quotes.analyse(articles)
-    say("checking claims", 3, total)
-    result.claims = claims.analyse(articles, reuse=result.reuse, quotes=result.quotes)
-    say("weighing consensus", 4, total)
-    result.consensus = consensus.analyse(articles, claims=result.claims, reuse=result.reuse)
+    with nlp.small_products():
+        say("finding reuse", 1, total)
+        result.reuse = reuse.analyse(articles)
+        say("lining up quotes", 2, total)
+        result.quotes = quotes.analyse(articles)
+        say("checking claims", 3, total)
+        result.claims = claims.analyse(articles, reuse=result.reuse, quotes=result.quotes)
+        say("weighing consensus", 4, total)
+        result.consensus = consensus.analyse(articles, claims=result.claims, reuse=result.reuse)
     say("done", total, total)
     order = {article_id: i for i, article_id in enumerate(story.article_ids)}
     findings = [

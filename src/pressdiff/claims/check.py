@@ -128,7 +128,10 @@ class RuleChecker:
     def assess_many(self, pairs: Sequence[tuple[str, str]]) -> list[Assessment]:
         """Parse and embed everything once, then run the rules on each pair."""
         parsed, vectors = self.prepare(pairs)
-        return [self._assess(evidence, claim, vectors) for evidence, claim in parsed]
+        # Each evidence text's sentence vectors stacked once: a story's checker meets one
+        # evidence text in a score of pairs.
+        stacked: dict[str, np.ndarray] = {}
+        return [self._assess(evidence, claim, vectors, stacked) for evidence, claim in parsed]
 
     def prepare(
         self, pairs: Sequence[tuple[str, str]]
@@ -172,13 +175,21 @@ class RuleChecker:
 
     # -- internals ----------------------------------------------------------------------------
 
-    def _assess(self, ev: Parsed, cl: Parsed, vectors: dict[str, np.ndarray]) -> Assessment:
+    def _assess(
+        self,
+        ev: Parsed,
+        cl: Parsed,
+        vectors: dict[str, np.ndarray],
+        stacked: dict[str, np.ndarray],
+    ) -> Assessment:
         conflicts: list[tuple[str, tuple[int, int]]] = []
         gaps: list[tuple[str, tuple[int, int]]] = []
         supports: list[float] = []
         if not ev.passages or not cl.passages:
             return Assessment(0.0, [], [("empty text", (0, len(cl.text)))])
-        ev_matrix = np.stack([vectors[p.text] for p in ev.passages])
+        ev_matrix = stacked.get(ev.text)
+        if ev_matrix is None:
+            ev_matrix = stacked[ev.text] = np.stack([vectors[p.text] for p in ev.passages])
         for claim in cl.passages:
             sims = ev_matrix @ vectors[claim.text]
             overlap = np.array([rules.overlap(claim, p) for p in ev.passages])

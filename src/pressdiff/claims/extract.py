@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from spacy.tokens import Doc
+
 from pressdiff import nlp
 from pressdiff.claims.facts import Fact
 from pressdiff.config import settings
@@ -122,8 +124,15 @@ def extract_claims(article: Article, quotes: list[Quote] | None = None) -> list[
     whole = {trimmed(article.text, s.start, s.end) for s in article.sentences}
     glued = [(s, e) for s, e in pieces if (s, e) not in whole]
     fresh = iter(nlp.spacy_model().pipe((article.text[s:e] for s, e in glued), batch_size=64))
+    # ``as_doc`` converts the whole article to an array for each piece unless given one:
+    # converted once here (each piece gets a copy, which ``as_doc`` edits), the same Docs.
+    attrs = Doc._get_array_attrs()  # what ``as_doc`` itself would read
+    array = article.doc.to_array(attrs)
     docs = [
-        article.doc.char_span(s, e).as_doc() if (s, e) in whole else next(fresh) for s, e in pieces
+        article.doc.char_span(s, e).as_doc(array_head=attrs, array=array.copy())
+        if (s, e) in whole
+        else next(fresh)
+        for s, e in pieces
     ]
     out: list[tuple[Claim, Span]] = []
     for (p_start, _p_end), doc in zip(pieces, docs, strict=True):

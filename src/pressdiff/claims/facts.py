@@ -133,6 +133,9 @@ class NameIndex:
                     if 2 <= len(words) <= 4:
                         counts[" ".join(words)] += 1
         self.full = counts
+        # Every word of a known full name: ``knows`` is asked for each capitalised word of
+        # each claim, a scan of all the names each time.
+        self._words = frozenset(w for f in counts for w in f.split())
 
     def canonical(self, text: str) -> str | None:
         words = _name_words(text)
@@ -162,7 +165,7 @@ class NameIndex:
 
     def knows(self, word: str) -> bool:
         """Whether a capitalised word is part of a known person's name (tagger misses)."""
-        return any(word in f.split() for f in self.full)
+        return word in self._words
 
 
 # --------------------------------------------------------------------------------------------

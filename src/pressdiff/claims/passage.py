@@ -121,6 +121,12 @@ class ParsedSentence:
     # Light verbs with their objects, asserted and denied: ("have", "navigation", token).
     held: list[tuple[str, str, Token]]
     denied_held: list[tuple[str, str, Token]]
+    # Read from the tokens once here, since the rules look them up against every evidence
+    # sentence a claim is compared with (a story's checker compares thousands of pairs):
+    content_lemmas: list[str]  # each content word's lowercased lemma, in ``content``'s order
+    content_forms: list[str]  # and its lowercased form
+    untagged: list[Token]  # content proper nouns outside every entity, not first in the sentence
+    name_words: list[list[str]]  # each name's own words (letters, no stop words), lowercased
 
 
 @dataclass
@@ -326,14 +332,16 @@ def _passage(sent: Span) -> ParsedSentence:
         if tok.lemma_.lower() in LIGHT_VERBS and tok.dep_ not in {"aux", "auxpass"}:
             polarity = denied_held if is_negated(tok) else held
             polarity += [(tok.lemma_.lower(), o, tok) for o in _objects(tok)]
+    content = [t for t in sent if t.pos_ in _CONTENT_POS and not t.is_stop and t.is_alpha]
+    names = [e for e in sent.ents if e.label_ in NAME_LABELS]
     return ParsedSentence(
         text=sent.text,
         lemmas={t.lemma_.lower() for t in sent if not t.is_punct},
         plain_lemmas={t.lemma_.lower() for t in sent if t.ent_type_ not in NAME_LABELS},
         words={t.lower_ for t in sent if not t.is_punct},
-        content=[t for t in sent if t.pos_ in _CONTENT_POS and not t.is_stop and t.is_alpha],
+        content=content,
         numbers=numbers,
-        names=[e for e in sent.ents if e.label_ in NAME_LABELS],
+        names=names,
         dates=dates,
         negated=negated,
         asserted=asserted,
@@ -343,6 +351,12 @@ def _passage(sent: Span) -> ParsedSentence:
         held=held,
         denied_held=denied_held,
         scope=[t for t in sent if t.lower_ in SCOPE_WORDS],
+        content_lemmas=[t.lemma_.lower() for t in content],
+        content_forms=[t.lower_ for t in content],
+        untagged=[
+            t for t in content if t.pos_ == "PROPN" and not t.ent_type_ and t.i != t.sent.start
+        ],
+        name_words=[[t.lower_ for t in e if t.is_alpha and not t.is_stop] for e in names],
     )
 
 

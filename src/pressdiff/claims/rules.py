@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from rapidfuzz import fuzz
@@ -59,14 +60,17 @@ def overlap(claim: ParsedSentence, evidence: ParsedSentence) -> float:
     """Share of the claim's content lemmas found in one evidence sentence (for alignment)."""
     if not claim.content:
         return 0.0
-    return sum(t.lemma_.lower() in evidence.lemmas for t in claim.content) / len(claim.content)
+    return sum(lemma in evidence.lemmas for lemma in claim.content_lemmas) / len(claim.content)
 
 
 def coverage(claim: ParsedSentence, ev: Parsed) -> float:
     """Share of the claim's content words the evidence mentions anywhere (lemma or form)."""
     if not claim.content:
         return 1.0
-    found = sum(t.lemma_.lower() in ev.lemmas or t.lower_ in ev.words for t in claim.content)
+    found = sum(
+        lemma in ev.lemmas or form in ev.words
+        for lemma, form in zip(claim.content_lemmas, claim.content_forms, strict=True)
+    )
     return found / len(claim.content)
 
 
@@ -77,9 +81,9 @@ def claim_span(tok_or_span: Token | Span) -> tuple[int, int]:
     return (tok_or_span.idx, tok_or_span.idx + len(tok_or_span))
 
 
-def _name_found(name: Span, words: set[str]) -> bool:
-    """A name is backed when its distinctive words appear in the evidence (surname suffices)."""
-    own = [t.lower_ for t in name if t.is_alpha and not t.is_stop]
+def _name_found(name: Span, own: list[str], words: set[str]) -> bool:
+    """A name is backed when its distinctive words (``own``: ``ParsedSentence.name_words``)
+    appear in the evidence (surname suffices)."""
     if not own:
         return True
     if name.label_ == "PERSON":
@@ -150,17 +154,17 @@ def _name_conflicts(
     """
     out = []
     aligned_words = set().union(*(p.words for p in aligned))
-    for name in claim.names:
-        if _name_found(name, aligned_words):
+    for name, own in zip(claim.names, claim.name_words, strict=True):
+        if _name_found(name, own, aligned_words):
             continue
         rivals = [
             e
             for p in aligned
-            for e in p.names
+            for e, theirs in zip(p.names, p.name_words, strict=True)
             if e.label_ == name.label_
             and e.root.head.lemma_ == name.root.head.lemma_
             and e.root.dep_ == name.root.dep_
-            and not _name_found(e, claim.words)
+            and not _name_found(e, theirs, claim.words)
         ]
         if rivals:
             out.append(
@@ -200,8 +204,7 @@ def _polarity_conflicts(
     """
     out = []
     facing = set().union(*(p.plain_lemmas for p in aligned))
-    for tok in claim.content:
-        lemma = tok.lemma_.lower()
+    for tok, lemma in zip(claim.content, claim.content_lemmas, strict=True):
         for denier, mine, theirs in (
             ("claim", claim.negated, "asserted"),
             ("evidence", claim.asserted, "negated"),
@@ -240,17 +243,18 @@ def _fact_conflicts(claim: ParsedSentence, ev: Parsed) -> list[tuple[str, tuple[
     return out
 
 
-def _opposites(lemma: str, pos: str) -> set[str]:
+@lru_cache(maxsize=1 << 14)  # asked again for every evidence sentence a claim meets
+def _opposites(lemma: str, pos: str) -> frozenset[str]:
     """Listed antonyms, plus negative-prefix forms of adjectives and adverbs ("inefficient" vs
     "efficient"); verbs and nouns are left out, where prefixes rarely negate ("inform")."""
     out = set(ANTONYMS.get(lemma, ()))
     if pos not in {"ADJ", "ADV"}:
-        return out
+        return frozenset(out)
     for prefix in NEGATIVE_PREFIXES:
         if lemma.startswith(prefix) and len(lemma) - len(prefix) >= 4:
             out.add(lemma[len(prefix) :].lstrip("-"))
         out.add(prefix + lemma)
-    return out
+    return frozenset(out)
 
 
 def gaps(claim: ParsedSentence, ev: Parsed) -> list[tuple[str, tuple[int, int]]]:
@@ -259,13 +263,12 @@ def gaps(claim: ParsedSentence, ev: Parsed) -> list[tuple[str, tuple[int, int]]]
     for value, _, tok in claim.numbers:
         if not _number_found(value, ev.numbers):
             out.append((f"number {_fmt(value)} not in evidence", claim_span(tok)))
-    for name in claim.names:
-        if not _name_found(name, ev.words):
+    for name, own in zip(claim.names, claim.name_words, strict=True):
+        if not _name_found(name, own, ev.words):
             out.append((f"{name.label_.lower()} '{name.text}' not in evidence", claim_span(name)))
     # A proper noun the tagger left untagged ("the Falcons and the Saints") is a name too.
-    for tok in claim.content:
-        untagged = tok.pos_ == "PROPN" and not tok.ent_type_ and tok.i != tok.sent.start
-        if untagged and not {tok.lower_, tok.lower_.rstrip("s")} & ev.words:
+    for tok in claim.untagged:
+        if not {tok.lower_, tok.lower_.rstrip("s")} & ev.words:
             out.append((f"name '{tok.text}' not in evidence", claim_span(tok)))
     for word, tok in claim.dates.items():
         if word not in ev.dates:

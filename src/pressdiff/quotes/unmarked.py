@@ -37,7 +37,7 @@ def candidates(doc: Doc, marked: list[Quote]) -> list[Quote]:
     out = []
     for para in _PARAGRAPH.finditer(text):
         for start, end in _outside(para.start(), para.end(), taken):
-            quote = _run(doc, start, end)
+            quote = _run(doc, text, start, end)
             if quote is not None:
                 out.append(quote)
     return out
@@ -57,9 +57,10 @@ def _outside(start: int, end: int, taken: list[tuple[int, int]]) -> list[tuple[i
     return out
 
 
-def _run(doc: Doc, start: int, end: int) -> Quote | None:
+def _run(doc: Doc, text: str, start: int, end: int) -> Quote | None:
     """The stretch from the first first-person sentence of [start, end) to its end, if it
-    is long enough to be a quote and holds no quotation mark of its own."""
+    is long enough to be a quote and holds no quotation mark of its own.  ``text`` is
+    ``doc.text``, which spaCy joins from every token each time it is read."""
     span = doc.char_span(start, end, alignment_mode="contract")
     if span is None:
         return None
@@ -70,7 +71,7 @@ def _run(doc: Doc, start: int, end: int) -> Quote | None:
             break
     else:
         return None
-    words = doc.text[first:end]
+    words = text[first:end]
     stripped = words.strip().strip(_MARKS + " ")
     if not stripped or any(m in stripped for m in _MARKS[:4]):
         return None
