@@ -16,7 +16,8 @@ not shipped: on SummEdits news the cross-encoder did not beat the rules (balance
 0.683 against the rules' 0.72, see ``bench/results/claims_trained.md``), nor did it after
 further training on the real summaries of five other SummEdits domains (``--summedits``), nor
 on the QAGS tune part (``bench/claims_qags_crossenc.py``: AUC 0.686 / 0.605 on CNN/DM / XSum
-against MiniLM cosine's 0.837 / 0.532), so the rules stay the default and this checker is there for users who train it on their own data.
+against MiniLM cosine's 0.837 / 0.532), so the rules stay the default and this checker is
+there for users who train it on their own data.
 
 Each claim sentence is judged against a window of the evidence: its ``WINDOW`` most similar
 evidence sentences (MiniLM cosine) in their original order, because a 512-token model cannot
