@@ -41,9 +41,9 @@ from sklearn.model_selection import GroupKFold
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from claims_align_probe import FIVE, PROBE, probe_features
+from claims_align_probe import FIVE, PROBE, cv_designs, probe_features
 from claims_qags import balanced_accuracy, best_threshold
-from claims_support_train import cross_validate, dataset
+from claims_support_train import dataset
 from experimental import crossenc
 
 from pressdiff.claims.align import FEATURES
@@ -137,14 +137,7 @@ def main() -> None:
     columns = [*FEATURES, *PROBE, "crossenc"]
     col = {c: xp[:, columns.index(c)] for c in ("cosine", "tok_idf", "tok_low2", "crossenc")}
     per_file_table(col, y, src, groups, names)
-    free = xp.copy()
-    free[:, FEATURES.index("conflicts")] = 0
-    table = []
-    for label, cols in DESIGNS.items():
-        used = [columns.index(c) for c in cols]
-        res = cross_validate(xp, y, w, src, groups, names, used, label)
-        res_free = cross_validate(free, y, w, src, groups, names, used, label + " (no override)")
-        table.append((label, res, res_free))
+    table = cv_designs(DESIGNS, xp, columns, y, w, src, groups, names)
     base = table[0][1]
     print(
         "\n| design (logistic regression, one model and cut for both files) | CNN/DM CV "
